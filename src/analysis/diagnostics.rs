@@ -1,0 +1,539 @@
+//! The checks: dates that conflict with the sources, weekdays that do not fit their dates, quotations no
+//! article contains, and citations that match no article — each with the narrowest range and quick fixes.
+
+use super::navigate::MIN_QUOTE_WORDS;
+use super::note::NoteIndex;
+use crate::extract::dates::{self, DateValue, PartialDate};
+use crate::extract::names::{EntityKind, collapse};
+use crate::kb::{
+    EntityId, Fact, FactDate, KeyMatch, KnowledgeBase, QuoteMatch, Source, TextFact, resolve_anchor,
+};
+use crate::text::{ByteRange, Folded, fold, word_count};
+use std::collections::BTreeSet;
+
+/// Diagnostic codes.
+pub const DATE_CONFLICT: &str = "date-conflict";
+pub const WEEKDAY_MISMATCH: &str = "weekday-mismatch";
+pub const UNVERIFIED_QUOTE: &str = "unverified-quote";
+pub const UNKNOWN_SOURCE: &str = "unknown-source";
+pub const ALL_CODES: &[&str] = &[
+    DATE_CONFLICT,
+    WEEKDAY_MISMATCH,
+    UNVERIFIED_QUOTE,
+    UNKNOWN_SOURCE,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+}
+
+/// A source passage that explains a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub source: Source,
+    pub message: String,
+}
+
+/// A quick fix: text edits on the note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<(ByteRange, String)>,
+    pub preferred: bool,
+}
+
+/// A finding in a note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub range: ByteRange,
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+/// Which checks run.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub disabled: BTreeSet<String>,
+}
+
+/// All diagnostics of a note, sorted by position.
+pub fn diagnostics(
+    kb: &KnowledgeBase,
+    note: &NoteIndex,
+    text: &str,
+    opts: &CheckOptions,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    date_conflicts(kb, note, text, &mut out);
+    weekday_mismatches(note, text, &mut out);
+    unverified_quotes(kb, note, text, &mut out);
+    unknown_sources(kb, note, &mut out);
+    out.retain(|d| {
+        let line = note.lines.line_of(d.range.start);
+        !opts.disabled.contains(d.code) && !note.ignores.silences(line, d.code)
+    });
+    for d in &mut out {
+        let line = note.lines.line_of(d.range.start);
+        if let Some(r) = note.lines.line_range(text, line) {
+            let indent: String = text[r.clone()]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            d.fixes.push(Fix {
+                title: format!("Ignore {} on this line", d.code),
+                edits: vec![(
+                    r.start..r.start,
+                    format!("{indent}<!-- dossier-ignore {} -->\n", d.code),
+                )],
+                preferred: false,
+            });
+        }
+    }
+    out.sort_by_key(|d| (d.range.start, d.code));
+    out
+}
+
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date value in words: "25 November 2024", "September (year not stated)", "2023 to 2028".
+pub fn describe(v: &DateValue) -> String {
+    fn point(p: &PartialDate) -> String {
+        let month = p
+            .month
+            .and_then(|m| MONTHS.get((m as usize).wrapping_sub(1)));
+        match (p.day, month, p.year) {
+            (Some(d), Some(m), Some(y)) => format!("{d} {m} {y}"),
+            (Some(d), Some(m), None) => format!("{d} {m} (year not stated)"),
+            (None, Some(m), Some(y)) => format!("{m} {y}"),
+            (None, Some(m), None) => format!("{m} (year not stated)"),
+            (_, None, Some(y)) => y.to_string(),
+            _ => match p.weekday {
+                Some(w) => format!("{w:?} (date not stated)"),
+                None => "an unstated date".to_string(),
+            },
+        }
+    }
+    match v {
+        DateValue::Point(p) => point(p),
+        DateValue::Range { start, end } => format!("{} to {}", point(start), point(end)),
+    }
+}
+
+/// How well a source fact matches a note fact: `None` when it cannot be the same event.
+fn match_score(kb: &KnowledgeBase, note: &TextFact, src: &Fact) -> Option<usize> {
+    if !note.kind.compatible(src.kind) {
+        return None;
+    }
+    let shared: Vec<EntityId> = note
+        .entities
+        .iter()
+        .copied()
+        .filter(|e| src.entities.contains(e))
+        .collect();
+    if shared.is_empty() {
+        return None;
+    }
+    let agreement = shared
+        .iter()
+        .any(|e| kb.entities[*e].kind == EntityKind::Agreement);
+    let people = shared
+        .iter()
+        .filter(|e| kb.entities[**e].kind == EntityKind::Person)
+        .count();
+    let place = match (&note.place, &src.place) {
+        (Some(a), Some(b)) => fold(a) == fold(b),
+        _ => false,
+    };
+    let qualified = note.qualified && src.qualified && note.kind == src.kind;
+    let score =
+        shared.len() * 2 + usize::from(place) + usize::from(qualified) + usize::from(agreement) * 2;
+    let enough = people >= 2
+        || agreement
+        || (shared.len() == 1 && (place || qualified))
+        || shared.len() >= 2;
+    enough.then_some(score)
+}
+
+/// Combine the note's date with the source's known parts, for a quick fix in the note's own style.
+fn corrected(note: &DateValue, src: &DateValue) -> DateValue {
+    fn merge(n: PartialDate, s: PartialDate) -> PartialDate {
+        let mut out = PartialDate {
+            year: s.year.or(n.year),
+            month: s.month.or(n.month),
+            day: s.day.or(n.day),
+            weekday: None,
+        };
+        // Keep the note's precision: don't add a day the note did not state unless the month changed too.
+        if n.day.is_none() && s.month == n.month {
+            out.day = None;
+        }
+        if n.day.is_none() && s.month.is_some() && n.month.is_some() {
+            out.day = None;
+        }
+        out
+    }
+    match (note, src) {
+        (DateValue::Point(n), DateValue::Point(s)) => DateValue::Point(merge(*n, *s)),
+        (DateValue::Range { start: a, end: b }, DateValue::Range { start: c, end: d }) => {
+            DateValue::Range {
+                start: merge(*a, *c),
+                end: merge(*b, *d),
+            }
+        }
+        (DateValue::Point(n), DateValue::Range { start, .. }) => {
+            DateValue::Point(merge(*n, *start))
+        }
+        (DateValue::Range { .. }, DateValue::Point(_)) => *src,
+    }
+}
+
+fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
+    // Dated facts the note's relative expressions may count from: the note's own, then the corpus's.
+    let note_pool: Vec<_> = note
+        .facts
+        .iter()
+        .filter_map(|f| f.date.as_ref().map(|d| (f.kind, f.entities.as_slice(), d)))
+        .collect();
+    let corpus_pool: Vec<_> = kb
+        .facts
+        .iter()
+        .filter_map(|f| f.date.as_ref().map(|d| (f.kind, f.entities.as_slice(), d)))
+        .collect();
+    for f in &note.facts {
+        let date: FactDate = match (&f.date, &f.pending_anchor) {
+            (Some(d), _) => d.clone(),
+            (None, Some(a)) => {
+                match resolve_anchor(a, &note_pool).or_else(|| resolve_anchor(a, &corpus_pool)) {
+                    Some(d) => d,
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        if note
+            .headings
+            .iter()
+            .any(|h| h.start <= date.range.start && date.range.end <= h.end)
+        {
+            continue;
+        }
+        let matches: Vec<(&Fact, &FactDate)> = kb
+            .facts
+            .iter()
+            .filter(|s| match_score(kb, f, s).is_some())
+            .filter_map(|s| s.date.as_ref().map(|d| (s, d)))
+            .filter(|(_, d)| d.since == date.since)
+            .collect();
+        if matches.is_empty() {
+            continue;
+        }
+        // A false alarm costs more than a miss: stay quiet unless every dated source contradicts the note.
+        if matches
+            .iter()
+            .any(|(_, d)| !d.value.conflicts_with(&date.value))
+        {
+            continue;
+        }
+        let (first, first_date) = matches[0];
+        let a = kb.article(first.source.article);
+        let others: Vec<String> = f
+            .entities
+            .iter()
+            .filter(|e| first.entities.contains(e))
+            .map(|e| kb.entities[*e].name.clone())
+            .collect();
+        let how = first_date
+            .derived_from
+            .as_ref()
+            .map_or(String::new(), |d| format!(", {d}"));
+        let message = format!(
+            "{} dates this {} ({}) to {}{how}, not {} — {}, line {}",
+            if matches.len() == 1 {
+                "The source"
+            } else {
+                "The sources"
+            },
+            first.kind.as_str(),
+            others.join(", "),
+            describe(&first_date.value),
+            describe(&date.value),
+            a.id(),
+            a.line_of(first_date.range.start),
+        );
+        let related = matches
+            .iter()
+            .map(|(s, d)| {
+                let art = kb.article(s.source.article);
+                Related {
+                    source: Source {
+                        article: s.source.article,
+                        range: d.range.clone(),
+                    },
+                    message: format!(
+                        "{}: “{}”",
+                        art.id(),
+                        super::hover::excerpt(&art.text()[s.source.range.clone()])
+                    ),
+                }
+            })
+            .collect();
+        let note_text = &text[date.range.clone()];
+        let mut fixes = Vec::new();
+        if f.date.is_some()
+            && let Some(new) =
+                dates::format_like(note_text, &corrected(&date.value, &first_date.value))
+            && new != note_text
+        {
+            fixes.push(Fix {
+                title: format!("Replace with “{new}” (source: {})", a.id()),
+                edits: vec![(date.range.clone(), new)],
+                preferred: true,
+            });
+        }
+        out.push(Diagnostic {
+            range: date.range.clone(),
+            severity: Severity::Warning,
+            code: DATE_CONFLICT,
+            message,
+            related,
+            fixes,
+        });
+    }
+}
+
+const WEEKDAYS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn weekday_mismatches(note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
+    for d in &note.dates {
+        let Some(DateValue::Point(p)) = d.value else {
+            continue;
+        };
+        let (Some(y), Some(m), Some(day), Some(stated)) = (p.year, p.month, p.day, p.weekday)
+        else {
+            continue;
+        };
+        let Ok(date) = jiff::civil::Date::new(y, m, day) else {
+            continue;
+        };
+        let actual = date.weekday();
+        if actual == stated {
+            continue;
+        }
+        let span = &text[d.span.clone()];
+        let actual_name = WEEKDAYS[actual.to_monday_zero_offset() as usize];
+        let stated_name = WEEKDAYS[stated.to_monday_zero_offset() as usize];
+        // The weekday word inside the expression, full or abbreviated.
+        let lower = span.to_lowercase();
+        let word = [stated_name.to_lowercase(), stated_name[..3].to_lowercase()]
+            .into_iter()
+            .find_map(|w| lower.find(&w).map(|i| (i, w.len())));
+        let mut fixes = Vec::new();
+        if let Some((i, len)) = word {
+            let written = &span[i..i + len];
+            let mut replacement = if len == 3 {
+                actual_name[..3].to_string()
+            } else {
+                actual_name.to_string()
+            };
+            if written.chars().all(|c| c.is_lowercase()) {
+                replacement = replacement.to_lowercase();
+            }
+            fixes.push(Fix {
+                title: format!("Replace “{written}” with “{replacement}”"),
+                edits: vec![(d.span.start + i..d.span.start + i + len, replacement)],
+                preferred: true,
+            });
+        }
+        out.push(Diagnostic {
+            range: d.span.clone(),
+            severity: Severity::Warning,
+            code: WEEKDAY_MISMATCH,
+            message: format!(
+                "{} {} {y} is a {actual_name}, not a {stated_name}",
+                day,
+                MONTHS[(m - 1) as usize]
+            ),
+            related: Vec::new(),
+            fixes,
+        });
+    }
+}
+
+/// The window of a source sentence that best matches a quotation's words: its original range and text.
+fn aligned_window(kb: &KnowledgeBase, source: &Source, quote_words: &[&str]) -> Option<ByteRange> {
+    let a = kb.article(source.article);
+    let folded = Folded::with_base(&a.text()[source.range.clone()], source.range.start);
+    let words: Vec<(usize, &str)> = folded
+        .text
+        .split(' ')
+        .scan(0usize, |pos, w| {
+            let at = *pos;
+            *pos += w.len() + 1;
+            Some((at, w))
+        })
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let want: Vec<String> = quote_words.iter().map(|w| w.to_string()).collect();
+    let n = want.len().min(words.len());
+    let mut best: Option<(usize, usize, usize)> = None;
+    for len in n.saturating_sub(2).max(1)..=(n + 2).min(words.len()) {
+        for i in 0..=words.len() - len {
+            let window: Vec<&str> = words[i..i + len].iter().map(|(_, w)| *w).collect();
+            let common = want.iter().filter(|w| window.contains(&w.as_str())).count();
+            let first_last =
+                usize::from(window.first().copied() == want.first().map(String::as_str))
+                    + usize::from(window.last().copied() == want.last().map(String::as_str));
+            let score = (common * 4 + first_last).saturating_sub(len.abs_diff(n));
+            if best.is_none_or(|(b, _, _)| score > b) {
+                best = Some((score, i, len));
+            }
+        }
+    }
+    let (_, i, len) = best?;
+    let start = words[i].0;
+    let end = words[i + len - 1].0 + words[i + len - 1].1.len();
+    Some(folded.original_range(&(start..end)))
+}
+
+fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
+    for q in &note.quotes {
+        let inner = &text[q.inner.clone()];
+        if word_count(inner) < MIN_QUOTE_WORDS {
+            continue;
+        }
+        match kb.find_quote(inner) {
+            QuoteMatch::Exact(_) => {}
+            QuoteMatch::None => out.push(Diagnostic {
+                range: q.inner.clone(),
+                severity: Severity::Information,
+                code: UNVERIFIED_QUOTE,
+                message: "No article in the reference base contains this quotation".to_string(),
+                related: Vec::new(),
+                fixes: Vec::new(),
+            }),
+            QuoteMatch::Near { source, .. } => {
+                let folded_q = fold(inner);
+                let qwords: Vec<&str> = folded_q.split(' ').collect();
+                let window = aligned_window(kb, &source, &qwords).unwrap_or(source.range.clone());
+                let a = kb.article(source.article);
+                let src_text =
+                    collapse(a.text()[window.clone()].trim_matches(|c: char| c.is_whitespace()));
+                let folded_s = fold(&src_text);
+                let swords: Vec<&str> = folded_s.split(' ').collect();
+                let missing: Vec<&str> = qwords
+                    .iter()
+                    .copied()
+                    .filter(|w| !swords.contains(w))
+                    .collect();
+                let extra: Vec<&str> = swords
+                    .iter()
+                    .copied()
+                    .filter(|w| !qwords.contains(w))
+                    .collect();
+                let how = match (missing.is_empty(), extra.is_empty()) {
+                    (false, false) => format!(
+                        "the source says “{}” where the note has “{}”",
+                        extra.join(" "),
+                        missing.join(" ")
+                    ),
+                    (false, true) => format!("the note adds “{}”", missing.join(" ")),
+                    (true, false) => format!("the note leaves out “{}”", extra.join(" ")),
+                    (true, true) => "the words are in a different order".to_string(),
+                };
+                out.push(Diagnostic {
+                    range: q.inner.clone(),
+                    severity: Severity::Information,
+                    code: UNVERIFIED_QUOTE,
+                    message: format!(
+                        "No article has these exact words; closest is {} line {}: “{}” — {how}",
+                        a.id(),
+                        a.line_of(window.start),
+                        super::hover::excerpt(&src_text)
+                    ),
+                    related: vec![Related {
+                        source: Source {
+                            article: source.article,
+                            range: window,
+                        },
+                        message: "closest passage".to_string(),
+                    }],
+                    fixes: vec![Fix {
+                        title: format!("Use the source’s words ({})", a.id()),
+                        edits: vec![(q.inner.clone(), src_text)],
+                        preferred: true,
+                    }],
+                });
+            }
+        }
+    }
+}
+
+fn unknown_sources(kb: &KnowledgeBase, note: &NoteIndex, out: &mut Vec<Diagnostic>) {
+    for c in &note.citations {
+        match &c.target {
+            KeyMatch::One(_) => {}
+            KeyMatch::None => out.push(Diagnostic {
+                range: c.key_range.clone(),
+                severity: Severity::Warning,
+                code: UNKNOWN_SOURCE,
+                message: format!("No article matches the citation key “{}”", c.key),
+                related: Vec::new(),
+                fixes: Vec::new(),
+            }),
+            KeyMatch::Ambiguous(ixs) => {
+                let ids: Vec<&str> = ixs.iter().map(|i| kb.article(*i).id()).collect();
+                out.push(Diagnostic {
+                    range: c.key_range.clone(),
+                    severity: Severity::Warning,
+                    code: UNKNOWN_SOURCE,
+                    message: format!(
+                        "The citation key “{}” matches {} articles: {}",
+                        c.key,
+                        ids.len(),
+                        ids.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                    ),
+                    related: Vec::new(),
+                    fixes: ids
+                        .iter()
+                        .take(5)
+                        .map(|id| Fix {
+                            title: format!("Cite {id}"),
+                            edits: vec![(c.key_range.clone(), id.to_string())],
+                            preferred: false,
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Hover cards: who or what a name is, its roles, aliases, dated facts and the passages that say so — as
+//! plain data, and rendered to Markdown with every piece of corpus text escaped.
+
+use super::note::NoteIndex;
+use crate::extract::names::collapse;
+use crate::kb::{ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
+use crate::text::ByteRange;
+
+/// A source passage shown on a card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Passage {
+    pub source: Source,
+    /// Article id and one-based line.
+    pub article_id: String,
+    pub line: usize,
+    /// The passage, shortened.
+    pub excerpt: String,
+}
+
+/// A dated fact shown on a card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardFact {
+    pub date: String,
+    pub what: String,
+    pub article_id: String,
+    pub line: usize,
+    pub source: Source,
+}
+
+/// What a hover shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Card {
+    Entity {
+        id: EntityId,
+        name: String,
+        kind: &'static str,
+        roles: Vec<(String, String)>,
+        aliases: Vec<String>,
+        facts: Vec<CardFact>,
+        sources: usize,
+        passages: Vec<Passage>,
+    },
+    /// A short name several entities share.
+    Ambiguous {
+        text: String,
+        candidates: Vec<(EntityId, String, &'static str, Option<String>)>,
+    },
+    Article {
+        ix: ArticleIx,
+        id: String,
+        title: Option<String>,
+        date: Option<String>,
+        url: Option<String>,
+        passage: Option<Passage>,
+    },
+    UnknownKey {
+        key: String,
+        candidates: Vec<String>,
+    },
+}
+
+/// A card and the range of the note it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    pub range: ByteRange,
+    pub card: Card,
+}
+
+const MAX_EXCERPT: usize = 180;
+
+/// Shorten a passage to about `MAX_EXCERPT` characters at a word boundary.
+pub fn excerpt(s: &str) -> String {
+    let s = collapse(s);
+    if s.chars().count() <= MAX_EXCERPT {
+        return s;
+    }
+    let cut: String = s.chars().take(MAX_EXCERPT).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map_or(cut.as_str(), |(a, _)| a)
+        .to_string();
+    format!("{cut} …")
+}
+
+fn passage(kb: &KnowledgeBase, source: &Source) -> Passage {
+    let a = kb.article(source.article);
+    Passage {
+        source: source.clone(),
+        article_id: a.id().to_string(),
+        line: a.line_of(source.range.start),
+        excerpt: excerpt(&a.text()[source.range.clone()]),
+    }
+}
+
+/// The card for an entity.
+pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
+    let e = &kb.entities[id];
+    let roles = e
+        .roles
+        .iter()
+        .map(|r| {
+            (
+                r.text.clone(),
+                kb.article(r.source.article).id().to_string(),
+            )
+        })
+        .take(4)
+        .collect();
+    let facts: Vec<CardFact> = kb
+        .facts_of(id)
+        .into_iter()
+        .filter_map(|f| {
+            let d = f.date.as_ref()?;
+            let a = kb.article(f.source.article);
+            let others: Vec<&str> = f
+                .entities
+                .iter()
+                .filter(|x| **x != id)
+                .map(|x| kb.entities[*x].name.as_str())
+                .collect();
+            let mut what = f.kind.as_str().to_string();
+            if d.since {
+                what = format!("first {what} since");
+            }
+            if !others.is_empty() {
+                what = format!("{what} — {}", others.join(", "));
+            }
+            if let Some(p) = &f.place {
+                what = format!("{what} (in {p})");
+            }
+            Some(CardFact {
+                date: d.value.to_iso(),
+                what,
+                article_id: a.id().to_string(),
+                line: a.line_of(f.source.range.start),
+                source: f.source.clone(),
+            })
+        })
+        .take(5)
+        .collect();
+    // The most telling passages: the introduction, then dated facts, then other mentions' sentences.
+    let mut sources: Vec<Source> = Vec::new();
+    let push = |s: Source, sources: &mut Vec<Source>| {
+        let a = kb.article(s.article);
+        let sentence = a
+            .sentence_at(s.range.start)
+            .map_or(s.range.clone(), |x| x.range.clone());
+        let s = Source {
+            article: s.article,
+            range: sentence,
+        };
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    };
+    if let Some(intro) = &e.intro {
+        push(intro.clone(), &mut sources);
+    }
+    for f in &facts {
+        push(f.source.clone(), &mut sources);
+    }
+    for m in &e.mentions {
+        if sources.len() >= 3 {
+            break;
+        }
+        if !sources.iter().any(|s| s.article == m.article) {
+            push(m.clone(), &mut sources);
+        }
+    }
+    let passages = sources.iter().take(3).map(|s| passage(kb, s)).collect();
+    Card::Entity {
+        id,
+        name: e.name.clone(),
+        kind: e.kind.as_str(),
+        roles,
+        aliases: e.aliases.iter().take(8).cloned().collect(),
+        facts,
+        sources: kb.source_count(id),
+        passages,
+    }
+}
+
+/// The card for a cited article.
+pub fn article_card(kb: &KnowledgeBase, ix: ArticleIx, best: Option<Source>) -> Card {
+    let a = kb.article(ix);
+    Card::Article {
+        ix,
+        id: a.id().to_string(),
+        title: a.article.title.clone(),
+        date: a.article.meta.date.map(|d| d.to_string()),
+        url: a.article.meta.url.clone(),
+        passage: best.map(|s| passage(kb, &s)),
+    }
+}
+
+/// The hover at `offset` in a note: a citation, then a name.
+pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) -> Option<Hover> {
+    if let Some(c) = note.citation_at(offset) {
+        let card = match &c.target {
+            KeyMatch::One(ix) => {
+                article_card(kb, *ix, super::navigate::best_passage(kb, note, text, c))
+            }
+            KeyMatch::None => Card::UnknownKey {
+                key: c.key.clone(),
+                candidates: Vec::new(),
+            },
+            KeyMatch::Ambiguous(v) => Card::UnknownKey {
+                key: c.key.clone(),
+                candidates: v.iter().map(|i| kb.article(*i).id().to_string()).collect(),
+            },
+        };
+        return Some(Hover {
+            range: c.range.clone(),
+            card,
+        });
+    }
+    let m = note.mention_at(offset)?;
+    let card = match m.candidates.as_slice() {
+        [id] => entity_card(kb, *id),
+        ids => Card::Ambiguous {
+            text: text[m.range.clone()].to_string(),
+            candidates: ids
+                .iter()
+                .map(|id| {
+                    let e = &kb.entities[*id];
+                    (
+                        *id,
+                        e.name.clone(),
+                        e.kind.as_str(),
+                        e.roles.first().map(|r| r.text.clone()),
+                    )
+                })
+                .collect(),
+        },
+    };
+    Some(Hover {
+        range: m.range.clone(),
+        card,
+    })
+}
+
+/// Escape text for Markdown so that corpus text cannot form links, HTML, emphasis or autolinks.
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Render a card as Markdown. `link(article, line)` gives the URI that opens an article at a one-based line.
+pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -> String {
+    let esc = escape_markdown;
+    let mut md = String::new();
+    let src_link = |p: &Passage| {
+        format!(
+            "[{}:{}]({})",
+            esc(&p.article_id),
+            p.line,
+            link(p.source.article, p.line)
+        )
+    };
+    match card {
+        Card::Entity {
+            name,
+            kind,
+            roles,
+            aliases,
+            facts,
+            sources,
+            passages,
+            ..
+        } => {
+            md.push_str(&format!("### {}\n", esc(name)));
+            md.push_str(&format!(
+                "*{kind}* · mentioned in {sources} source{}\n\n",
+                if *sources == 1 { "" } else { "s" }
+            ));
+            if !roles.is_empty() {
+                let r: Vec<String> = roles
+                    .iter()
+                    .map(|(r, s)| format!("{} ({})", esc(r), esc(s)))
+                    .collect();
+                md.push_str(&format!("**Roles:** {}  \n", r.join("; ")));
+            }
+            if !aliases.is_empty() {
+                let a: Vec<String> = aliases.iter().map(|a| esc(a)).collect();
+                md.push_str(&format!("**Also:** {}\n", a.join(", ")));
+            }
+            if !facts.is_empty() {
+                md.push_str("\n**Dates**\n");
+                for f in facts {
+                    md.push_str(&format!(
+                        "- {} — {} ({})\n",
+                        esc(&f.date),
+                        esc(&f.what),
+                        format_args!(
+                            "[{}:{}]({})",
+                            esc(&f.article_id),
+                            f.line,
+                            link(f.source.article, f.line)
+                        )
+                    ));
+                }
+            }
+            if !passages.is_empty() {
+                md.push_str("\n**Sources**\n");
+                for p in passages {
+                    md.push_str(&format!("> {} — {}\n>\n", esc(&p.excerpt), src_link(p)));
+                }
+                if md.ends_with(">\n") {
+                    md.truncate(md.len() - 2);
+                }
+            }
+        }
+        Card::Ambiguous { text, candidates } => {
+            md.push_str(&format!("**{}** may be:\n", esc(text)));
+            for (_, name, kind, role) in candidates {
+                match role {
+                    Some(r) => md.push_str(&format!("- {} (*{kind}*, {})\n", esc(name), esc(r))),
+                    None => md.push_str(&format!("- {} (*{kind}*)\n", esc(name))),
+                }
+            }
+        }
+        Card::Article {
+            id,
+            title,
+            date,
+            url,
+            passage,
+            ..
+        } => {
+            md.push_str(&format!("### {}\n", esc(title.as_deref().unwrap_or(id))));
+            md.push_str(&format!("*article* `{}`", id.replace('`', "'")));
+            if let Some(d) = date {
+                md.push_str(&format!(" · {}", esc(d)));
+            } else {
+                md.push_str(" · date unknown");
+            }
+            md.push('\n');
+            if let Some(u) = url {
+                md.push_str(&format!("\n{}\n", esc(u)));
+            }
+            if let Some(p) = passage {
+                md.push_str(&format!("\n> {} — {}\n", esc(&p.excerpt), src_link(p)));
+            }
+        }
+        Card::UnknownKey { key, candidates } => {
+            if candidates.is_empty() {
+                md.push_str(&format!("No article matches `{}`", key.replace('`', "'")));
+            } else {
+                md.push_str(&format!(
+                    "`{}` matches several articles:\n",
+                    key.replace('`', "'")
+                ));
+                for c in candidates.iter().take(10) {
+                    md.push_str(&format!("- {}\n", esc(c)));
+                }
+            }
+        }
+    }
+    md.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corpus_text_cannot_inject_links_html_or_commands() {
+        let evil =
+            "[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**";
+        let e = escape_markdown(evil);
+        assert!(!e.contains("](command"));
+        assert!(!e.contains('<'));
+        assert!(e.contains("\\[click\\]\\(command\\:"));
+        assert!(e.contains("\\*\\*bold\\*\\*"));
+    }
+
+    #[test]
+    fn long_passages_are_cut_at_a_word() {
+        let long = "word ".repeat(100);
+        let e = excerpt(&long);
+        assert!(e.ends_with(" …"));
+        assert!(e.chars().count() <= MAX_EXCERPT + 2);
+    }
+}

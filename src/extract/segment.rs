@@ -1,0 +1,422 @@
+//! Paragraphs, sentences and word tokens with byte ranges, for scraped news text and hard-wrapped releases.
+
+use crate::text::ByteRange;
+
+/// A paragraph: a block of text between blank lines, or a single line that stands alone (a heading or a
+/// one-line paragraph in a scraped article).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paragraph {
+    pub range: ByteRange,
+    /// A short line without final punctuation, followed by more text: a heading or label.
+    pub heading: bool,
+}
+
+/// A sentence and the paragraph it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub range: ByteRange,
+    pub paragraph: usize,
+}
+
+/// Split `text[body]` into paragraphs and sentences.
+pub fn segment(text: &str, body: ByteRange) -> (Vec<Paragraph>, Vec<Sentence>) {
+    let paragraphs = paragraphs(text, body);
+    let mut sentences = Vec::new();
+    for (i, p) in paragraphs.iter().enumerate() {
+        for range in sentence_ranges(text, p.range.clone()) {
+            sentences.push(Sentence {
+                range,
+                paragraph: i,
+            });
+        }
+    }
+    (paragraphs, sentences)
+}
+
+/// Lines of `text[range]` as byte ranges without their line endings.
+fn lines(text: &str, range: ByteRange) -> impl Iterator<Item = ByteRange> + '_ {
+    let base = range.start;
+    text[range].split('\n').scan(base, |pos, line| {
+        let start = *pos;
+        *pos += line.len() + 1;
+        let end = start + line.trim_end_matches('\r').len();
+        Some(start..end)
+    })
+}
+
+fn trim_range(text: &str, r: ByteRange) -> ByteRange {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead == s.len() {
+        return r.start..r.start;
+    }
+    r.start + lead..r.end - trail
+}
+
+/// Does a line end a sentence (or stand alone as a label)?
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_']);
+    t.ends_with(['.', '!', '?', ':', ';'])
+}
+
+fn is_heading_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || ends_sentence(t) {
+        return false;
+    }
+    if t.starts_with('#') {
+        return true;
+    }
+    let words = t.split_whitespace().count();
+    words <= 12 && t.len() <= 90
+}
+
+fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let all: Vec<ByteRange> = lines(text, body).collect();
+    // Typical line length decides whether single newlines wrap a paragraph (hard-wrapped releases) or
+    // separate paragraphs (scraped articles, one paragraph per line).
+    let long_lines = all.iter().filter(|r| r.len() > 100).count();
+    let nonempty = all
+        .iter()
+        .filter(|r| !text[(*r).clone()].trim().is_empty())
+        .count()
+        .max(1);
+    let one_per_line = long_lines * 4 >= nonempty;
+
+    let mut block: Option<ByteRange> = None;
+    let flush = |block: &mut Option<ByteRange>, out: &mut Vec<Paragraph>, heading: bool| {
+        if let Some(b) = block.take() {
+            let r = trim_range(text, b);
+            if !r.is_empty() {
+                out.push(Paragraph { range: r, heading });
+            }
+        }
+    };
+    for (i, line) in all.iter().enumerate() {
+        let s = &text[line.clone()];
+        if s.trim().is_empty() {
+            flush(&mut block, &mut out, false);
+            continue;
+        }
+        let next_blank_or_end = all
+            .get(i + 1)
+            .is_none_or(|n| text[n.clone()].trim().is_empty());
+        let starts_block = block.is_none();
+        let heading = starts_block
+            && is_heading_line(s)
+            && (one_per_line || next_blank_or_end || {
+                // In wrapped text, a short unpunctuated line followed by a capitalised line is a heading.
+                s.trim().len() < 50
+                    && all.get(i + 1).is_some_and(|n| {
+                        text[n.clone()]
+                            .trim_start()
+                            .starts_with(|c: char| c.is_uppercase())
+                    })
+            });
+        if heading {
+            flush(&mut block, &mut out, false);
+            let r = trim_range(text, line.clone());
+            out.push(Paragraph {
+                range: r,
+                heading: !next_blank_or_end || one_per_line || s.trim_start().starts_with('#'),
+            });
+            continue;
+        }
+        if one_per_line {
+            flush(&mut block, &mut out, false);
+            block = Some(line.clone());
+            flush(&mut block, &mut out, false);
+            continue;
+        }
+        block = Some(match block {
+            Some(b) => b.start..line.end,
+            None => line.clone(),
+        });
+    }
+    flush(&mut block, &mut out, false);
+    out
+}
+
+/// Words that may follow an abbreviation without starting a new sentence are the norm; these capitalised
+/// words after a dotted acronym ("… the U.S. The mutual …") do start one.
+const SENTENCE_STARTERS: &[&str] = &[
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "As",
+    "However",
+    "Their",
+    "His",
+    "Her",
+    "A",
+    "An",
+    "There",
+    "Both",
+    "While",
+    "After",
+    "Before",
+    "During",
+    "For",
+    "With",
+    "Our",
+    "Looking",
+    "Meanwhile",
+    "Today",
+    "Yesterday",
+];
+
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "cmdr", "sen", "rep",
+    "gov", "rev", "prof", "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft",
+    "approx", "est", "dept", "univ", "assn", "bros", "gens", "sens", "reps", "hon", "amb", "pres",
+    "sec", "fig", "al",
+];
+
+fn sentence_ranges(text: &str, para: ByteRange) -> Vec<ByteRange> {
+    let s = &text[para.clone()];
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'.' | b'!' | b'?') {
+            // Extend over repeated terminators and closing quotes/brackets.
+            let mut j = i + 1;
+            while j < bytes.len()
+                && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']')
+            {
+                j += 1;
+            }
+            while j < bytes.len() && s[j..].starts_with(['”', '’']) {
+                j += '”'.len_utf8();
+            }
+            // Must be followed by whitespace, then a sentence-like start.
+            let ws_end = j + s[j..].len() - s[j..].trim_start().len();
+            if ws_end == j && j < bytes.len() {
+                i = j;
+                continue;
+            }
+            if ws_end >= bytes.len() {
+                break;
+            }
+            let next = &s[ws_end..];
+            let next_ok = next.starts_with(|c: char| {
+                c.is_uppercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, '"' | '“' | '‘' | '(' | '[' | '*' | '#')
+            });
+            if next_ok && (b != b'.' || !is_abbreviation(s, i, next)) {
+                push_trimmed(text, para.start + start..para.start + j, &mut out);
+                start = ws_end;
+            }
+            i = ws_end;
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(text, para.start + start..para.end, &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, r: ByteRange, out: &mut Vec<ByteRange>) {
+    let r = trim_range(text, r);
+    if !r.is_empty() {
+        out.push(r);
+    }
+}
+
+/// Is the period at `dot` part of an abbreviation, an initial or a dotted acronym?
+fn is_abbreviation(s: &str, dot: usize, next: &str) -> bool {
+    let before = &s[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '‘' | '—' | '–'))
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &before[word_start..];
+    let next_word: &str = next
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let starter = SENTENCE_STARTERS.contains(&next_word);
+    // A single capital letter: an initial ("Lloyd J. Austin").
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return !starter;
+    }
+    // Dotted acronyms ("U.S.", "D.C.", "a.m."): only a clear sentence starter ends the sentence.
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+        return !starter;
+    }
+    let lower = word.to_ascii_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// A word token: letters/digits with inner `.`, `'`, `’`, `-` (so "U.S.", "Ruto’s", "President-elect" are
+/// single tokens), or a single punctuation character.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub range: ByteRange,
+    pub word: bool,
+}
+
+/// Tokenise `text[range]`.
+pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
+    let s = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = it.peek() {
+                if d.is_alphanumeric() {
+                    it.next();
+                    end = j + d.len_utf8();
+                } else if matches!(d, '.' | '\'' | '’' | '-' | '&') {
+                    // Inner punctuation joins only when followed by a letter/digit, except a period that
+                    // closes an initial or acronym ("J.", "U.S.").
+                    let rest = &s[j + d.len_utf8()..];
+                    let joins = rest.starts_with(|x: char| x.is_alphanumeric());
+                    let closes_abbrev = d == '.' && {
+                        let w = &s[i..j];
+                        (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+                            || w.contains('.')
+                            || ABBREVIATIONS.contains(&w.to_ascii_lowercase().as_str())
+                    };
+                    if joins || closes_abbrev {
+                        it.next();
+                        end = j + d.len_utf8();
+                        if !joins {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                range: range.start + i..range.start + end,
+                word: true,
+            });
+        } else {
+            out.push(Token {
+                range: range.start + i..range.start + i + c.len_utf8(),
+                word: false,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences_of(text: &str) -> Vec<&str> {
+        let (_, s) = segment(text, 0..text.len());
+        s.iter().map(|s| &text[s.range.clone()]).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_split_sentences() {
+        let t = "Kenya met US Secretary of Defense Lloyd J. Austin at the Pentagon. Gen. Langley spoke. The U.S. Africa Command agreed.";
+        assert_eq!(
+            sentences_of(t),
+            vec![
+                "Kenya met US Secretary of Defense Lloyd J. Austin at the Pentagon.",
+                "Gen. Langley spoke.",
+                "The U.S. Africa Command agreed."
+            ]
+        );
+    }
+
+    #[test]
+    fn dotted_acronym_before_a_sentence_starter_ends_the_sentence() {
+        let t = "a trustworthy partner for the U.S. The mutual benefits are clear.";
+        assert_eq!(sentences_of(t).len(), 2);
+    }
+
+    #[test]
+    fn closing_curly_quote_stays_with_its_sentence() {
+        let t = "“Our cooperation is fundamental,” he said. “We agree.” Then they left.";
+        assert_eq!(
+            sentences_of(t),
+            vec![
+                "“Our cooperation is fundamental,” he said.",
+                "“We agree.”",
+                "Then they left."
+            ]
+        );
+    }
+
+    #[test]
+    fn one_paragraph_per_line_in_scraped_text_with_headings() {
+        let long = "President William Ruto of Kenya engaged in pivotal discussions with U.S. Secretary of State Antony J. Blinken during a high-profile meeting in New York.";
+        let t = format!("{long}\nAcknowledging Kenya’s Leadership\n{long}\n");
+        let (p, s) = segment(&t, 0..t.len());
+        assert_eq!(p.len(), 3);
+        assert!(p[1].heading);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_into_one_sentence() {
+        let t = "THE PRESIDENT:  Thank you.  So, listen, one week from today, you will have the chance to make a\ndecision that directly impacts your life.\n\nNext paragraph here.";
+        let s = sentences_of(t);
+        assert_eq!(
+            s[1],
+            "So, listen, one week from today, you will have the chance to make a\ndecision that directly impacts your life."
+        );
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn tokens_keep_acronyms_possessives_and_hyphens() {
+        let t = "U.S. President-elect Donald Trump and Ruto’s team (AFRICOM), Lloyd J. Austin.";
+        let words: Vec<&str> = tokens(t, 0..t.len())
+            .into_iter()
+            .filter(|t| t.word)
+            .map(|tok| &t[tok.range])
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                "U.S.",
+                "President-elect",
+                "Donald",
+                "Trump",
+                "and",
+                "Ruto’s",
+                "team",
+                "AFRICOM",
+                "Lloyd",
+                "J.",
+                "Austin"
+            ]
+        );
+    }
+}

@@ -1,0 +1,1249 @@
+//! The knowledge base: people, agreements and organisations across a corpus, merged into one entity each,
+//! with aliases, roles, mentions and dated facts — every one tied to an article and a byte range.
+//!
+//! Building is two-stage so that a changed article costs one re-extraction: [`ArticleData::extract`] is the
+//! per-article (cacheable, parallel) part, [`KnowledgeBase::build`] merges them.
+
+use crate::corpus::{Article, Corpus, Problem};
+use crate::extract::dates::{self, Anchor, DateContext, DateKind, DateValue, TemporalExpr};
+use crate::extract::events::{EventKind, Trigger, find_triggers};
+use crate::extract::names::{Cue, EntityKind, NameMention, collapse, find_agreements, find_people};
+use crate::extract::quotes::{Quote, find_quotes};
+use crate::extract::segment::{Paragraph, Sentence, segment};
+use crate::text::{ByteRange, LineIndex, fold};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+pub type EntityId = usize;
+pub type ArticleIx = usize;
+
+/// Where something is said: an article and a byte range in its text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub article: ArticleIx,
+    pub range: ByteRange,
+}
+
+/// A role or title given to a person, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    pub text: String,
+    pub source: Source,
+}
+
+/// One person, agreement or organisation across the corpus.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub id: EntityId,
+    pub kind: EntityKind,
+    pub name: String,
+    /// Other names the texts use, sorted; never includes `name`.
+    pub aliases: Vec<String>,
+    pub acronym: Option<String>,
+    pub roles: Vec<Role>,
+    /// The passage that best introduces it (full name with role, or the name with its acronym).
+    pub intro: Option<Source>,
+    /// Every mention in the corpus, in article order.
+    pub mentions: Vec<Source>,
+}
+
+/// A date attached to a fact, with the expression that gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactDate {
+    pub value: DateValue,
+    /// The date expression in the text (for a relative date, the relative expression).
+    pub range: ByteRange,
+    /// "since 2008", "the first … since 1999": a claim about the previous occurrence.
+    pub since: bool,
+    /// How a relative date was resolved ("a day after 2024-11-07").
+    pub derived_from: Option<String>,
+}
+
+/// A sentence-level statement: who or what, what happened, and where it is said.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub kind: EventKind,
+    pub entities: Vec<EntityId>,
+    pub date: Option<FactDate>,
+    pub place: Option<String>,
+    /// The sentence.
+    pub source: Source,
+    pub trigger: ByteRange,
+    /// "state visit", "phone call": wording that identifies a particular event.
+    pub qualified: bool,
+}
+
+/// Everything extracted from one article on its own (no cross-article knowledge).
+#[derive(Debug)]
+pub struct ArticleData {
+    pub article: Article,
+    pub lines: LineIndex,
+    pub paragraphs: Vec<Paragraph>,
+    /// Sentences outside boilerplate.
+    pub sentences: Vec<Sentence>,
+    pub people: Vec<NameMention>,
+    pub things: Vec<NameMention>,
+    pub dates: Vec<TemporalExpr>,
+    pub quotes: Vec<Quote>,
+    /// The body folded for tolerant matching (see [`crate::text::Folded`]).
+    pub folded: String,
+}
+
+fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
+    ranges.iter().any(|b| b.start <= r.start && r.start < b.end)
+}
+
+impl ArticleData {
+    /// Extract sentences, names, dates and quotations from an article. Pure and independent of the rest of
+    /// the corpus, so results can be cached per article.
+    pub fn extract(article: Article) -> ArticleData {
+        let text = article.text.as_str();
+        let body = article.body.clone();
+        let lines = LineIndex::new(text);
+        let (paragraphs, mut sentences) = segment(text, body.clone());
+        sentences.retain(|s| !in_any(&article.boilerplate, &s.range));
+        let ranges: Vec<ByteRange> = sentences.iter().map(|s| s.range.clone()).collect();
+        let people = find_people(text, &ranges);
+        let things = find_agreements(text, &ranges);
+        let ctx = DateContext {
+            reference: article.meta.date,
+        };
+        let mut dates: Vec<TemporalExpr> = dates::find_dates(&text[body.clone()], &ctx)
+            .into_iter()
+            .map(|mut d| {
+                d.span = d.span.start + body.start..d.span.end + body.start;
+                d
+            })
+            .collect();
+        dates.retain(|d| !in_any(&article.boilerplate, &d.span));
+        let quotes = find_quotes(text, body.clone())
+            .into_iter()
+            .filter(|q| !in_any(&article.boilerplate, &q.inner))
+            .collect();
+        let folded = fold(&text[body]);
+        ArticleData {
+            article,
+            lines,
+            paragraphs,
+            sentences,
+            people,
+            things,
+            dates,
+            quotes,
+            folded,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.article.text
+    }
+
+    pub fn id(&self) -> &str {
+        &self.article.id
+    }
+
+    /// One-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// The sentence containing `offset`.
+    pub fn sentence_at(&self, offset: usize) -> Option<&Sentence> {
+        let i = self.sentences.partition_point(|s| s.range.end <= offset);
+        self.sentences.get(i).filter(|s| s.range.start <= offset)
+    }
+}
+
+/// A name found by the alias matcher in some text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    pub range: ByteRange,
+    /// One entity, or several when a short name is ambiguous.
+    pub candidates: Vec<EntityId>,
+}
+
+/// How a citation key resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyMatch {
+    One(ArticleIx),
+    None,
+    Ambiguous(Vec<ArticleIx>),
+}
+
+/// Where a quotation is found in the corpus.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QuoteMatch {
+    /// The words appear verbatim (up to case, spacing, quote style and punctuation).
+    Exact(Source),
+    /// A passage that shares most of the words.
+    Near {
+        source: Source,
+        similarity: f32,
+    },
+    None,
+}
+
+struct AliasTable {
+    matcher: Option<AhoCorasick>,
+    /// Pattern i → (alias text, entities, case-sensitive).
+    patterns: Vec<(String, Vec<EntityId>, bool)>,
+}
+
+/// The merged knowledge of a corpus.
+pub struct KnowledgeBase {
+    pub articles: Vec<Arc<ArticleData>>,
+    pub entities: Vec<Entity>,
+    pub facts: Vec<Fact>,
+    pub problems: Vec<Problem>,
+    aliases: AliasTable,
+    /// Per article: resolved mentions (outside boilerplate), sorted by start.
+    pub article_mentions: Vec<Vec<Mention>>,
+}
+
+impl std::fmt::Debug for KnowledgeBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnowledgeBase")
+            .field("articles", &self.articles.len())
+            .field("entities", &self.entities.len())
+            .field("facts", &self.facts.len())
+            .finish()
+    }
+}
+
+/// Person titles strong enough to make a lone surname a person of its own ("President Biden").
+const PERSONAL_TITLES: &[&str] = &[
+    "President",
+    "Secretary",
+    "Senator",
+    "Sen.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr.",
+    "Minister",
+    "Governor",
+    "Gov.",
+    "Chancellor",
+    "Ambassador",
+    "Representative",
+    "Rep.",
+    "Congressman",
+    "Congresswoman",
+    "Mayor",
+    "Judge",
+    "Justice",
+    "Speaker",
+    "Pope",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Prime",
+    "Premier",
+    "President-elect",
+];
+
+/// Heads that a definite reference ("the Framework") can use for the agreement named before it.
+const ANAPHOR_HEADS: &[&str] = &[
+    "Framework",
+    "Agreement",
+    "Mission",
+    "Treaty",
+    "Act",
+    "Accord",
+    "Pact",
+    "Initiative",
+    "Operation",
+    "Convention",
+    "Compact",
+    "Charter",
+];
+
+fn is_initial(w: &str) -> bool {
+    let mut cs = w.chars();
+    matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some('.'), None) if a.is_uppercase())
+}
+
+fn name_words(name: &str) -> Vec<&str> {
+    name.split_whitespace()
+        .filter(|w| !is_initial(w) && !matches!(*w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
+        .collect()
+}
+
+fn person_key(name: &str) -> Option<(String, String)> {
+    let w = name_words(name);
+    (w.len() >= 2).then(|| (w[0].to_lowercase(), w[w.len() - 1].to_lowercase()))
+}
+
+/// Agreement cluster key: folded, without a leading "the" or a trailing "in <Place>".
+fn agreement_key(name: &str) -> String {
+    let f = fold(name);
+    let f = f.strip_prefix("the ").unwrap_or(&f).to_string();
+    match f.rfind(" in ") {
+        Some(i) if i > 0 => f[..i].to_string(),
+        _ => f,
+    }
+}
+
+struct Cluster {
+    kind: EntityKind,
+    forms: BTreeMap<String, usize>,
+    acronym: Option<String>,
+    roles: Vec<Role>,
+    intro: Option<(usize, Source)>,
+    /// Titles the texts put before the bare surname ("President" in "President Ruto").
+    titles: BTreeSet<String>,
+    /// Forms given with an acronym: the fullest, most formal name.
+    acronym_forms: BTreeSet<String>,
+}
+
+impl Cluster {
+    fn new(kind: EntityKind) -> Self {
+        Cluster {
+            kind,
+            forms: BTreeMap::new(),
+            acronym: None,
+            roles: Vec::new(),
+            intro: None,
+            titles: BTreeSet::new(),
+            acronym_forms: BTreeSet::new(),
+        }
+    }
+
+    fn add(&mut self, m: &NameMention, article: ArticleIx) {
+        *self.forms.entry(m.name.clone()).or_default() += 1;
+        if let Some((acr, _)) = &m.acronym {
+            self.acronym.get_or_insert_with(|| acr.clone());
+        }
+        if m.acronym.is_some() {
+            self.acronym_forms.insert(m.name.clone());
+        }
+        if let Some((role, range)) = &m.role {
+            let key = fold(role);
+            if !self.roles.iter().any(|r| fold(&r.text) == key) {
+                self.roles.push(Role {
+                    text: role.clone(),
+                    source: Source {
+                        article,
+                        range: range.clone(),
+                    },
+                });
+            }
+        }
+        // The best introduction: the longest role+name(+appositive) passage.
+        let score = m.full_range.len() + if m.acronym.is_some() { 1000 } else { 0 };
+        if self.intro.as_ref().is_none_or(|(s, _)| score > *s) {
+            self.intro = Some((
+                score,
+                Source {
+                    article,
+                    range: m.full_range.clone(),
+                },
+            ));
+        }
+    }
+
+    fn canonical(&self) -> String {
+        let prefer_capitalised = |s: &str| {
+            s.split_whitespace()
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count()
+        };
+        self.forms
+            .iter()
+            .max_by_key(|(form, n)| {
+                (
+                    self.acronym_forms.contains(*form),
+                    prefer_capitalised(form),
+                    **n,
+                    form.len(),
+                )
+            })
+            .map(|(f, _)| f.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl KnowledgeBase {
+    /// Extract every article of a corpus in parallel and merge them.
+    pub fn from_corpus(corpus: Corpus, progress: &(dyn Fn(usize, usize) + Sync)) -> Self {
+        let data = extract_all(corpus.articles, progress);
+        Self::build(data, corpus.problems)
+    }
+
+    /// An empty knowledge base (no corpus configured yet).
+    pub fn empty() -> Self {
+        Self::build(Vec::new(), Vec::new())
+    }
+
+    /// Merge per-article extractions into entities, aliases, mentions and facts.
+    pub fn build(articles: Vec<Arc<ArticleData>>, problems: Vec<Problem>) -> Self {
+        let mut person_clusters: Vec<Cluster> = Vec::new();
+        let mut person_index: HashMap<(String, String), usize> = HashMap::new();
+        let mut thing_clusters: Vec<Cluster> = Vec::new();
+        let mut thing_index: HashMap<(EntityKind, String), usize> = HashMap::new();
+        let mut acronym_index: HashMap<String, usize> = HashMap::new();
+        // Pass 1: full names.
+        for (ai, a) in articles.iter().enumerate() {
+            for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
+                let Some(key) = person_key(&m.name) else {
+                    continue;
+                };
+                let ci = *person_index.entry(key).or_insert_with(|| {
+                    person_clusters.push(Cluster::new(EntityKind::Person));
+                    person_clusters.len() - 1
+                });
+                person_clusters[ci].add(m, ai);
+            }
+            for m in a.things.iter().filter(|m| m.cue != Cue::Surname) {
+                let key = agreement_key(&m.name);
+                let by_acr = m
+                    .acronym
+                    .as_ref()
+                    .and_then(|(acr, _)| acronym_index.get(acr).copied());
+                let ci = match by_acr.or_else(|| thing_index.get(&(m.kind, key.clone())).copied()) {
+                    Some(ci) => ci,
+                    None => {
+                        thing_clusters.push(Cluster::new(m.kind));
+                        thing_clusters.len() - 1
+                    }
+                };
+                thing_index.insert((m.kind, key), ci);
+                if let Some((acr, _)) = &m.acronym {
+                    acronym_index.entry(acr.clone()).or_insert(ci);
+                }
+                thing_clusters[ci].add(m, ai);
+            }
+        }
+        // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        for (ci, c) in person_clusters.iter().enumerate() {
+            let name = c.canonical();
+            if let Some(last) = name_words(&name).last() {
+                by_surname.entry(last.to_string()).or_default().push(ci);
+            }
+        }
+        for (ai, a) in articles.iter().enumerate() {
+            for m in a.people.iter().filter(|m| m.cue == Cue::Surname) {
+                let titled = m
+                    .role
+                    .as_ref()
+                    .and_then(|(r, _)| r.split_whitespace().last())
+                    .is_some_and(|h| PERSONAL_TITLES.contains(&h));
+                match by_surname.get(&m.name).map(Vec::as_slice) {
+                    Some([ci]) => {
+                        if let Some((role, _)) = &m.role
+                            && let Some(head) = role.split_whitespace().last()
+                            && head.starts_with(char::is_uppercase)
+                        {
+                            person_clusters[*ci].titles.insert(head.to_string());
+                        }
+                    }
+                    None if titled => {
+                        let key = (String::new(), m.name.to_lowercase());
+                        let ci = *person_index.entry(key).or_insert_with(|| {
+                            person_clusters.push(Cluster::new(EntityKind::Person));
+                            person_clusters.len() - 1
+                        });
+                        person_clusters[ci].add(m, ai);
+                        if let Some(head) = m
+                            .role
+                            .as_ref()
+                            .and_then(|(r, _)| r.split_whitespace().last())
+                        {
+                            person_clusters[ci].titles.insert(head.to_string());
+                        }
+                        by_surname.entry(m.name.clone()).or_default().push(ci);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Entities with their aliases.
+        let mut entities = Vec::new();
+        let mut alias_map: BTreeMap<String, (BTreeSet<EntityId>, bool)> = BTreeMap::new();
+        let add_alias =
+            |alias: &str,
+             id: EntityId,
+             case_sensitive: bool,
+             map: &mut BTreeMap<String, (BTreeSet<EntityId>, bool)>| {
+                let alias = alias.trim();
+                if alias.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                    return;
+                }
+                let e = map
+                    .entry(alias.to_string())
+                    .or_insert_with(|| (BTreeSet::new(), case_sensitive));
+                e.0.insert(id);
+                e.1 &= case_sensitive;
+            };
+        for c in person_clusters.iter().chain(thing_clusters.iter()) {
+            let id = entities.len();
+            let name = c.canonical();
+            let mut aliases: BTreeSet<String> = c.forms.keys().cloned().collect();
+            if c.kind == EntityKind::Person {
+                if let Some(last) = name_words(&name).last() {
+                    aliases.insert(last.to_string());
+                    for t in &c.titles {
+                        aliases.insert(format!("{t} {last}"));
+                    }
+                }
+            }
+            if let Some(acr) = &c.acronym {
+                aliases.insert(acr.clone());
+            }
+            for a in &aliases {
+                let case_sensitive =
+                    c.kind != EntityKind::Agreement || c.acronym.as_deref() == Some(a.as_str());
+                add_alias(a, id, case_sensitive, &mut alias_map);
+            }
+            add_alias(&name, id, c.kind != EntityKind::Agreement, &mut alias_map);
+            aliases.remove(&name);
+            entities.push(Entity {
+                id,
+                kind: c.kind,
+                name,
+                aliases: aliases.into_iter().collect(),
+                acronym: c.acronym.clone(),
+                roles: c.roles.clone(),
+                intro: c.intro.as_ref().map(|(_, s)| s.clone()),
+                mentions: Vec::new(),
+            });
+        }
+        // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti".
+        for a in &articles {
+            for m in a.things.iter().filter(|m| m.cue == Cue::Surname) {
+                let mut words = m.name.split_whitespace();
+                let (Some(place), Some(head)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let suffix = format!(" {} in {}", head.to_lowercase(), place.to_lowercase());
+                let hits: Vec<EntityId> = thing_clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.forms.keys().any(|f| f.to_lowercase().ends_with(&suffix)))
+                    .map(|(i, _)| person_clusters.len() + i)
+                    .collect();
+                if let [id] = hits.as_slice() {
+                    add_alias(&m.name, *id, false, &mut alias_map);
+                    if !entities[*id].aliases.contains(&m.name) {
+                        entities[*id].aliases.push(m.name.clone());
+                        entities[*id].aliases.sort();
+                    }
+                }
+            }
+        }
+        // First names used alone for a person in an article where the full name appears ("Aden").
+        let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
+        for a in &articles {
+            let text = a.text();
+            for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
+                let words = name_words(&m.name);
+                if words.len() < 2 {
+                    continue;
+                }
+                let first = words[0];
+                let Some(key) = person_key(&m.name) else {
+                    continue;
+                };
+                let Some(&ci) = person_index.get(&key) else {
+                    continue;
+                };
+                if alias_map.contains_key(first) {
+                    continue;
+                }
+                let standalone = a.sentences.iter().any(|s| {
+                    let st = &text[s.range.clone()];
+                    find_word(st, first).any(|i| {
+                        let after = st[i + first.len()..].trim_start();
+                        !after.starts_with(|c: char| c.is_uppercase())
+                    })
+                });
+                if standalone {
+                    first_name_aliases.push((first.to_string(), ci));
+                }
+            }
+        }
+        for (first, id) in first_name_aliases {
+            add_alias(&first, id, true, &mut alias_map);
+            if !entities[id].aliases.contains(&first) {
+                entities[id].aliases.push(first);
+                entities[id].aliases.sort();
+            }
+        }
+        let patterns: Vec<(String, Vec<EntityId>, bool)> = alias_map
+            .into_iter()
+            .map(|(a, (ids, cs))| (a, ids.into_iter().collect(), cs))
+            .collect();
+        let matcher = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|p| p.0.as_str()))
+                .expect("alias automaton")
+        });
+        let mut kb = KnowledgeBase {
+            articles,
+            entities,
+            facts: Vec::new(),
+            problems,
+            aliases: AliasTable { matcher, patterns },
+            article_mentions: Vec::new(),
+        };
+        // Mentions and facts, article by article.
+        let mut all_mentions = Vec::with_capacity(kb.articles.len());
+        let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
+        for (ai, a) in kb.articles.iter().enumerate() {
+            let mut mentions = Vec::new();
+            for s in &a.sentences {
+                mentions.extend(kb.find_mentions(a.text(), s.range.clone()));
+            }
+            resolve_in_context(&mut mentions, a.text(), &kb.entities);
+            let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
+            for f in facts_in_text(a.text(), &sentences, &mentions, &a.dates) {
+                text_facts.push((ai, f));
+            }
+            all_mentions.push(mentions);
+        }
+        let facts = resolve_event_anchors(text_facts);
+        for (ai, mentions) in all_mentions.iter().enumerate() {
+            for m in mentions {
+                if let [id] = m.candidates.as_slice() {
+                    kb.entities[*id].mentions.push(Source {
+                        article: ai,
+                        range: m.range.clone(),
+                    });
+                }
+            }
+        }
+        kb.article_mentions = all_mentions;
+        kb.facts = facts;
+        kb
+    }
+
+    /// Names of known entities in `text[range]`, by their aliases (word-bounded, possessives allowed).
+    pub fn find_mentions(&self, text: &str, range: ByteRange) -> Vec<Mention> {
+        let Some(matcher) = &self.aliases.matcher else {
+            return Vec::new();
+        };
+        let s = &text[range.clone()];
+        let mut out = Vec::new();
+        for m in matcher.find_iter(s) {
+            let (alias, ids, case_sensitive) = &self.aliases.patterns[m.pattern().as_usize()];
+            let found = &s[m.start()..m.end()];
+            if *case_sensitive && found != alias {
+                continue;
+            }
+            let before_ok = s[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = s[m.end()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            if !before_ok || !after_ok {
+                continue;
+            }
+            out.push(Mention {
+                range: range.start + m.start()..range.start + m.end(),
+                candidates: ids.clone(),
+            });
+        }
+        // Definite references to the agreement named just before: "the Framework".
+        for (i, _) in s.match_indices("the ") {
+            let rest = &s[i + 4..];
+            let word: &str = rest
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if ANAPHOR_HEADS.contains(&word) {
+                let r = range.start + i + 4..range.start + i + 4 + word.len();
+                if !out
+                    .iter()
+                    .any(|m| m.range.start <= r.start && r.end <= m.range.end)
+                {
+                    out.push(Mention {
+                        range: r,
+                        candidates: Vec::new(),
+                    });
+                }
+            }
+        }
+        out.sort_by_key(|m| m.range.start);
+        out
+    }
+
+    /// Resolve a citation key: an article id or a unique prefix of one.
+    pub fn article_by_key(&self, key: &str) -> KeyMatch {
+        if let Some(i) = self.articles.iter().position(|a| a.id() == key) {
+            return KeyMatch::One(i);
+        }
+        let hits: Vec<ArticleIx> = self
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                a.id().starts_with(key)
+                    || a.id()
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|s| s.starts_with(key))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match hits.as_slice() {
+            [] => KeyMatch::None,
+            [one] => KeyMatch::One(*one),
+            _ => KeyMatch::Ambiguous(hits),
+        }
+    }
+
+    /// Find a quotation in the corpus, tolerating case, spacing, quote style and punctuation.
+    pub fn find_quote(&self, quote: &str) -> QuoteMatch {
+        let needle = fold(quote);
+        if needle.split(' ').count() < 2 {
+            return QuoteMatch::None;
+        }
+        for (ai, a) in self.articles.iter().enumerate() {
+            if let Some(at) = find_bounded(&a.folded, &needle) {
+                let folded = crate::text::Folded::with_base(
+                    &a.text()[a.article.body.clone()],
+                    a.article.body.start,
+                );
+                return QuoteMatch::Exact(Source {
+                    article: ai,
+                    range: folded.original_range(&(at..at + needle.len())),
+                });
+            }
+        }
+        self.near_quote(&needle)
+    }
+
+    fn near_quote(&self, needle: &str) -> QuoteMatch {
+        let words: Vec<&str> = needle.split(' ').collect();
+        if words.len() < 4 {
+            return QuoteMatch::None;
+        }
+        // Candidate sentences share word trigrams with the quotation.
+        let grams: BTreeSet<String> = words.windows(3).map(|w| w.join(" ")).collect();
+        let grams: Vec<String> = grams.into_iter().collect();
+        let Ok(ac) = AhoCorasick::new(&grams) else {
+            return QuoteMatch::None;
+        };
+        let mut best: Option<(f32, Source)> = None;
+        for (ai, a) in self.articles.iter().enumerate() {
+            if !ac.is_match(&a.folded) {
+                continue;
+            }
+            for s in &a.sentences {
+                let sf = fold(&a.text()[s.range.clone()]);
+                if !ac.is_match(&sf) {
+                    continue;
+                }
+                let sim = word_similarity(&words, &sf.split(' ').collect::<Vec<_>>());
+                if best.as_ref().is_none_or(|(b, _)| sim > *b) {
+                    best = Some((
+                        sim,
+                        Source {
+                            article: ai,
+                            range: s.range.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        match best {
+            Some((sim, source)) if sim >= 0.6 => QuoteMatch::Near {
+                source,
+                similarity: sim,
+            },
+            _ => QuoteMatch::None,
+        }
+    }
+
+    /// Entities whose name or alias is exactly `name` (case-insensitive for agreements).
+    pub fn entities_named(&self, name: &str) -> Vec<EntityId> {
+        self.aliases
+            .patterns
+            .iter()
+            .find(|(a, _, cs)| {
+                if *cs {
+                    a == name
+                } else {
+                    a.eq_ignore_ascii_case(name)
+                }
+            })
+            .map(|(_, ids, _)| ids.clone())
+            .unwrap_or_default()
+    }
+
+    /// Facts that involve an entity, dated ones first by date value.
+    pub fn facts_of(&self, id: EntityId) -> Vec<&Fact> {
+        let mut v: Vec<&Fact> = self
+            .facts
+            .iter()
+            .filter(|f| f.entities.contains(&id))
+            .collect();
+        v.sort_by_key(|f| {
+            (
+                f.date.is_none(),
+                f.date.as_ref().map(|d| d.value.to_iso()),
+                f.source.article,
+                f.source.range.start,
+            )
+        });
+        v
+    }
+
+    /// Number of distinct articles that mention an entity.
+    pub fn source_count(&self, id: EntityId) -> usize {
+        self.entities[id]
+            .mentions
+            .iter()
+            .map(|m| m.article)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    pub fn article(&self, ix: ArticleIx) -> &ArticleData {
+        &self.articles[ix]
+    }
+}
+
+/// Run [`ArticleData::extract`] over articles on all cores, keeping their order.
+pub fn extract_all(
+    articles: Vec<Article>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Arc<ArticleData>> {
+    let total = articles.len();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(total.max(1));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let queue = std::sync::Mutex::new(articles.into_iter().enumerate());
+    let mut out: Vec<(usize, Arc<ArticleData>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some((i, a)) = next else { break };
+                        mine.push((i, Arc::new(ArticleData::extract(a))));
+                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if n % 64 == 0 || n == total {
+                            progress(n, total);
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, a)| a).collect()
+}
+
+/// Find `needle` in `hay` at word boundaries.
+fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        let at = from + i;
+        let before = hay[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return Some(at);
+        }
+        from = at + needle.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// Word positions of `word` in `s` at word boundaries.
+fn find_word<'a>(s: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    s.match_indices(word).filter_map(move |(i, _)| {
+        let before = s[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after = s[i + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        (before && after).then_some(i)
+    })
+}
+
+/// Share of the quotation's words found in order-insensitive overlap with the passage, penalised by the
+/// passage's extra length.
+fn word_similarity(quote: &[&str], passage: &[&str]) -> f32 {
+    let mut pool: HashMap<&str, usize> = HashMap::new();
+    for w in passage {
+        *pool.entry(w).or_default() += 1;
+    }
+    let mut common = 0;
+    for w in quote {
+        if let Some(n) = pool.get_mut(w)
+            && *n > 0
+        {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    common as f32 / quote.len() as f32
+}
+
+/// Resolve ambiguous short names by the entities named in full in the same text, and "the Framework" to the
+/// agreement named most recently before it.
+pub fn resolve_in_context(mentions: &mut Vec<Mention>, text: &str, entities: &[Entity]) {
+    let named_in_full: BTreeSet<EntityId> = mentions
+        .iter()
+        .filter(|m| m.candidates.len() == 1 && text[m.range.clone()].contains(' '))
+        .map(|m| m.candidates[0])
+        .collect();
+    let mut last_agreement: Vec<(String, EntityId)> = Vec::new();
+    for m in mentions.iter_mut() {
+        if m.candidates.len() > 1 {
+            let here: Vec<EntityId> = m
+                .candidates
+                .iter()
+                .copied()
+                .filter(|c| named_in_full.contains(c))
+                .collect();
+            if here.len() == 1 {
+                m.candidates = here;
+            }
+        } else if m.candidates.is_empty() {
+            let head = &text[m.range.clone()];
+            if let Some((_, id)) = last_agreement.iter().rev().find(|(name, _)| {
+                name.to_lowercase()
+                    .split_whitespace()
+                    .any(|w| w == head.to_lowercase())
+            }) {
+                m.candidates = vec![*id];
+            }
+        }
+        if let [id] = m.candidates.as_slice()
+            && entities[*id].kind == EntityKind::Agreement
+        {
+            last_agreement.push((entities[*id].name.clone(), *id));
+        }
+    }
+    mentions.retain(|m| !m.candidates.is_empty());
+}
+
+/// A fact found in a text before it is tied to an article (shared by the corpus and the notes).
+#[derive(Clone, Debug)]
+pub struct TextFact {
+    pub kind: EventKind,
+    pub entities: Vec<EntityId>,
+    pub date: Option<FactDate>,
+    pub place: Option<String>,
+    pub sentence: ByteRange,
+    pub trigger: ByteRange,
+    pub qualified: bool,
+    /// A relative date waiting for the date of another event ("a day after <event>").
+    pub pending_anchor: Option<PendingAnchor>,
+}
+
+/// "a day after President Ruto spoke with … Blinken": the anchor event's kind and participants, and the offset.
+#[derive(Clone, Debug)]
+pub struct PendingAnchor {
+    pub kind: Option<EventKind>,
+    pub entities: Vec<EntityId>,
+    pub days: i32,
+    pub range: ByteRange,
+}
+
+static PLACE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.-]+)(?:\s+[A-Z][\w’'-]+)*)")
+        .expect("place regex")
+});
+
+const NOT_PLACES: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+/// Sentence-level facts in a text: for each sentence with an event word and at least one entity (or a
+/// "this call"-style reference to the previous fact of the same kind), the entities, the date and the place.
+pub fn facts_in_text(
+    text: &str,
+    sentences: &[ByteRange],
+    mentions: &[Mention],
+    dates: &[TemporalExpr],
+) -> Vec<TextFact> {
+    let mut out: Vec<TextFact> = Vec::new();
+    for sr in sentences {
+        let triggers: Vec<Trigger> = find_triggers(text, sr.clone());
+        if triggers.is_empty() {
+            continue;
+        }
+        let in_sentence = |r: &ByteRange| sr.start <= r.start && r.end <= sr.end;
+        let sent_mentions: Vec<&Mention> =
+            mentions.iter().filter(|m| in_sentence(&m.range)).collect();
+        let sent_dates: Vec<&TemporalExpr> =
+            dates.iter().filter(|d| in_sentence(&d.span)).collect();
+        // A relative-to-event expression splits the sentence: what follows it is the anchor event.
+        let anchor_expr = sent_dates
+            .iter()
+            .find(|d| d.relative.is_some_and(|r| r.anchor == Anchor::Event));
+        let main_end = anchor_expr.map_or(sr.end, |d| d.span.end);
+        let main_ids = ids_in(&sent_mentions, sr.start..main_end);
+        let main_trigger = triggers
+            .iter()
+            .find(|t| t.range.end <= main_end)
+            .or(triggers.first());
+        let Some(main_trigger) = main_trigger else {
+            continue;
+        };
+        let pending_anchor = anchor_expr.map(|d| {
+            let anchor_range = d.span.end..sr.end;
+            PendingAnchor {
+                kind: triggers
+                    .iter()
+                    .find(|t| t.range.start >= d.span.end)
+                    .map(|t| t.kind),
+                entities: ids_in(&sent_mentions, anchor_range),
+                days: d.relative.map_or(0, |r| r.days),
+                range: d.span.clone(),
+            }
+        });
+        // The date of the main clause: an absolute or resolved expression before the anchor.
+        let date = sent_dates
+            .iter()
+            .filter(|d| {
+                d.span.end <= main_end
+                    && d.value.is_some()
+                    && d.relative.is_none_or(|r| r.anchor != Anchor::Event)
+            })
+            .min_by_key(|d| distance(&d.span, &main_trigger.range))
+            .and_then(|d| {
+                let value = d.value?;
+                Some(FactDate {
+                    value,
+                    range: d.span.clone(),
+                    since: d.kind == DateKind::Since,
+                    derived_from: None,
+                })
+            });
+        let place = PLACE
+            .captures_iter(&text[sr.start..main_end])
+            .filter_map(|c| c.get(1))
+            .map(|m| (sr.start + m.start()..sr.start + m.end(), m.as_str()))
+            .find(|(r, p)| {
+                !NOT_PLACES.contains(&p.split_whitespace().next().unwrap_or(""))
+                    && !sent_mentions
+                        .iter()
+                        .any(|m| m.range.start < r.end && r.start < m.range.end)
+            })
+            .map(|(_, p)| p.trim_end_matches(['.', ',']).to_string());
+        let before_trigger = &text[sr.start..main_trigger.range.start];
+        let demonstrative = {
+            let t = before_trigger.trim_end().to_lowercase();
+            t.ends_with("this")
+                || t.ends_with("that")
+                || t.ends_with("the")
+                || t.ends_with("this phone")
+        };
+        if main_ids.is_empty() {
+            // "This call came just a day after …": the same event as the last fact of this kind.
+            if demonstrative
+                && let Some(prev) = out
+                    .iter_mut()
+                    .rev()
+                    .find(|f| f.kind.compatible(main_trigger.kind))
+            {
+                if prev.date.is_none() {
+                    prev.date = date.clone();
+                }
+                if prev.pending_anchor.is_none() && prev.date.is_none() {
+                    prev.pending_anchor = pending_anchor;
+                }
+            }
+            continue;
+        }
+        out.push(TextFact {
+            kind: main_trigger.kind,
+            entities: main_ids,
+            date,
+            place,
+            sentence: sr.clone(),
+            trigger: main_trigger.range.clone(),
+            qualified: main_trigger.qualified,
+            pending_anchor,
+        });
+    }
+    out
+}
+
+fn ids_in(mentions: &[&Mention], range: ByteRange) -> Vec<EntityId> {
+    let mut ids: Vec<EntityId> = mentions
+        .iter()
+        .filter(|m| range.start <= m.range.start && m.range.end <= range.end)
+        .filter_map(|m| match m.candidates.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn distance(a: &ByteRange, b: &ByteRange) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// Give relative-to-event facts their dates ("a day after <event>"): the anchor is a fact of the anchor's
+/// kind whose entities include the anchor's entities and that has a day-precise date — first in the same
+/// article, then anywhere in the corpus.
+fn resolve_event_anchors(text_facts: Vec<(ArticleIx, TextFact)>) -> Vec<Fact> {
+    let resolved: Vec<Option<FactDate>> = text_facts
+        .iter()
+        .map(|(ai, f)| {
+            if f.date.is_some() {
+                return None;
+            }
+            let anchor = f.pending_anchor.as_ref()?;
+            let pool = |same_article: bool| -> Vec<(EventKind, &[EntityId], &FactDate)> {
+                text_facts
+                    .iter()
+                    .filter(|(aj, _)| !same_article || aj == ai)
+                    .filter_map(|(_, g)| {
+                        g.date.as_ref().map(|d| (g.kind, g.entities.as_slice(), d))
+                    })
+                    .collect()
+            };
+            resolve_anchor(anchor, &pool(true)).or_else(|| resolve_anchor(anchor, &pool(false)))
+        })
+        .collect();
+    text_facts
+        .into_iter()
+        .zip(resolved)
+        .map(|((ai, f), r)| Fact {
+            kind: f.kind,
+            entities: f.entities,
+            date: f.date.or(r),
+            place: f.place,
+            source: Source {
+                article: ai,
+                range: f.sentence,
+            },
+            trigger: f.trigger,
+            qualified: f.qualified,
+        })
+        .collect()
+}
+
+/// Resolve the pending anchors of text facts against a pool of dated facts.
+pub fn resolve_anchor(
+    anchor: &PendingAnchor,
+    pool: &[(EventKind, &[EntityId], &FactDate)],
+) -> Option<FactDate> {
+    let candidates: Vec<&FactDate> = pool
+        .iter()
+        .filter(|(k, ids, _)| {
+            anchor.kind.is_none_or(|ak| ak.compatible(*k))
+                && !anchor.entities.is_empty()
+                && anchor.entities.iter().all(|e| ids.contains(e))
+        })
+        .map(|(_, _, d)| *d)
+        .collect();
+    let first = candidates.first()?;
+    if candidates.iter().any(|d| d.value != first.value) {
+        return None;
+    }
+    let value = dates::shift(&first.value, anchor.days)?;
+    let days = anchor.days;
+    let rel = match days {
+        1 => "a day after".to_string(),
+        -1 => "a day before".to_string(),
+        d if d > 0 => format!("{d} days after"),
+        d => format!("{} days before", -d),
+    };
+    Some(FactDate {
+        value,
+        range: anchor.range.clone(),
+        since: false,
+        derived_from: Some(format!("{rel} {}", first.value.to_iso())),
+    })
+}
+
+/// Lines of a knowledge base as data for `dossier entities` and tests.
+pub fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
+    let e = &kb.entities[id];
+    let roles: Vec<serde_json::Value> = e
+        .roles
+        .iter()
+        .map(|r| {
+            let a = kb.article(r.source.article);
+            serde_json::json!({ "role": r.text, "source": a.id(), "line": a.line_of(r.source.range.start) })
+        })
+        .collect();
+    let facts: Vec<serde_json::Value> = kb
+        .facts_of(id)
+        .into_iter()
+        .filter(|f| f.date.is_some())
+        .map(|f| {
+            let a = kb.article(f.source.article);
+            let d = f.date.as_ref().map(|d| d.value.to_iso());
+            serde_json::json!({
+                "date": d,
+                "since": f.date.as_ref().is_some_and(|d| d.since),
+                "event": f.kind.as_str(),
+                "with": f.entities.iter().filter(|x| **x != id).map(|x| kb.entities[*x].name.clone()).collect::<Vec<_>>(),
+                "place": f.place,
+                "source": a.id(),
+                "line": a.line_of(f.source.range.start),
+                "text": collapse(&a.text()[f.source.range.clone()]),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "kind": e.kind.as_str(),
+        "name": e.name,
+        "aliases": e.aliases,
+        "acronym": e.acronym,
+        "roles": roles,
+        "mentions": e.mentions.len(),
+        "sources": kb.source_count(id),
+        "facts": facts,
+    })
+}

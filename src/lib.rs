@@ -1,0 +1,12 @@
+//! Dossier: checks analysts' briefing notes against the articles they come from.
+//!
+//! Layers, each depending only on those before it: `text` ← `corpus`, `extract` ← `kb` ← `analysis` ←
+//! `lsp`, `cli`.
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod extract;
+pub mod kb;
+pub mod lsp;
+pub mod text;

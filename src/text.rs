@@ -1,0 +1,388 @@
+//! Text primitives: byte ranges, a line index, UTF-8/UTF-16/UTF-32 position conversion and match folding.
+//!
+//! Everything in Dossier works on byte offsets into UTF-8 text. Editor positions (line + character in the
+//! negotiated encoding) are converted here, and only at the protocol edge.
+
+use std::ops::Range;
+
+/// A byte range into some text.
+pub type ByteRange = Range<usize>;
+
+/// How an editor counts characters within a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PositionEncoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+/// A position as an editor sees it: zero-based line and character offset in some encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LinePos {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// Start offsets of every line of a text. Lines end at `\n` (a preceding `\r` belongs to the line ending).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Zero-based line containing `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte range of a line without its line ending; `None` past the last line.
+    pub fn line_range(&self, text: &str, line: usize) -> Option<ByteRange> {
+        let start = *self.starts.get(line)?;
+        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some(start..end)
+    }
+
+    /// Convert a byte offset to an editor position. Offsets inside a character snap back to its start;
+    /// offsets past the end clamp to the end.
+    pub fn position(&self, text: &str, offset: usize, enc: PositionEncoding) -> LinePos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let prefix = &text[start..offset];
+        LinePos {
+            line: line as u32,
+            character: encoded_len(prefix, enc) as u32,
+        }
+    }
+
+    /// Convert an editor position to a byte offset. A character past the end of its line clamps to the line's
+    /// end (as the LSP specification asks); a line past the end of the text is an error.
+    pub fn offset(
+        &self,
+        text: &str,
+        pos: LinePos,
+        enc: PositionEncoding,
+    ) -> Result<usize, PositionError> {
+        let line = pos.line as usize;
+        if line >= self.starts.len() {
+            // The position just after a final newline-less line is still valid as the end of the text.
+            return Err(PositionError::LineOutOfRange {
+                line: pos.line,
+                lines: self.starts.len() as u32,
+            });
+        }
+        let range = self.line_range(text, line).unwrap_or(self.len..self.len);
+        let line_text = &text[range.clone()];
+        let mut units = 0usize;
+        for (i, ch) in line_text.char_indices() {
+            if units >= pos.character as usize {
+                return Ok(range.start + i);
+            }
+            units += char_len(ch, enc);
+        }
+        Ok(range.end)
+    }
+
+    /// Convert a byte range to a pair of editor positions.
+    pub fn range(
+        &self,
+        text: &str,
+        range: &ByteRange,
+        enc: PositionEncoding,
+    ) -> (LinePos, LinePos) {
+        (
+            self.position(text, range.start, enc),
+            self.position(text, range.end, enc),
+        )
+    }
+}
+
+/// A position that does not exist in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionError {
+    LineOutOfRange { line: u32, lines: u32 },
+}
+
+impl std::fmt::Display for PositionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PositionError::LineOutOfRange { line, lines } => {
+                write!(
+                    f,
+                    "line {line} is out of range (the document has {lines} lines)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for PositionError {}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+}
+
+fn char_len(ch: char, enc: PositionEncoding) -> usize {
+    match enc {
+        PositionEncoding::Utf8 => ch.len_utf8(),
+        PositionEncoding::Utf16 => ch.len_utf16(),
+        PositionEncoding::Utf32 => 1,
+    }
+}
+
+/// Length of `s` in code units of `enc`.
+pub fn encoded_len(s: &str, enc: PositionEncoding) -> usize {
+    match enc {
+        PositionEncoding::Utf8 => s.len(),
+        PositionEncoding::Utf16 => s.chars().map(char::len_utf16).sum(),
+        PositionEncoding::Utf32 => s.chars().count(),
+    }
+}
+
+/// The largest char boundary not after `i`.
+pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary not before `i`.
+pub fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Text folded for tolerant matching (quotations, names), with a map back to the original byte offsets.
+///
+/// Folding lowercases, turns curly quotes and apostrophes into straight ones, dashes into `-`, drops other
+/// punctuation, and collapses runs of whitespace into one space. `map[i]` is the byte offset in the original
+/// text of the folded byte `i`; `map[folded.len()]` is the end of the last folded character's source.
+#[derive(Clone, Debug, Default)]
+pub struct Folded {
+    pub text: String,
+    pub map: Vec<usize>,
+    /// `ends[i]`: end offset in the original text of the character that produced folded byte `i`.
+    pub ends: Vec<usize>,
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Self {
+        Self::with_base(original, 0)
+    }
+
+    /// Fold `original`, recording offsets shifted by `base` (for folding a slice of a larger text).
+    pub fn with_base(original: &str, base: usize) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len() + 1);
+        let mut ends = Vec::with_capacity(original.len());
+        let mut pending_space: Option<usize> = None;
+        let mut end = base;
+        for (i, ch) in original.char_indices() {
+            let at = base + i;
+            let folded: Option<char> = match ch {
+                c if c.is_whitespace() => {
+                    if !text.is_empty() && pending_space.is_none() {
+                        pending_space = Some(at);
+                    }
+                    None
+                }
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\'' => Some('\''),
+                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '"' | '«' | '»' => None,
+                '\u{2010}'..='\u{2015}' | '\u{2212}' | '-' => Some('-'),
+                c if c.is_alphanumeric() => Some(c),
+                '&' | '%' | '$' | '£' | '€' | '@' | '#' => Some(ch),
+                _ => None,
+            };
+            if let Some(c) = folded {
+                if let Some(sp) = pending_space.take() {
+                    text.push(' ');
+                    map.push(sp);
+                    ends.push(sp + 1);
+                }
+                for lc in c.to_lowercase() {
+                    let before = text.len();
+                    text.push(lc);
+                    for _ in before..text.len() {
+                        map.push(at);
+                        ends.push(at + ch.len_utf8());
+                    }
+                }
+                end = at + ch.len_utf8();
+            }
+        }
+        map.push(end);
+        Folded { text, map, ends }
+    }
+
+    /// Original byte range of a folded byte range.
+    pub fn original_range(&self, folded: &ByteRange) -> ByteRange {
+        let start = self.map[folded.start.min(self.map.len() - 1)];
+        let end = match folded
+            .end
+            .checked_sub(1)
+            .and_then(|last| self.ends.get(last))
+        {
+            Some(&e) => e.max(start),
+            None => start,
+        };
+        start..end
+    }
+}
+
+/// Fold a string for comparison without keeping the offset map.
+pub fn fold(s: &str) -> String {
+    Folded::new(s).text
+}
+
+/// Count the words of a string (runs of alphanumeric characters and apostrophes).
+pub fn word_count(s: &str) -> usize {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Kenya’s “role” 🇰🇪 grew\r\nRuto’s visit\nend";
+
+    #[test]
+    fn positions_round_trip_in_every_encoding() {
+        let idx = LineIndex::new(TEXT);
+        for enc in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            // The `\n` of a CRLF pair is not a position an editor can address.
+            for (off, _) in TEXT
+                .char_indices()
+                .filter(|&(i, c)| c != '\n' || !TEXT[..i].ends_with('\r'))
+            {
+                let pos = idx.position(TEXT, off, enc);
+                assert_eq!(idx.offset(TEXT, pos, enc), Ok(off), "{enc:?} at {off}");
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_counts_surrogate_pairs_and_curly_quotes() {
+        let idx = LineIndex::new(TEXT);
+        let grew = TEXT.find("grew").unwrap();
+        // "Kenya’s “role” " = 15 chars, the flag = 2 scalars = 4 UTF-16 units, then a space.
+        assert_eq!(
+            idx.position(TEXT, grew, PositionEncoding::Utf16),
+            LinePos {
+                line: 0,
+                character: 20
+            }
+        );
+        assert_eq!(
+            idx.position(TEXT, grew, PositionEncoding::Utf32),
+            LinePos {
+                line: 0,
+                character: 18
+            }
+        );
+        assert_eq!(
+            idx.position(TEXT, grew, PositionEncoding::Utf8).character as usize,
+            grew
+        );
+    }
+
+    #[test]
+    fn character_past_line_end_clamps_to_line_end_before_crlf() {
+        let idx = LineIndex::new(TEXT);
+        let off = idx
+            .offset(
+                TEXT,
+                LinePos {
+                    line: 0,
+                    character: 999,
+                },
+                PositionEncoding::Utf16,
+            )
+            .unwrap();
+        assert_eq!(&TEXT[off..off + 2], "\r\n");
+    }
+
+    #[test]
+    fn line_past_end_is_an_error() {
+        let idx = LineIndex::new(TEXT);
+        assert!(
+            idx.offset(
+                TEXT,
+                LinePos {
+                    line: 9,
+                    character: 0
+                },
+                PositionEncoding::Utf8
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn offset_inside_a_character_snaps_to_its_start() {
+        let idx = LineIndex::new(TEXT);
+        let apostrophe = TEXT.find('’').unwrap();
+        assert_eq!(
+            idx.position(TEXT, apostrophe + 1, PositionEncoding::Utf16),
+            idx.position(TEXT, apostrophe, PositionEncoding::Utf16)
+        );
+    }
+
+    #[test]
+    fn folding_ignores_quote_style_case_and_spacing() {
+        assert_eq!(
+            fold("“Kenya’s   Leadership,” he said"),
+            fold("\"kenya's leadership\" he said")
+        );
+        assert_eq!(fold("U.S.-Kenya — ties"), "us-kenya - ties");
+    }
+
+    #[test]
+    fn folded_ranges_map_back_to_original_text() {
+        let s = "He said: “Our  partnership with Kenya is critical,” today.";
+        let f = Folded::new(s);
+        let needle = fold("our partnership with kenya is critical");
+        let at = f.text.find(&needle).unwrap();
+        let r = f.original_range(&(at..at + needle.len()));
+        assert_eq!(&s[r], "Our  partnership with Kenya is critical");
+    }
+}
