@@ -56,8 +56,8 @@ pub struct FactDate {
     pub range: ByteRange,
     /// "since 2008", "the first … since 1999": a claim about the previous occurrence.
     pub since: bool,
-    /// How a relative date was resolved ("a day after 2024-11-07").
-    pub derived_from: Option<String>,
+    /// How a relative date was resolved: the offset in days and the anchor event's date.
+    pub derived_from: Option<(i32, DateValue)>,
 }
 
 /// A sentence-level statement: who or what, what happened, and where it is said.
@@ -1016,75 +1016,108 @@ pub fn facts_in_text(
             mentions.iter().filter(|m| in_sentence(&m.range)).collect();
         let sent_dates: Vec<&TemporalExpr> =
             dates.iter().filter(|d| in_sentence(&d.span)).collect();
-        // A relative-to-event expression splits the sentence: what follows it is the anchor event.
+        // A relative-to-event expression splits the sentence into the main clause and the anchor event:
+        // "X came a day after <anchor>", or sentence-initial "Two days after <anchor>, X".
         let anchor_expr = sent_dates
             .iter()
             .find(|d| d.relative.is_some_and(|r| r.anchor == Anchor::Event));
-        let main_end = anchor_expr.map_or(sr.end, |d| d.span.end);
-        let main_ids = ids_in(&sent_mentions, sr.start..main_end);
-        let main_trigger = triggers
-            .iter()
-            .find(|t| t.range.end <= main_end)
-            .or(triggers.first());
-        let Some(main_trigger) = main_trigger else {
+        let (main, anchor_clause): (Vec<ByteRange>, Option<ByteRange>) = match anchor_expr {
+            None => (vec![sr.clone()], None),
+            Some(d) => {
+                let lead = text[sr.start..d.span.start].trim();
+                if lead.is_empty() || matches!(lead, "Just" | "Only" | "Exactly" | "just" | "only") {
+                    let comma = text[d.span.end..sr.end].find(',').map_or(sr.end, |i| d.span.end + i);
+                    (vec![sr.start..d.span.end, comma..sr.end], Some(d.span.end..comma))
+                } else {
+                    (vec![sr.start..d.span.end], Some(d.span.end..sr.end))
+                }
+            }
+        };
+        let in_main = |r: &ByteRange| main.iter().any(|m| m.start <= r.start && r.end <= m.end);
+        let main_ids = ids_where(&sent_mentions, in_main);
+        let Some(main_trigger) = triggers.iter().find(|t| in_main(&t.range)).or(triggers.first()) else {
             continue;
         };
-        let pending_anchor = anchor_expr.map(|d| {
-            let anchor_range = d.span.end..sr.end;
+        let pending_anchor = anchor_expr.zip(anchor_clause.clone()).map(|(d, clause)| {
+            let inside = |r: &ByteRange| clause.start <= r.start && r.end <= clause.end;
             PendingAnchor {
-                kind: triggers
-                    .iter()
-                    .find(|t| t.range.start >= d.span.end)
-                    .map(|t| t.kind),
-                entities: ids_in(&sent_mentions, anchor_range),
+                kind: triggers.iter().find(|t| inside(&t.range)).map(|t| t.kind),
+                entities: ids_where(&sent_mentions, inside),
                 days: d.relative.map_or(0, |r| r.days),
                 range: d.span.clone(),
             }
         });
-        // The date of the main clause: an absolute or resolved expression before the anchor.
+        // "the first official visit … since 2008": a dated claim of its own, about the event word before it.
+        for d in sent_dates.iter().filter(|d| d.kind == DateKind::Since) {
+            let (Some(value), Some(t)) = (d.value, triggers.iter().rev().find(|t| t.range.end <= d.span.start)) else {
+                continue;
+            };
+            let ids = if main_ids.is_empty() {
+                out.last().map(|f| f.entities.clone()).unwrap_or_default()
+            } else {
+                main_ids.clone()
+            };
+            if ids.is_empty() {
+                continue;
+            }
+            out.push(TextFact {
+                kind: t.kind,
+                entities: ids,
+                date: Some(FactDate {
+                    value,
+                    range: d.span.clone(),
+                    since: true,
+                    derived_from: None,
+                }),
+                place: None,
+                sentence: sr.clone(),
+                trigger: t.range.clone(),
+                qualified: t.qualified,
+                pending_anchor: None,
+            });
+        }
+        // The date of the main clause: the absolute or resolved expression nearest its event word.
         let date = sent_dates
             .iter()
             .filter(|d| {
-                d.span.end <= main_end
+                in_main(&d.span)
                     && d.value.is_some()
+                    && d.kind != DateKind::Since
                     && d.relative.is_none_or(|r| r.anchor != Anchor::Event)
             })
             .min_by_key(|d| distance(&d.span, &main_trigger.range))
             .and_then(|d| {
-                let value = d.value?;
                 Some(FactDate {
-                    value,
+                    value: d.value?,
                     range: d.span.clone(),
-                    since: d.kind == DateKind::Since,
+                    since: false,
                     derived_from: None,
                 })
             });
         let place = PLACE
-            .captures_iter(&text[sr.start..main_end])
+            .captures_iter(&text[sr.clone()])
             .filter_map(|c| c.get(1))
             .map(|m| (sr.start + m.start()..sr.start + m.end(), m.as_str()))
             .find(|(r, p)| {
-                !NOT_PLACES.contains(&p.split_whitespace().next().unwrap_or(""))
-                    && !sent_mentions
-                        .iter()
-                        .any(|m| m.range.start < r.end && r.start < m.range.end)
+                in_main(r)
+                    && !NOT_PLACES.contains(&p.split_whitespace().next().unwrap_or(""))
+                    && !sent_mentions.iter().any(|m| m.range.start < r.end && r.start < m.range.end)
             })
             .map(|(_, p)| p.trim_end_matches(['.', ',']).to_string());
-        let before_trigger = &text[sr.start..main_trigger.range.start];
-        let demonstrative = {
-            let t = before_trigger.trim_end().to_lowercase();
-            t.ends_with("this")
-                || t.ends_with("that")
-                || t.ends_with("the")
-                || t.ends_with("this phone")
-        };
+        // "This call", "the meeting", "that phone conversation": a reference back, not a new event.
+        let demonstrative = text[sr.start..main_trigger.range.end]
+            .to_lowercase()
+            .split_whitespace()
+            .rev()
+            .take(4)
+            .any(|w| matches!(w, "this" | "that" | "the"));
         if main_ids.is_empty() {
             // "This call came just a day after …": the same event as the last fact of this kind.
             if demonstrative
                 && let Some(prev) = out
                     .iter_mut()
                     .rev()
-                    .find(|f| f.kind.compatible(main_trigger.kind))
+                    .find(|f| !f.date.as_ref().is_some_and(|d| d.since) && f.kind.compatible(main_trigger.kind))
             {
                 if prev.date.is_none() {
                     prev.date = date.clone();
@@ -1109,10 +1142,10 @@ pub fn facts_in_text(
     out
 }
 
-fn ids_in(mentions: &[&Mention], range: ByteRange) -> Vec<EntityId> {
+fn ids_where(mentions: &[&Mention], keep: impl Fn(&ByteRange) -> bool) -> Vec<EntityId> {
     let mut ids: Vec<EntityId> = mentions
         .iter()
-        .filter(|m| range.start <= m.range.start && m.range.end <= range.end)
+        .filter(|m| keep(&m.range))
         .filter_map(|m| match m.candidates.as_slice() {
             [id] => Some(*id),
             _ => None,
@@ -1191,18 +1224,11 @@ pub fn resolve_anchor(
         return None;
     }
     let value = dates::shift(&first.value, anchor.days)?;
-    let days = anchor.days;
-    let rel = match days {
-        1 => "a day after".to_string(),
-        -1 => "a day before".to_string(),
-        d if d > 0 => format!("{d} days after"),
-        d => format!("{} days before", -d),
-    };
     Some(FactDate {
         value,
         range: anchor.range.clone(),
         since: false,
-        derived_from: Some(format!("{rel} {}", first.value.to_iso())),
+        derived_from: Some((anchor.days, first.value)),
     })
 }
 
@@ -1224,8 +1250,13 @@ pub fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
         .map(|f| {
             let a = kb.article(f.source.article);
             let d = f.date.as_ref().map(|d| d.value.to_iso());
+            let weekday = match f.date.as_ref().map(|d| d.value) {
+                Some(DateValue::Point(p)) => p.weekday.map(|w| format!("{w:?}")),
+                _ => None,
+            };
             serde_json::json!({
                 "date": d,
+                "weekday": weekday,
                 "since": f.date.as_ref().is_some_and(|d| d.since),
                 "event": f.kind.as_str(),
                 "with": f.entities.iter().filter(|x| **x != id).map(|x| kb.entities[*x].name.clone()).collect::<Vec<_>>(),

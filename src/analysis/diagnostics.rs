@@ -123,12 +123,12 @@ pub fn describe(v: &DateValue) -> String {
             .and_then(|m| MONTHS.get((m as usize).wrapping_sub(1)));
         match (p.day, month, p.year) {
             (Some(d), Some(m), Some(y)) => format!("{d} {m} {y}"),
-            (Some(d), Some(m), None) => format!("{d} {m} (year not stated)"),
+            (Some(d), Some(m), None) => format!("{d} {m} [no year]"),
             (None, Some(m), Some(y)) => format!("{m} {y}"),
-            (None, Some(m), None) => format!("{m} (year not stated)"),
+            (None, Some(m), None) => format!("{m} [no year]"),
             (_, None, Some(y)) => y.to_string(),
             _ => match p.weekday {
-                Some(w) => format!("{w:?} (date not stated)"),
+                Some(w) => format!("{w:?} [no date]"),
                 None => "an unstated date".to_string(),
             },
         }
@@ -137,6 +137,17 @@ pub fn describe(v: &DateValue) -> String {
         DateValue::Point(p) => point(p),
         DateValue::Range { start, end } => format!("{} to {}", point(start), point(end)),
     }
+}
+
+/// "a day after 7 November (year not stated)".
+fn relative_phrase(days: i32, anchor: &DateValue) -> String {
+    let rel = match days {
+        1 => "a day after".to_string(),
+        -1 => "a day before".to_string(),
+        d if d > 0 => format!("{d} days after"),
+        d => format!("{} days before", -d),
+    };
+    format!("{rel} {}", describe(anchor))
 }
 
 /// How well a source fact matches a note fact: `None` when it cannot be the same event.
@@ -262,24 +273,36 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             .filter(|e| first.entities.contains(e))
             .map(|e| kb.entities[*e].name.clone())
             .collect();
-        let how = first_date
-            .derived_from
-            .as_ref()
-            .map_or(String::new(), |d| format!(", {d}"));
-        let message = format!(
-            "{} dates this {} ({}) to {}{how}, not {} — {}, line {}",
-            if matches.len() == 1 {
-                "The source"
-            } else {
-                "The sources"
-            },
-            first.kind.as_str(),
-            others.join(", "),
-            describe(&first_date.value),
-            describe(&date.value),
-            a.id(),
-            a.line_of(first_date.range.start),
-        );
+        let how = first_date.derived_from.as_ref().map_or(String::new(), |(days, anchor)| {
+            format!(" ({})", relative_phrase(*days, anchor))
+        });
+        let note_how = date.derived_from.as_ref().map_or(String::new(), |(days, anchor)| {
+            format!(" ({})", relative_phrase(*days, anchor))
+        });
+        let one = matches.len() == 1;
+        let message = if date.since {
+            format!(
+                "{} the first {} ({}) since {}, not since {} — {}, line {}",
+                if one { "The source calls it" } else { "The sources call it" },
+                first.kind.noun(),
+                others.join(", "),
+                describe(&first_date.value),
+                describe(&date.value),
+                a.id(),
+                a.line_of(first_date.range.start),
+            )
+        } else {
+            format!(
+                "{} this {} ({}) to {}{how}, not {}{note_how} — {}, line {}",
+                if one { "The source dates" } else { "The sources date" },
+                first.kind.noun(),
+                others.join(", "),
+                describe(&first_date.value),
+                describe(&date.value),
+                a.id(),
+                a.line_of(first_date.range.start),
+            )
+        };
         let related = matches
             .iter()
             .map(|(s, d)| {

@@ -239,7 +239,8 @@ pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) ->
     })
 }
 
-/// Escape text for Markdown so that corpus text cannot form links, HTML, emphasis or autolinks.
+/// Escape text for Markdown so that corpus text cannot form links, images, HTML, emphasis, code, headings,
+/// tables or autolinks (`command:`, `https:`, `www.`, `a@b`); line breaks become spaces.
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -248,10 +249,11 @@ pub fn escape_markdown(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            c if c.is_ascii_punctuation() => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~' | ':' | '@' | '=' => {
                 out.push('\\');
                 out.push(c);
             }
+            '.' if out.to_ascii_lowercase().ends_with("www") => out.push_str("\\."),
             c => out.push(c),
         }
     }
@@ -385,6 +387,8 @@ mod tests {
         assert!(!e.contains('<'));
         assert!(e.contains("\\[click\\]\\(command\\:"));
         assert!(e.contains("\\*\\*bold\\*\\*"));
+        assert!(!escape_markdown("see www.example.com or a@b.org").contains("www.e"));
+        assert_eq!(escape_markdown("Antony J. Blinken"), "Antony J. Blinken");
     }
 
     #[test]

@@ -37,6 +37,22 @@ impl EventKind {
         }
     }
 
+    /// The event as a noun: "this meeting", "this signing".
+    pub fn noun(self) -> &'static str {
+        match self {
+            EventKind::Meet => "meeting",
+            EventKind::Visit => "visit",
+            EventKind::Host => "visit",
+            EventKind::Sign => "signing",
+            EventKind::Call => "call",
+            EventKind::TakeEffect => "entry into force",
+            EventKind::Deploy => "deployment",
+            EventKind::Designate => "designation",
+            EventKind::Launch => "launch",
+            EventKind::Appoint => "appointment",
+        }
+    }
+
     /// Can two reports with these kinds describe the same event? A visit is hosted by someone and
     /// involves meeting them; a signing is not a meeting.
     pub fn compatible(self, other: EventKind) -> bool {

@@ -4,6 +4,7 @@
 
 mod documents;
 mod ordered;
+mod transport;
 
 pub use documents::{ChangeError, Documents, char_index};
 
@@ -22,7 +23,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 /// How long diagnostics wait for typing to pause.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -281,6 +282,13 @@ fn internal(e: impl std::fmt::Display) -> Error {
 }
 
 impl Backend {
+    fn clone_handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            shared: self.shared.clone(),
+        }
+    }
+
     /// Run `f` on a snapshot of `uri` on the blocking pool; a panic there becomes an error response.
     async fn with_snapshot<R: Send + 'static>(
         &self,
@@ -559,10 +567,7 @@ impl Backend {
             }
         }
         *lock(&self.shared.watcher) = Some(watcher);
-        let backend = Backend {
-            client: self.client.clone(),
-            shared: self.shared.clone(),
-        };
+        let backend = self.clone_handle();
         tokio::spawn(async move {
             while let Some(first) = rx.recv().await {
                 let mut paths = BTreeSet::from([first]);
@@ -798,7 +803,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.load_corpus().await;
+        // Loading runs beside the message loop, so that requests are answered meanwhile and an early
+        // `exit` or end of input is not held up by it.
+        let backend = self.clone_handle();
+        tokio::spawn(async move { backend.load_corpus().await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -832,7 +840,8 @@ impl LanguageServer for Backend {
             .values_mut()
             .for_each(|c| c.diagnostics = None);
         if old.corpus != new.corpus {
-            self.load_corpus().await;
+            let backend = self.clone_handle();
+            tokio::spawn(async move { backend.load_corpus().await });
         } else {
             self.republish_all();
         }
@@ -1107,9 +1116,7 @@ pub fn run_stdio() {
         let s2 = shared.clone();
         let (service, socket) = LspService::new(move |client| Backend { client, shared: s2 });
         let service = ordered::Ordered::new(service, shared);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(service, socket).await;
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
 }

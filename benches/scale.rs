@@ -1,0 +1,178 @@
+//! Benchmarks at real scale: loading the reference base (time, peak memory) and the language server (time from
+//! spawn to the first hover answer, hover and go-to-source latency, peak memory), on the seed corpus and on the
+//! 14,322-document White House corpus.
+//!
+//! `cargo bench --bench scale` (defaults: the bundled seed corpus, plus `../shared/datasets/whitehouse/articles`
+//! when present). `cargo bench --bench scale -- DIR…` benchmarks other corpora.
+
+#[path = "../tests/support/client.rs"]
+mod client;
+
+use client::{Client, file_uri, peak_rss_kib, position_of};
+use dossier::corpus::{self, LoadOptions};
+use dossier::kb::KnowledgeBase;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn rss_self() -> u64 {
+    peak_rss_kib(std::process::id()).unwrap_or(0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// In a child process (so peak memory is this corpus's alone): load, extract, merge.
+fn load_child(dir: &Path) {
+    let t = Instant::now();
+    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {}).expect("corpus loads");
+    let read = t.elapsed();
+    let n = c.articles.len();
+    let bytes: usize = c.articles.iter().map(|a| a.text.len()).sum();
+    let t2 = Instant::now();
+    let data = dossier::kb::extract_all(c.articles, &|_, _| {});
+    let extract = t2.elapsed();
+    let t3 = Instant::now();
+    let kb = KnowledgeBase::build(data, c.problems);
+    let build = t3.elapsed();
+    println!(
+        "load {}: {n} articles, {:.1} MB; read {:.0} ms, extract {:.0} ms, merge {:.0} ms, total {:.0} ms; {} entities, {} facts; peak RSS {:.0} MB",
+        dir.display(),
+        bytes as f64 / 1e6,
+        ms(read),
+        ms(extract),
+        ms(build),
+        ms(t.elapsed()),
+        kb.entities.len(),
+        kb.facts.len(),
+        rss_self() as f64 / 1024.0
+    );
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i.min(v.len() - 1)]
+}
+
+/// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences.
+fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
+    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {}).expect("corpus loads");
+    let sample: Vec<_> = c.articles.into_iter().take(400).collect();
+    let kb = KnowledgeBase::build(dossier::kb::extract_all(sample, &|_, _| {}), Vec::new());
+    let mut ents: Vec<_> = kb.entities.iter().filter(|e| !e.mentions.is_empty()).collect();
+    ents.sort_by_key(|e| std::cmp::Reverse(e.mentions.len()));
+    let names: Vec<String> = ents.iter().take(40).map(|e| e.name.clone()).collect();
+    let quotes: Vec<String> = kb
+        .articles
+        .iter()
+        .filter_map(|a| a.sentences.get(2).map(|s| a.text()[s.range.clone()].to_string()))
+        .filter(|s| s.split_whitespace().count() >= 8 && !s.contains('"') && !s.contains('\n'))
+        .map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" "))
+        .take(20)
+        .collect();
+    let mut note = String::from("# Benchmark note\n\n");
+    for n in &names {
+        note.push_str(&format!("{n} was mentioned in the briefing.\n"));
+    }
+    for q in &quotes {
+        note.push_str(&format!("They said “{q}” at the time.\n"));
+    }
+    (note, names, quotes)
+}
+
+fn lsp_bench(bin: &Path, dir: &Path) {
+    let (note, names, quotes) = bench_note(dir);
+    let ws = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&ws);
+    let abs = std::path::absolute(dir).expect("absolute corpus path");
+    std::fs::write(ws.join("dossier.toml"), format!("corpus = [{:?}]\n", abs.display().to_string())).expect("write dossier.toml");
+    let uri = file_uri(&ws.join("note.md"));
+    let spawned = Instant::now();
+    let mut c = Client::spawn(bin, &ws);
+    c.timeout = Duration::from_secs(600);
+    c.initialize(&ws, &["utf-16"], json!({}));
+    c.open(&uri, &note, 1);
+    let first_pos = position_of(&note, &names[0], 0, "utf-16");
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": first_pos}));
+    let first_answer = spawned.elapsed();
+    let first_had_card = !r.is_null();
+    c.wait_ready();
+    let ready = spawned.elapsed();
+    // Then until a hover shows a card.
+    let mut first_card = None;
+    for _ in 0..1000 {
+        let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": first_pos}));
+        if !r.is_null() {
+            first_card = Some(spawned.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut hover = Vec::new();
+    for _ in 0..5 {
+        for n in &names {
+            let pos = position_of(&note, n, 0, "utf-16");
+            let t = Instant::now();
+            let _ = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": pos}));
+            hover.push(ms(t.elapsed()));
+        }
+    }
+    let mut definition = Vec::new();
+    for _ in 0..3 {
+        for q in quotes.iter().map(|q| q.as_str()).chain(names.iter().map(|n| n.as_str())) {
+            let pos = position_of(&note, q, 0, "utf-16");
+            let t = Instant::now();
+            let _ = c.request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": pos}));
+            definition.push(ms(t.elapsed()));
+        }
+    }
+    let rss = peak_rss_kib(c.pid()).unwrap_or(0);
+    let _ = c.shutdown();
+    println!(
+        "lsp {}: first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); server peak RSS {:.0} MB",
+        dir.display(),
+        ms(first_answer),
+        if first_had_card { "with a card" } else { "empty: still indexing" },
+        ms(ready),
+        first_card.map_or(f64::NAN, ms),
+        percentile(&mut hover.clone(), 0.5),
+        percentile(&mut hover, 0.99),
+        hover.len(),
+        percentile(&mut definition.clone(), 0.5),
+        percentile(&mut definition, 0.99),
+        definition.len(),
+        rss as f64 / 1024.0
+    );
+    let _ = std::fs::remove_dir_all(&ws);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    if let Some(dir) = std::env::var_os("DOSSIER_BENCH_LOAD_CHILD") {
+        load_child(Path::new(&dir));
+        return;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
+    if dirs.is_empty() {
+        dirs.push(root.join("fixtures/corpus"));
+        let wh = root.join("../shared/datasets/whitehouse/articles");
+        if wh.is_dir() {
+            dirs.push(wh);
+        } else {
+            eprintln!("(skipping the White House corpus: {} not found)", wh.display());
+        }
+    }
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dossier"));
+    let me = std::env::current_exe().expect("own path");
+    for d in &dirs {
+        let status = std::process::Command::new(&me)
+            .env("DOSSIER_BENCH_LOAD_CHILD", d)
+            .status()
+            .expect("run load child");
+        assert!(status.success());
+        lsp_bench(&bin, d);
+    }
+}
