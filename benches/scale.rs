@@ -26,7 +26,8 @@ fn ms(d: Duration) -> f64 {
 /// In a child process (so peak memory is this corpus's alone): load, extract, merge.
 fn load_child(dir: &Path) {
     let t = Instant::now();
-    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {}).expect("corpus loads");
+    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {})
+        .expect("corpus loads");
     let read = t.elapsed();
     let n = c.articles.len();
     let bytes: usize = c.articles.iter().map(|a| a.text.len()).sum();
@@ -58,16 +59,25 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 
 /// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences.
 fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
-    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {}).expect("corpus loads");
+    let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {})
+        .expect("corpus loads");
     let sample: Vec<_> = c.articles.into_iter().take(400).collect();
     let kb = KnowledgeBase::build(dossier::kb::extract_all(sample, &|_, _| {}), Vec::new());
-    let mut ents: Vec<_> = kb.entities.iter().filter(|e| !e.mentions.is_empty()).collect();
+    let mut ents: Vec<_> = kb
+        .entities
+        .iter()
+        .filter(|e| !e.mentions.is_empty())
+        .collect();
     ents.sort_by_key(|e| std::cmp::Reverse(e.mentions.len()));
     let names: Vec<String> = ents.iter().take(40).map(|e| e.name.clone()).collect();
     let quotes: Vec<String> = kb
         .articles
         .iter()
-        .filter_map(|a| a.sentences.get(2).map(|s| a.text()[s.range.clone()].to_string()))
+        .filter_map(|a| {
+            a.sentences
+                .get(2)
+                .map(|s| a.text()[s.range.clone()].to_string())
+        })
         .filter(|s| s.split_whitespace().count() >= 8 && !s.contains('"') && !s.contains('\n'))
         .map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" "))
         .take(20)
@@ -87,7 +97,11 @@ fn lsp_bench(bin: &Path, dir: &Path) {
     let ws = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&ws);
     let abs = std::path::absolute(dir).expect("absolute corpus path");
-    std::fs::write(ws.join("dossier.toml"), format!("corpus = [{:?}]\n", abs.display().to_string())).expect("write dossier.toml");
+    std::fs::write(
+        ws.join("dossier.toml"),
+        format!("corpus = [{:?}]\n", abs.display().to_string()),
+    )
+    .expect("write dossier.toml");
     let uri = file_uri(&ws.join("note.md"));
     let spawned = Instant::now();
     let mut c = Client::spawn(bin, &ws);
@@ -95,7 +109,10 @@ fn lsp_bench(bin: &Path, dir: &Path) {
     c.initialize(&ws, &["utf-16"], json!({}));
     c.open(&uri, &note, 1);
     let first_pos = position_of(&note, &names[0], 0, "utf-16");
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": first_pos}));
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": first_pos}),
+    );
     let first_answer = spawned.elapsed();
     let first_had_card = !r.is_null();
     c.wait_ready();
@@ -103,7 +120,10 @@ fn lsp_bench(bin: &Path, dir: &Path) {
     // Then until a hover shows a card.
     let mut first_card = None;
     for _ in 0..1000 {
-        let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": first_pos}));
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": first_pos}),
+        );
         if !r.is_null() {
             first_card = Some(spawned.elapsed());
             break;
@@ -115,16 +135,26 @@ fn lsp_bench(bin: &Path, dir: &Path) {
         for n in &names {
             let pos = position_of(&note, n, 0, "utf-16");
             let t = Instant::now();
-            let _ = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": pos}));
+            let _ = c.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            );
             hover.push(ms(t.elapsed()));
         }
     }
     let mut definition = Vec::new();
     for _ in 0..3 {
-        for q in quotes.iter().map(|q| q.as_str()).chain(names.iter().map(|n| n.as_str())) {
+        for q in quotes
+            .iter()
+            .map(|q| q.as_str())
+            .chain(names.iter().map(|n| n.as_str()))
+        {
             let pos = position_of(&note, q, 0, "utf-16");
             let t = Instant::now();
-            let _ = c.request("textDocument/definition", json!({"textDocument": {"uri": uri}, "position": pos}));
+            let _ = c.request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            );
             definition.push(ms(t.elapsed()));
         }
     }
@@ -134,7 +164,11 @@ fn lsp_bench(bin: &Path, dir: &Path) {
         "lsp {}: first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); server peak RSS {:.0} MB",
         dir.display(),
         ms(first_answer),
-        if first_had_card { "with a card" } else { "empty: still indexing" },
+        if first_had_card {
+            "with a card"
+        } else {
+            "empty: still indexing"
+        },
         ms(ready),
         first_card.map_or(f64::NAN, ms),
         percentile(&mut hover.clone(), 0.5),
@@ -149,12 +183,26 @@ fn lsp_bench(bin: &Path, dir: &Path) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = all
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .cloned()
+        .collect();
     if let Some(dir) = std::env::var_os("DOSSIER_BENCH_LOAD_CHILD") {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("DOSSIER_LOG"))
+            .try_init();
         load_child(Path::new(&dir));
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // `cargo test --all-targets` runs this without `--bench`: a quick smoke run on the seed corpus only.
+    if !all.iter().any(|a| a == "--bench") {
+        load_child(&root.join("fixtures/corpus"));
+        return;
+    }
     let mut dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
     if dirs.is_empty() {
         dirs.push(root.join("fixtures/corpus"));
@@ -162,7 +210,10 @@ fn main() {
         if wh.is_dir() {
             dirs.push(wh);
         } else {
-            eprintln!("(skipping the White House corpus: {} not found)", wh.display());
+            eprintln!(
+                "(skipping the White House corpus: {} not found)",
+                wh.display()
+            );
         }
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_dossier"));

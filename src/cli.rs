@@ -212,10 +212,7 @@ fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, UsageError> 
                         .flatten()
                         .filter_map(|x| x.as_str())
                         .collect();
-                    let mut when = f["date"].as_str().unwrap_or("?").to_string();
-                    if let Some(w) = f["weekday"].as_str() {
-                        when = if when == "XXXX-XX-XX" { w.to_string() } else { format!("{w} {when}") };
-                    }
+                    let mut when = f["when"].as_str().unwrap_or("?").to_string();
                     if f["since"] == true {
                         when = format!("since {when}");
                     }

@@ -199,6 +199,8 @@ pub struct KnowledgeBase {
     aliases: AliasTable,
     /// Per article: resolved mentions (outside boilerplate), sorted by start.
     pub article_mentions: Vec<Vec<Mention>>,
+    /// Quotation look-ups already made, by folded text: re-checking a note after a keystroke repeats them.
+    quote_cache: std::sync::Mutex<HashMap<String, QuoteMatch>>,
 }
 
 impl std::fmt::Debug for KnowledgeBase {
@@ -299,6 +301,8 @@ struct Cluster {
     titles: BTreeSet<String>,
     /// Forms given with an acronym: the fullest, most formal name.
     acronym_forms: BTreeSet<String>,
+    /// Folded role texts already recorded.
+    role_keys: std::collections::HashSet<String>,
 }
 
 impl Cluster {
@@ -311,6 +315,7 @@ impl Cluster {
             intro: None,
             titles: BTreeSet::new(),
             acronym_forms: BTreeSet::new(),
+            role_keys: std::collections::HashSet::new(),
         }
     }
 
@@ -324,7 +329,7 @@ impl Cluster {
         }
         if let Some((role, range)) = &m.role {
             let key = fold(role);
-            if !self.roles.iter().any(|r| fold(&r.text) == key) {
+            if self.role_keys.insert(key) {
                 self.roles.push(Role {
                     text: role.clone(),
                     source: Source {
@@ -382,6 +387,8 @@ impl KnowledgeBase {
 
     /// Merge per-article extractions into entities, aliases, mentions and facts.
     pub fn build(articles: Vec<Arc<ArticleData>>, problems: Vec<Problem>) -> Self {
+        let timer = std::time::Instant::now();
+        let lap = |what: &str| tracing::debug!("kb build: {what} at {:?}", timer.elapsed());
         let mut person_clusters: Vec<Cluster> = Vec::new();
         let mut person_index: HashMap<(String, String), usize> = HashMap::new();
         let mut thing_clusters: Vec<Cluster> = Vec::new();
@@ -419,6 +426,7 @@ impl KnowledgeBase {
                 thing_clusters[ci].add(m, ai);
             }
         }
+        lap("clusters");
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         for (ci, c) in person_clusters.iter().enumerate() {
@@ -463,6 +471,7 @@ impl KnowledgeBase {
                 }
             }
         }
+        lap("surnames");
         // Entities with their aliases.
         let mut entities = Vec::new();
         let mut alias_map: BTreeMap<String, (BTreeSet<EntityId>, bool)> = BTreeMap::new();
@@ -514,6 +523,7 @@ impl KnowledgeBase {
                 mentions: Vec::new(),
             });
         }
+        lap("aliases");
         // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti".
         for a in &articles {
             for m in a.things.iter().filter(|m| m.cue == Cue::Surname) {
@@ -537,10 +547,12 @@ impl KnowledgeBase {
                 }
             }
         }
+        lap("place-qualified");
         // First names used alone for a person in an article where the full name appears ("Aden").
         let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
         for a in &articles {
             let text = a.text();
+            let mut standalone_words: Option<std::collections::HashSet<&str>> = None;
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
                 let words = name_words(&m.name);
                 if words.len() < 2 {
@@ -556,14 +568,10 @@ impl KnowledgeBase {
                 if alias_map.contains_key(first) {
                     continue;
                 }
-                let standalone = a.sentences.iter().any(|s| {
-                    let st = &text[s.range.clone()];
-                    find_word(st, first).any(|i| {
-                        let after = st[i + first.len()..].trim_start();
-                        !after.starts_with(|c: char| c.is_uppercase())
-                    })
-                });
-                if standalone {
+                // Capitalised words not followed by another capitalised word, once per article.
+                let words = standalone_words
+                    .get_or_insert_with(|| standalone_capitalised(text, &a.sentences));
+                if words.contains(first) {
                     first_name_aliases.push((first.to_string(), ci));
                 }
             }
@@ -575,6 +583,7 @@ impl KnowledgeBase {
                 entities[id].aliases.sort();
             }
         }
+        lap("first names");
         let patterns: Vec<(String, Vec<EntityId>, bool)> = alias_map
             .into_iter()
             .map(|(a, (ids, cs))| (a, ids.into_iter().collect(), cs))
@@ -593,22 +602,27 @@ impl KnowledgeBase {
             problems,
             aliases: AliasTable { matcher, patterns },
             article_mentions: Vec::new(),
+            quote_cache: std::sync::Mutex::new(HashMap::new()),
         };
+        lap("automaton");
         // Mentions and facts, article by article.
-        let mut all_mentions = Vec::with_capacity(kb.articles.len());
-        let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
-        for (ai, a) in kb.articles.iter().enumerate() {
+        let per_article: Vec<(Vec<Mention>, Vec<TextFact>)> = par_map(&kb.articles, |a| {
             let mut mentions = Vec::new();
             for s in &a.sentences {
                 mentions.extend(kb.find_mentions(a.text(), s.range.clone()));
             }
             resolve_in_context(&mut mentions, a.text(), &kb.entities);
             let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
-            for f in facts_in_text(a.text(), &sentences, &mentions, &a.dates) {
-                text_facts.push((ai, f));
-            }
+            let facts = facts_in_text(a.text(), &sentences, &mentions, &a.dates);
+            (mentions, facts)
+        });
+        let mut all_mentions = Vec::with_capacity(kb.articles.len());
+        let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
+        for (ai, (mentions, facts)) in per_article.into_iter().enumerate() {
+            text_facts.extend(facts.into_iter().map(|f| (ai, f)));
             all_mentions.push(mentions);
         }
+        lap("mentions and facts");
         let facts = resolve_event_anchors(text_facts);
         for (ai, mentions) in all_mentions.iter().enumerate() {
             for m in mentions {
@@ -620,6 +634,7 @@ impl KnowledgeBase {
                 }
             }
         }
+        lap("anchors and entity mentions");
         kb.article_mentions = all_mentions;
         kb.facts = facts;
         kb
@@ -706,6 +721,24 @@ impl KnowledgeBase {
     /// Find a quotation in the corpus, tolerating case, spacing, quote style and punctuation.
     pub fn find_quote(&self, quote: &str) -> QuoteMatch {
         let needle = fold(quote);
+        if let Some(hit) = self
+            .quote_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&needle)
+        {
+            return hit.clone();
+        }
+        let found = self.search_quote(&needle);
+        let mut cache = self.quote_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        cache.insert(needle, found.clone());
+        found
+    }
+
+    fn search_quote(&self, needle: &str) -> QuoteMatch {
         if needle.split(' ').count() < 2 {
             return QuoteMatch::None;
         }
@@ -815,6 +848,41 @@ impl KnowledgeBase {
     }
 }
 
+/// Map `f` over `items` on all cores, keeping their order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    if items.len() < 64 || workers < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(workers * 4);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let start = c * chunk;
+                        if start >= items.len() {
+                            break;
+                        }
+                        let end = (start + chunk).min(items.len());
+                        mine.push((c, items[start..end].iter().map(&f).collect::<Vec<R>>()));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        let mut parts: Vec<(usize, Vec<R>)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect();
+        parts.sort_by_key(|(c, _)| *c);
+        parts.into_iter().flat_map(|(_, v)| v).collect()
+    })
+}
+
 /// Run [`ArticleData::extract`] over articles on all cores, keeping their order.
 pub fn extract_all(
     articles: Vec<Article>,
@@ -874,19 +942,29 @@ fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
-/// Word positions of `word` in `s` at word boundaries.
-fn find_word<'a>(s: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    s.match_indices(word).filter_map(move |(i, _)| {
-        let before = s[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after = s[i + word.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        (before && after).then_some(i)
-    })
+/// Capitalised words of the sentences that are not followed by another capitalised word ("Aden" in "Aden and
+/// Austin", not in "Aden Duale").
+fn standalone_capitalised<'a>(
+    text: &'a str,
+    sentences: &[Sentence],
+) -> std::collections::HashSet<&'a str> {
+    let mut out = std::collections::HashSet::new();
+    for s in sentences {
+        let words: Vec<&str> = text[s.range.clone()]
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            if w.starts_with(char::is_uppercase)
+                && !words
+                    .get(i + 1)
+                    .is_some_and(|n| n.starts_with(char::is_uppercase))
+            {
+                out.insert(*w);
+            }
+        }
+    }
+    out
 }
 
 /// Share of the quotation's words found in order-insensitive overlap with the passage, penalised by the
@@ -970,10 +1048,24 @@ pub struct PendingAnchor {
     pub range: ByteRange,
 }
 
+/// "in Nairobi", "at the Pentagon": found without capture groups (fast), the name cut out afterwards.
 static PLACE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w’'.-]+)(?:\s+[A-Z][\w’'-]+)*)")
+    regex::Regex::new(r"(?-u:\b)(?:in|at)\s+(?:the\s+)?(?:[A-Z][\w’'.-]+)(?:\s+[A-Z][\w’'-]+)*")
         .expect("place regex")
 });
+
+/// The place name of a [`PLACE`] match, without "in"/"at" and "the": its offset in the match and its text.
+fn place_name(m: regex::Match<'_>) -> (usize, &str) {
+    let s = m.as_str();
+    let mut start = s.find(char::is_whitespace).unwrap_or(0);
+    start += s[start..].len() - s[start..].trim_start().len();
+    if let Some(rest) = s[start..].strip_prefix("the")
+        && rest.starts_with(char::is_whitespace)
+    {
+        start = s.len() - rest.trim_start().len();
+    }
+    (m.start() + start, &s[start..])
+}
 
 const NOT_PLACES: &[&str] = &[
     "January",
@@ -1012,10 +1104,19 @@ pub fn facts_in_text(
             continue;
         }
         let in_sentence = |r: &ByteRange| sr.start <= r.start && r.end <= sr.end;
-        let sent_mentions: Vec<&Mention> =
-            mentions.iter().filter(|m| in_sentence(&m.range)).collect();
-        let sent_dates: Vec<&TemporalExpr> =
-            dates.iter().filter(|d| in_sentence(&d.span)).collect();
+        // Both lists are sorted by start: look only at the stretch that can fall in this sentence.
+        let m0 = mentions.partition_point(|m| m.range.start < sr.start);
+        let m1 = mentions.partition_point(|m| m.range.start < sr.end);
+        let sent_mentions: Vec<&Mention> = mentions[m0..m1.max(m0)]
+            .iter()
+            .filter(|m| in_sentence(&m.range))
+            .collect();
+        let d0 = dates.partition_point(|d| d.span.start < sr.start);
+        let d1 = dates.partition_point(|d| d.span.start < sr.end);
+        let sent_dates: Vec<&TemporalExpr> = dates[d0..d1.max(d0)]
+            .iter()
+            .filter(|d| in_sentence(&d.span))
+            .collect();
         // A relative-to-event expression splits the sentence into the main clause and the anchor event:
         // "X came a day after <anchor>", or sentence-initial "Two days after <anchor>, X".
         let anchor_expr = sent_dates
@@ -1025,9 +1126,15 @@ pub fn facts_in_text(
             None => (vec![sr.clone()], None),
             Some(d) => {
                 let lead = text[sr.start..d.span.start].trim();
-                if lead.is_empty() || matches!(lead, "Just" | "Only" | "Exactly" | "just" | "only") {
-                    let comma = text[d.span.end..sr.end].find(',').map_or(sr.end, |i| d.span.end + i);
-                    (vec![sr.start..d.span.end, comma..sr.end], Some(d.span.end..comma))
+                if lead.is_empty() || matches!(lead, "Just" | "Only" | "Exactly" | "just" | "only")
+                {
+                    let comma = text[d.span.end..sr.end]
+                        .find(',')
+                        .map_or(sr.end, |i| d.span.end + i);
+                    (
+                        vec![sr.start..d.span.end, comma..sr.end],
+                        Some(d.span.end..comma),
+                    )
                 } else {
                     (vec![sr.start..d.span.end], Some(d.span.end..sr.end))
                 }
@@ -1035,7 +1142,11 @@ pub fn facts_in_text(
         };
         let in_main = |r: &ByteRange| main.iter().any(|m| m.start <= r.start && r.end <= m.end);
         let main_ids = ids_where(&sent_mentions, in_main);
-        let Some(main_trigger) = triggers.iter().find(|t| in_main(&t.range)).or(triggers.first()) else {
+        let Some(main_trigger) = triggers
+            .iter()
+            .find(|t| in_main(&t.range))
+            .or(triggers.first())
+        else {
             continue;
         };
         let pending_anchor = anchor_expr.zip(anchor_clause.clone()).map(|(d, clause)| {
@@ -1049,7 +1160,10 @@ pub fn facts_in_text(
         });
         // "the first official visit … since 2008": a dated claim of its own, about the event word before it.
         for d in sent_dates.iter().filter(|d| d.kind == DateKind::Since) {
-            let (Some(value), Some(t)) = (d.value, triggers.iter().rev().find(|t| t.range.end <= d.span.start)) else {
+            let (Some(value), Some(t)) = (
+                d.value,
+                triggers.iter().rev().find(|t| t.range.end <= d.span.start),
+            ) else {
                 continue;
             };
             let ids = if main_ids.is_empty() {
@@ -1095,13 +1209,17 @@ pub fn facts_in_text(
                 })
             });
         let place = PLACE
-            .captures_iter(&text[sr.clone()])
-            .filter_map(|c| c.get(1))
-            .map(|m| (sr.start + m.start()..sr.start + m.end(), m.as_str()))
+            .find_iter(&text[sr.clone()])
+            .map(|m| {
+                let (at, name) = place_name(m);
+                (sr.start + at..sr.start + at + name.len(), name)
+            })
             .find(|(r, p)| {
                 in_main(r)
                     && !NOT_PLACES.contains(&p.split_whitespace().next().unwrap_or(""))
-                    && !sent_mentions.iter().any(|m| m.range.start < r.end && r.start < m.range.end)
+                    && !sent_mentions
+                        .iter()
+                        .any(|m| m.range.start < r.end && r.start < m.range.end)
             })
             .map(|(_, p)| p.trim_end_matches(['.', ',']).to_string());
         // "This call", "the meeting", "that phone conversation": a reference back, not a new event.
@@ -1114,10 +1232,10 @@ pub fn facts_in_text(
         if main_ids.is_empty() {
             // "This call came just a day after …": the same event as the last fact of this kind.
             if demonstrative
-                && let Some(prev) = out
-                    .iter_mut()
-                    .rev()
-                    .find(|f| !f.date.as_ref().is_some_and(|d| d.since) && f.kind.compatible(main_trigger.kind))
+                && let Some(prev) = out.iter_mut().rev().find(|f| {
+                    !f.date.as_ref().is_some_and(|d| d.since)
+                        && f.kind.compatible(main_trigger.kind)
+                })
             {
                 if prev.date.is_none() {
                     prev.date = date.clone();
@@ -1256,6 +1374,7 @@ pub fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
             };
             serde_json::json!({
                 "date": d,
+                "when": f.date.as_ref().map(|d| d.value.describe()),
                 "weekday": weekday,
                 "since": f.date.as_ref().is_some_and(|d| d.since),
                 "event": f.kind.as_str(),

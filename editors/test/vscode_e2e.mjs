@@ -61,6 +61,16 @@ function check(desc, ok, detail) {
 const log = (s) => console.log(`  # ${s}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+function findFiles(dir, re) {
+  const out = [];
+  for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findFiles(p, re));
+    else if (re.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -159,7 +169,12 @@ async function cleanup() {
       process.kill(-server.pid, 'SIGKILL');
     } catch {}
   }
-  fs.rmSync(TMP, { recursive: true, force: true });
+  // VS Code's logs, with the Dossier output channel, are kept as artefacts.
+  try {
+    fs.cpSync(path.join(UD, 'logs'), path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
+  } catch {}
+  if (process.env.DOSSIER_TEST_KEEP === '1') console.log(`  # kept ${TMP}`);
+  else fs.rmSync(TMP, { recursive: true, force: true });
 }
 
 async function main() {
@@ -208,6 +223,8 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    // Keep Chromium's crash reports and dconf out of $HOME.
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(TMP, 'xdg-config'), XDG_CACHE_HOME: path.join(TMP, 'xdg-cache') },
     viewport: { width: 1280, height: 760 },
     deviceScaleFactor: 1,
   });
@@ -291,6 +308,12 @@ async function main() {
     )
   ) {
     await shot('not-ready');
+    await runCommand('Dossier: Show Server Output').catch(() => {});
+    await sleep(1000);
+    for (const f of findFiles(path.join(UD, 'logs'), /Dossier\.log$/)) {
+      log(`${path.relative(UD, f)}:`);
+      for (const l of fs.readFileSync(f, 'utf8').split('\n').slice(0, 60)) log(l);
+    }
     return; // without a running server nothing below can pass
   }
 
@@ -322,6 +345,13 @@ async function main() {
     .waitFor({ timeout: 15000 })
     .then(() => true)
     .catch(() => false);
+  // The hover adds "Quick Fix… (Ctrl+.)" once the server's code actions arrive.
+  const quickFixLink = await hover
+    .filter({ hasText: 'Quick Fix' })
+    .waitFor({ timeout: 5000 })
+    .then(() => true)
+    .catch(() => false);
+  if (!quickFixLink) log('the diagnostic hover shows no "Quick Fix…" link');
   const diagHoverText = await hover.innerText().catch(() => '');
   check('hover on "October" shows the conflict with September', diagHover, diagHoverText);
   log(`diagnostic hover: ${diagHoverText.replace(/\s+/g, ' ').slice(0, 300)}`);
@@ -418,7 +448,7 @@ async function main() {
   // 11. "Dossier: Show Server Output" shows the Dossier channel.
   await runCommand('Dossier: Show Server Output');
   const outputShown = await page
-    .locator('.part.panel', { hasText: /Starting\s.*dossier\slsp/ })
+    .locator('.part.panel', { hasText: /Starting\s.*\slsp\s/ })
     .first()
     .waitFor({ timeout: 10000 })
     .then(() => true)
@@ -448,6 +478,14 @@ async function main() {
     fs.copyFileSync(diagShot, path.join(dest, 'diagnostic.png'));
     log(`updated ${path.relative(REPO, dest)}/hover.png and diagnostic.png`);
   }
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, async () => {
+    console.log(`  # ${sig}: cleaning up`);
+    await cleanup();
+    process.exit(1);
+  });
 }
 
 const hardStop = setTimeout(async () => {

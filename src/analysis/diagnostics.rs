@@ -100,43 +100,9 @@ pub fn diagnostics(
     out
 }
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// A date value in words: "25 November 2024", "September (year not stated)", "2023 to 2028".
+/// A date value in words (see [`DateValue::describe`]).
 pub fn describe(v: &DateValue) -> String {
-    fn point(p: &PartialDate) -> String {
-        let month = p
-            .month
-            .and_then(|m| MONTHS.get((m as usize).wrapping_sub(1)));
-        match (p.day, month, p.year) {
-            (Some(d), Some(m), Some(y)) => format!("{d} {m} {y}"),
-            (Some(d), Some(m), None) => format!("{d} {m} [no year]"),
-            (None, Some(m), Some(y)) => format!("{m} {y}"),
-            (None, Some(m), None) => format!("{m} [no year]"),
-            (_, None, Some(y)) => y.to_string(),
-            _ => match p.weekday {
-                Some(w) => format!("{w:?} [no date]"),
-                None => "an unstated date".to_string(),
-            },
-        }
-    }
-    match v {
-        DateValue::Point(p) => point(p),
-        DateValue::Range { start, end } => format!("{} to {}", point(start), point(end)),
-    }
+    v.describe()
 }
 
 /// "a day after 7 November (year not stated)".
@@ -273,17 +239,27 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             .filter(|e| first.entities.contains(e))
             .map(|e| kb.entities[*e].name.clone())
             .collect();
-        let how = first_date.derived_from.as_ref().map_or(String::new(), |(days, anchor)| {
-            format!(" ({})", relative_phrase(*days, anchor))
-        });
-        let note_how = date.derived_from.as_ref().map_or(String::new(), |(days, anchor)| {
-            format!(" ({})", relative_phrase(*days, anchor))
-        });
+        let how = first_date
+            .derived_from
+            .as_ref()
+            .map_or(String::new(), |(days, anchor)| {
+                format!(" ({})", relative_phrase(*days, anchor))
+            });
+        let note_how = date
+            .derived_from
+            .as_ref()
+            .map_or(String::new(), |(days, anchor)| {
+                format!(" ({})", relative_phrase(*days, anchor))
+            });
         let one = matches.len() == 1;
         let message = if date.since {
             format!(
                 "{} the first {} ({}) since {}, not since {} — {}, line {}",
-                if one { "The source calls it" } else { "The sources call it" },
+                if one {
+                    "The source calls it"
+                } else {
+                    "The sources call it"
+                },
                 first.kind.noun(),
                 others.join(", "),
                 describe(&first_date.value),
@@ -294,7 +270,11 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
         } else {
             format!(
                 "{} this {} ({}) to {}{how}, not {}{note_how} — {}, line {}",
-                if one { "The source dates" } else { "The sources date" },
+                if one {
+                    "The source dates"
+                } else {
+                    "The sources date"
+                },
                 first.kind.noun(),
                 others.join(", "),
                 describe(&first_date.value),
@@ -402,7 +382,7 @@ fn weekday_mismatches(note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
             message: format!(
                 "{} {} {y} is a {actual_name}, not a {stated_name}",
                 day,
-                MONTHS[(m - 1) as usize]
+                dates::MONTH_NAMES[(m - 1) as usize]
             ),
             related: Vec::new(),
             fixes,

@@ -126,10 +126,10 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 what = format!("{what} — {}", others.join(", "));
             }
             if let Some(p) = &f.place {
-                what = format!("{what} (in {p})");
+                what = format!("{what} ({p})");
             }
             Some(CardFact {
-                date: d.value.to_iso(),
+                date: d.value.describe(),
                 what,
                 article_id: a.id().to_string(),
                 line: a.line_of(f.source.range.start),
@@ -249,7 +249,8 @@ pub fn escape_markdown(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|' | '~' | ':' | '@' | '=' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
+            | '~' | ':' | '@' | '=' => {
                 out.push('\\');
                 out.push(c);
             }

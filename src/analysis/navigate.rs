@@ -1,6 +1,7 @@
 //! Go-to-source, references, outline symbols, workspace symbols, completion and citation links.
 
 use super::note::{Citation, NoteIndex};
+use crate::extract::events::{EventKind, find_triggers};
 use crate::extract::names::EntityKind;
 use crate::kb::{ArticleIx, EntityId, KeyMatch, KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
@@ -99,7 +100,7 @@ fn content_words(s: &str) -> BTreeSet<String> {
 }
 
 /// The sentence of the cited article that best supports the note's sentence around the citation: shared
-/// entities count most, then shared content words. `None` when nothing is shared.
+/// entities count most, then the same kind of event, then shared content words. `None` when nothing is shared.
 pub fn best_passage(
     kb: &KnowledgeBase,
     note: &NoteIndex,
@@ -127,7 +128,11 @@ pub fn best_passage(
         .filter(|m| claim.start <= m.range.start && m.range.end <= claim.end)
         .filter_map(|m| (m.candidates.len() == 1).then(|| m.candidates[0]))
         .collect();
-    let claim_words = content_words(&text[claim]);
+    let claim_words = content_words(&text[claim.clone()]);
+    let claim_events: Vec<EventKind> = find_triggers(text, claim)
+        .into_iter()
+        .map(|t| t.kind)
+        .collect();
     let a = kb.article(ix);
     let mentions = &kb.article_mentions[ix];
     let mut best: Option<(usize, ByteRange)> = None;
@@ -141,7 +146,10 @@ pub fn best_passage(
         let shared_w = content_words(&a.text()[s.range.clone()])
             .intersection(&claim_words)
             .count();
-        let score = shared_e * 10 + shared_w;
+        let same_event = find_triggers(a.text(), s.range.clone())
+            .iter()
+            .any(|t| claim_events.iter().any(|k| k.compatible(t.kind)));
+        let score = shared_e * 10 + shared_w + if same_event { 15 } else { 0 };
         if score >= 2 && best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, s.range.clone()));
         }

@@ -79,80 +79,86 @@ pub struct Trigger {
     pub qualified: bool,
 }
 
-static TRIGGERS: LazyLock<Vec<(EventKind, Regex)>> = LazyLock::new(|| {
-    use EventKind::*;
-    let table: &[(EventKind, &str)] = &[
-        (
-            Call,
-            r"phone (?:call|conversation)s?|tele(?:phone|conference) (?:call|conversation)|(?:spoke|spoken|speaks|speak|talked) (?:with|to|by phone)|called|(?:held|had|holds|a|the|this|that|their) (?:phone |video )?call|call(?:s)? with|telephoned",
-        ),
-        (
-            Sign,
-            r"signed|signs|signing|sign|concluded|inked|entered into (?:an? |the )?(?:agreement|framework|deal|pact|treaty)",
-        ),
-        (
-            TakeEffect,
-            r"took effect|take effect|takes effect|entered into force|came into force|comes into force|in force|effective",
-        ),
-        (
-            Visit,
-            r"(?:state|official|working) visits?|visits|visited|visiting|visit|trip to|travell?ed to|toured",
-        ),
-        (Host, r"hosted|hosts|hosting|welcomed|received"),
-        (
-            Meet,
-            r"met|meets|meeting|meetings|talks|sat down|held discussions|discussions|discussed|summit|bilateral",
-        ),
-        (
-            Deploy,
-            r"deployed|deploys|deploying|deployment|deploy|dispatched",
-        ),
-        (
-            Designate,
-            r"designated|designates|designation|recogni[sz]ed (?:\w+ )?as",
-        ),
-        (Launch, r"launched|launches|launch|established|unveiled"),
-        (
-            Appoint,
-            r"appointed|appoints|named (?:\w+ ){1,3}as|sworn in",
-        ),
-    ];
-    table
+/// Event words by kind, most specific first.
+const TABLE: &[(EventKind, &str)] = &[
+    (
+        EventKind::Call,
+        r"phone (?:call|conversation)s?|tele(?:phone|conference) (?:call|conversation)|(?:spoke|spoken|speaks|speak|talked) (?:with|to|by phone)|called|(?:held|had|holds|a|the|this|that|their) (?:phone |video )?call|call(?:s)? with|telephoned",
+    ),
+    (
+        EventKind::Sign,
+        r"signed|signs|signing|sign|concluded|inked|entered into (?:an? |the )?(?:agreement|framework|deal|pact|treaty)",
+    ),
+    (
+        EventKind::TakeEffect,
+        r"took effect|take effect|takes effect|entered into force|came into force|comes into force|in force|effective",
+    ),
+    (
+        EventKind::Visit,
+        r"(?:state|official|working) visits?|visits|visited|visiting|visit|trip to|travell?ed to|toured",
+    ),
+    (EventKind::Host, r"hosted|hosts|hosting|welcomed|received"),
+    (
+        EventKind::Meet,
+        r"met|meets|meeting|meetings|talks|sat down|held discussions|discussions|discussed|summit|bilateral",
+    ),
+    (
+        EventKind::Deploy,
+        r"deployed|deploys|deploying|deployment|deploy|dispatched",
+    ),
+    (
+        EventKind::Designate,
+        r"designated|designates|designation|recogni[sz]ed (?:\w+ )?as",
+    ),
+    (
+        EventKind::Launch,
+        r"launched|launches|launch|established|unveiled",
+    ),
+    (
+        EventKind::Appoint,
+        r"appointed|appoints|named (?:\w+ ){1,3}as|sworn in",
+    ),
+];
+
+/// One pattern for all event words (a fast scan), and per kind an anchored pattern that classifies a match.
+/// Kinds are tried in table order, so a word two kinds share goes to the earlier one.
+static TRIGGERS: LazyLock<(Regex, Vec<(EventKind, Regex)>)> = LazyLock::new(|| {
+    let any = TABLE
+        .iter()
+        .map(|(_, p)| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+    // ASCII word boundaries keep the fast DFA engines usable on text with curly quotes and dashes.
+    let scan = Regex::new(&format!(r"(?i)(?-u:\b)(?:{any})(?-u:\b)")).expect("event regex");
+    let kinds = TABLE
         .iter()
         .map(|(k, p)| {
             (
                 *k,
-                Regex::new(&format!(r"(?i)\b(?:{p})\b")).expect("event regex"),
+                Regex::new(&format!(r"(?i)^(?:{p})$")).expect("event kind regex"),
             )
         })
-        .collect()
+        .collect();
+    (scan, kinds)
 });
 
-/// Event words in `text[range]`, in text order. Overlaps keep the earliest-listed kind.
+/// Event words in `text[range]`, in text order.
 pub fn find_triggers(text: &str, range: ByteRange) -> Vec<Trigger> {
     let s = &text[range.clone()];
-    let mut out: Vec<Trigger> = Vec::new();
-    for (kind, re) in TRIGGERS.iter() {
-        for m in re.find_iter(s) {
-            let r = range.start + m.start()..range.start + m.end();
-            if out
-                .iter()
-                .any(|t| t.range.start < r.end && r.start < t.range.end)
-            {
-                continue;
-            }
+    let (scan, kinds) = &*TRIGGERS;
+    scan.find_iter(s)
+        .filter_map(|m| {
+            let kind = kinds.iter().find(|(_, re)| re.is_match(m.as_str()))?.0;
             let word = m.as_str().to_ascii_lowercase();
-            out.push(Trigger {
-                kind: *kind,
-                range: r,
+            Some(Trigger {
+                kind,
+                range: range.start + m.start()..range.start + m.end(),
                 qualified: word.starts_with("state ")
                     || word.starts_with("official ")
                     || word.contains("phone"),
-            });
-        }
-    }
-    out.sort_by_key(|t| t.range.start);
-    out
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

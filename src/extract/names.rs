@@ -3,6 +3,8 @@
 
 use super::segment::{Token, tokens};
 use crate::text::ByteRange;
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
 /// What a name refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -801,6 +803,28 @@ const CONNECTORS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "de", "du", "la", "&",
 ];
 
+// The word lists as hash sets: they are consulted for every capitalised word of a corpus.
+static TITLES_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| TITLES.iter().copied().collect());
+static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
+static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
+static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| FUNCTION_WORDS.iter().copied().collect());
+static SPEECH_VERBS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
+static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| AGREEMENT_HEADS.iter().copied().collect());
+static GENERIC_MODIFIERS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| GENERIC_MODIFIERS.iter().copied().collect());
+static ORG_WORDS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| ORG_WORDS.iter().copied().collect());
+
+fn in_set(set: &HashSet<&'static str>, word: &str) -> bool {
+    set.contains(word)
+}
+
 fn is_cap(word: &str) -> bool {
     word.starts_with(|c: char| c.is_uppercase())
 }
@@ -827,7 +851,7 @@ fn strip_possessive(word: &str) -> (&str, bool) {
 }
 
 fn is_title(word: &str) -> bool {
-    TITLES.contains(&word)
+    in_set(&TITLES_SET, word)
 }
 
 /// Can this word be part of a person's name?
@@ -839,8 +863,8 @@ fn is_name_word(word: &str) -> bool {
     is_cap(w)
         && !is_all_caps(w)
         && !w.chars().any(|c| c.is_ascii_digit())
-        && !NOT_PERSON_WORDS.contains(&w)
-        && !FUNCTION_WORDS.contains(&w)
+        && !in_set(&NOT_PERSON_WORDS_SET, w)
+        && !in_set(&FUNCTION_WORDS_SET, w)
         && !is_title(w)
         && !w.ends_with("-led")
         && !w.ends_with("-based")
@@ -850,7 +874,7 @@ fn is_name_word(word: &str) -> bool {
 
 /// Does the word look like a nationality or place adjective ("Kenyan", "US", "U.S.")?
 fn is_role_modifier(word: &str) -> bool {
-    is_cap(word) && !FUNCTION_WORDS.contains(&word)
+    is_cap(word) && !in_set(&FUNCTION_WORDS_SET, word)
 }
 
 struct Sent<'a> {
@@ -904,8 +928,10 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             continue;
         }
         let w = s.word(i);
-        let lower_role =
-            ROLE_NOUNS.contains(&w) && i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1));
+        let lower_role = in_set(&ROLE_NOUNS_SET, w)
+            && i + 1 < n
+            && s.is_word(i + 1)
+            && is_name_word(s.word(i + 1));
         // "of State", "of Defense": the portfolio of a title.
         if is_title(w) || lower_role {
             let head = i;
@@ -1037,7 +1063,7 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             if !followed_by_cap && real >= 1 {
                 let app = if possessive { None } else { appositive(s, k) };
                 let speech =
-                    !possessive && k < n && s.is_word(k) && SPEECH_VERBS.contains(&s.word(k));
+                    !possessive && k < n && s.is_word(k) && in_set(&SPEECH_VERBS_SET, s.word(k));
                 let age_or_who = !possessive && age_or_who(s, k);
                 let name_range = s.toks[start].range.start
                     ..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
@@ -1130,7 +1156,7 @@ fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     // The phrase must contain a role noun or title within its first words.
     let has_role = (start..end.min(start + 5)).any(|x| {
         s.is_word(x)
-            && (ROLE_NOUNS.contains(&s.word(x).to_lowercase().as_str()) || is_title(s.word(x)))
+            && (in_set(&ROLE_NOUNS_SET, s.word(x).to_lowercase().as_str()) || is_title(s.word(x)))
     });
     if !has_role {
         return None;
@@ -1171,7 +1197,7 @@ pub fn find_agreements(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> 
 }
 
 fn is_head(word: &str) -> bool {
-    AGREEMENT_HEADS.contains(&word.to_lowercase().as_str())
+    in_set(&AGREEMENT_HEADS_SET, word.to_lowercase().as_str())
 }
 
 fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
@@ -1235,7 +1261,7 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                 let w = s.word(b - 1);
                 let ok = (is_cap(w)
                     && !is_title(w)
-                    && !FUNCTION_WORDS.contains(&w)
+                    && !in_set(&FUNCTION_WORDS_SET, w)
                     && !w.ends_with("-led")
                     && !w.ends_with("-backed")
                     && !w.ends_with("-funded"))
@@ -1268,7 +1294,7 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             }
         }
         while a < end
-            && (FUNCTION_WORDS.contains(&s.word(a)) && !is_head(s.word(a))
+            && (in_set(&FUNCTION_WORDS_SET, s.word(a)) && !is_head(s.word(a))
                 || CONNECTORS.contains(&s.word(a)))
         {
             a += 1;
@@ -1324,7 +1350,7 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         // Organisation: "Long Name (ACRONYM)" with an organisation word.
         if let Some(acr) = &acronym
             && content >= 2
-            && words.iter().any(|w| ORG_WORDS.contains(w))
+            && words.iter().any(|w| in_set(&ORG_WORDS_SET, w))
         {
             let range = s.span(a, end);
             out.push(NameMention {
@@ -1408,14 +1434,14 @@ fn lowercase_agreement(s: &Sent, head: usize) -> Option<NameMention> {
         a -= 1;
     }
     // Strip leading generic modifiers.
-    while a < head && GENERIC_MODIFIERS.contains(&s.word(a)) && s.word(a) != "strategic" {
+    while a < head && in_set(&GENERIC_MODIFIERS_SET, s.word(a)) && s.word(a) != "strategic" {
         a += 1;
     }
     while a < head && s.word(a) == "and" {
         a += 1;
     }
     let specific = (a..head)
-        .filter(|&x| s.word(x) != "and" && !GENERIC_MODIFIERS.contains(&s.word(x)))
+        .filter(|&x| s.word(x) != "and" && !in_set(&GENERIC_MODIFIERS_SET, s.word(x)))
         .count();
     let content = (a..head).filter(|&x| s.word(x) != "and").count();
     if content < 2 || specific < 1 || (content < 3 && specific < 2) {

@@ -31,7 +31,13 @@ async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Frame {
         match r.read_until(b'\n', &mut line).await {
             Ok(0) => return Frame::Eof,
             Ok(_) => {}
-            Err(e) => return if saw_header { Frame::Bad(e.to_string()) } else { Frame::Eof },
+            Err(e) => {
+                return if saw_header {
+                    Frame::Bad(e.to_string())
+                } else {
+                    Frame::Eof
+                };
+            }
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\r', '\n']);
@@ -63,7 +69,9 @@ async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Frame {
             Err(e) => return Frame::Bad(e.to_string()),
         }
         let _ = left;
-        return Frame::Bad(format!("message of {len} bytes is over the {MAX_BODY}-byte limit"));
+        return Frame::Bad(format!(
+            "message of {len} bytes is over the {MAX_BODY}-byte limit"
+        ));
     }
     let mut body = vec![0; len];
     match r.read_exact(&mut body).await {

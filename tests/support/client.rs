@@ -112,7 +112,9 @@ impl Client {
 
     /// Answer requests the server makes of the client (progress tokens, applyEdit, configuration).
     fn answer_server_request(&mut self, msg: &Value) {
-        if let (Some(id), Some(method)) = (msg.get("id"), msg.get("method").and_then(|m| m.as_str())) {
+        if let (Some(id), Some(method)) =
+            (msg.get("id"), msg.get("method").and_then(|m| m.as_str()))
+        {
             let result = match method {
                 "workspace/applyEdit" => json!({"applied": true}),
                 "workspace/configuration" => json!([]),
@@ -126,7 +128,9 @@ impl Client {
     pub fn response(&mut self, id: i64) -> Value {
         let deadline = Instant::now() + self.timeout;
         loop {
-            let msg = self.recv(deadline).unwrap_or_else(|| panic!("no response to request {id}"));
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id}"));
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
                 return msg;
             }
@@ -152,7 +156,9 @@ impl Client {
         }
         let deadline = Instant::now() + self.timeout;
         loop {
-            let msg = self.recv(deadline).unwrap_or_else(|| panic!("timed out waiting for {what}"));
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("timed out waiting for {what}"));
             self.answer_server_request(&msg);
             if pred(&msg) {
                 return msg;
@@ -190,7 +196,8 @@ impl Client {
     /// Wait until the server says the corpus is loaded.
     pub fn wait_ready(&mut self) -> Value {
         self.wait_for("dossier/status ready", |m| {
-            m["method"] == "dossier/status" && matches!(m["params"]["state"].as_str(), Some("ready" | "no-corpus"))
+            m["method"] == "dossier/status"
+                && matches!(m["params"]["state"].as_str(), Some("ready" | "no-corpus"))
         })
     }
 
@@ -208,7 +215,10 @@ impl Client {
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
         });
-        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `shutdown` + `exit`, and the exit status.
@@ -259,7 +269,11 @@ pub fn file_uri(p: &Path) -> String {
 
 /// Zero-based LSP position of the `n`th occurrence (0-based) of `needle` in `text`, in `encoding`.
 pub fn position_of(text: &str, needle: &str, n: usize, encoding: &str) -> Value {
-    let at = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} not in text")).0;
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"))
+        .0;
     position_at(text, at, encoding)
 }
 

@@ -14,7 +14,6 @@ import {
   LocationLink,
   ServerOptions,
   State,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const SECTION = 'dossier';
@@ -191,10 +190,11 @@ async function start(root: vscode.Uri | undefined): Promise<void> {
   }
   outputChannel.info(`Starting ${server.path} lsp (workspace: ${root?.fsPath ?? 'none; corpus from settings'})`);
 
+  // No `transport`: TransportKind.stdio would append `--stdio` to the
+  // arguments; an Executable without one talks over stdio as it is.
   const run = {
     command: server.path,
     args: ['lsp'],
-    transport: TransportKind.stdio,
     options: { cwd: root?.fsPath, env: { ...process.env, RUST_BACKTRACE: '1' } },
   };
   const serverOptions: ServerOptions = { run, debug: run };
