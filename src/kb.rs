@@ -494,12 +494,12 @@ impl KnowledgeBase {
             let id = entities.len();
             let name = c.canonical();
             let mut aliases: BTreeSet<String> = c.forms.keys().cloned().collect();
-            if c.kind == EntityKind::Person {
-                if let Some(last) = name_words(&name).last() {
-                    aliases.insert(last.to_string());
-                    for t in &c.titles {
-                        aliases.insert(format!("{t} {last}"));
-                    }
+            if c.kind == EntityKind::Person
+                && let Some(last) = name_words(&name).last()
+            {
+                aliases.insert(last.to_string());
+                for t in &c.titles {
+                    aliases.insert(format!("{t} {last}"));
                 }
             }
             if let Some(acr) = &c.acronym {
@@ -743,7 +743,7 @@ impl KnowledgeBase {
             return QuoteMatch::None;
         }
         for (ai, a) in self.articles.iter().enumerate() {
-            if let Some(at) = find_bounded(&a.folded, &needle) {
+            if let Some(at) = find_bounded(&a.folded, needle) {
                 let folded = crate::text::Folded::with_base(
                     &a.text()[a.article.body.clone()],
                     a.article.body.start,
@@ -754,7 +754,7 @@ impl KnowledgeBase {
                 });
             }
         }
-        self.near_quote(&needle)
+        self.near_quote(needle)
     }
 
     fn near_quote(&self, needle: &str) -> QuoteMatch {
@@ -904,7 +904,7 @@ pub fn extract_all(
                         let Some((i, a)) = next else { break };
                         mine.push((i, Arc::new(ArticleData::extract(a))));
                         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        if n % 64 == 0 || n == total {
+                        if n.is_multiple_of(64) || n == total {
                             progress(n, total);
                         }
                     }
@@ -1136,7 +1136,10 @@ pub fn facts_in_text(
                         Some(d.span.end..comma),
                     )
                 } else {
-                    (vec![sr.start..d.span.end], Some(d.span.end..sr.end))
+                    (
+                        std::iter::once(sr.start..d.span.end).collect(),
+                        Some(d.span.end..sr.end),
+                    )
                 }
             }
         };

@@ -126,7 +126,8 @@ pub fn best_passage(
         .mentions
         .iter()
         .filter(|m| claim.start <= m.range.start && m.range.end <= claim.end)
-        .filter_map(|m| (m.candidates.len() == 1).then(|| m.candidates[0]))
+        .filter(|&m| m.candidates.len() == 1)
+        .map(|m| m.candidates[0])
         .collect();
     let claim_words = content_words(&text[claim.clone()]);
     let claim_events: Vec<EventKind> = find_triggers(text, claim)
@@ -140,7 +141,8 @@ pub fn best_passage(
         let ents: BTreeSet<EntityId> = mentions
             .iter()
             .filter(|m| s.range.start <= m.range.start && m.range.end <= s.range.end)
-            .filter_map(|m| (m.candidates.len() == 1).then(|| m.candidates[0]))
+            .filter(|&m| m.candidates.len() == 1)
+            .map(|m| m.candidates[0])
             .collect();
         let shared_e = ents.intersection(&claim_entities).count();
         let shared_w = content_words(&a.text()[s.range.clone()])

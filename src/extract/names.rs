@@ -1209,10 +1209,9 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             if s.is_word(i)
                 && LOWERCASE_AGREEMENT_HEADS.contains(&s.word(i))
                 && (i == 0 || !is_cap(s.word(i - 1)))
+                && let Some(m) = lowercase_agreement(s, i)
             {
-                if let Some(m) = lowercase_agreement(s, i) {
-                    out.push(m);
-                }
+                out.push(m);
             }
             i += 1;
             continue;
@@ -1285,12 +1284,13 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             }
         }
         // "Commander of the U.S. Africa Command": a title's portfolio is the name of the thing.
-        if a < end && is_title(s.word(a)) {
-            if let Some(of) = (a..end).find(|&x| s.word(x) == "of") {
-                a = of + 1;
-                while a < end && CONNECTORS.contains(&s.word(a)) {
-                    a += 1;
-                }
+        if a < end
+            && is_title(s.word(a))
+            && let Some(of) = (a..end).find(|&x| s.word(x) == "of")
+        {
+            a = of + 1;
+            while a < end && CONNECTORS.contains(&s.word(a)) {
+                a += 1;
             }
         }
         while a < end
@@ -1464,7 +1464,7 @@ mod tests {
     use super::*;
 
     fn people(t: &str) -> Vec<(String, Option<String>)> {
-        find_people(t, &[0..t.len()])
+        find_people(t, std::slice::from_ref(&(0..t.len())))
             .into_iter()
             .filter(|m| m.cue != Cue::Surname)
             .map(|m| (m.name, m.role.map(|r| r.0)))
@@ -1472,7 +1472,7 @@ mod tests {
     }
 
     fn things(t: &str) -> Vec<(EntityKind, String, Option<String>)> {
-        find_agreements(t, &[0..t.len()])
+        find_agreements(t, std::slice::from_ref(&(0..t.len())))
             .into_iter()
             .filter(|m| m.cue != Cue::Surname)
             .map(|m| (m.kind, m.name, m.acronym.map(|a| a.0)))
@@ -1526,7 +1526,10 @@ mod tests {
             people("a phone conversation with U.S. President-elect Donald Trump, during which"),
             vec![p("Donald Trump", "U.S. President-elect")]
         );
-        let all = find_people("President Ruto’s state visit", &[0..28]);
+        let all = find_people(
+            "President Ruto’s state visit",
+            std::slice::from_ref(&(0..28)),
+        );
         assert_eq!(all[0].name, "Ruto");
         assert_eq!(all[0].cue, Cue::Surname);
     }

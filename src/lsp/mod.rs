@@ -417,7 +417,7 @@ impl Backend {
             self.status("error", 0, 0, &e).await;
             return;
         }
-        *lock(&self.shared.corpus_roots) = (roots.clone(), opts.clone());
+        *lock(&self.shared.corpus_roots) = (roots.clone(), opts);
         if roots.is_empty() {
             *lock(&self.shared.articles) = Vec::new();
             self.shared.set_kb(KnowledgeBase::empty());
@@ -451,7 +451,7 @@ impl Backend {
         self.status("indexing", 0, 0, "reading files").await;
         let started = Instant::now();
         let r2 = roots.clone();
-        let o2 = opts.clone();
+        let o2 = opts;
         let loaded = tokio::task::spawn_blocking(move || corpus::load(&r2, &o2, &|_, _| {})).await;
         let corpus = match loaded {
             Ok(Ok(c)) => c,
@@ -1040,7 +1040,7 @@ impl LanguageServer for Backend {
                     .filter_map(|(r, ix)| {
                         Some(DocumentLink {
                             range: s.range(&r),
-                            target: article_uri(&s.kb, ix),
+                            target: Some(article_uri(&s.kb, ix)?),
                             tooltip: Some(
                                 s.kb.article(ix)
                                     .article
