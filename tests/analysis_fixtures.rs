@@ -86,8 +86,8 @@ fn hover_card_for_a_person() {
         **Also:** Aden, Duale
 
         **Dates**
-        - XXXX-09 — signed — Lloyd J. Austin, Defence Cooperation Framework \(in Nairobi\) ([001\_f5c6b512ca1d2a60:37](file:///corpus/001_f5c6b512ca1d2a60#L37))
-        - XXXX-XX-XX — met — Lloyd J. Austin \(in Pentagon\) ([001\_f5c6b512ca1d2a60:9](file:///corpus/001_f5c6b512ca1d2a60#L9))
+        - September \[no year\] — signed — Lloyd J. Austin, Defence Cooperation Framework \(Nairobi\) ([001\_f5c6b512ca1d2a60:37](file:///corpus/001_f5c6b512ca1d2a60#L37))
+        - Wednesday \[no date\] — met — Lloyd J. Austin \(Pentagon\) ([001\_f5c6b512ca1d2a60:9](file:///corpus/001_f5c6b512ca1d2a60#L9))
 
         **Sources**
         > Kenya and the United States have agreed to enhance security collaboration following a meeting between Defence Cabinet Secretary Aden Duale and US Secretary of Defense Lloyd J. … — [001\_f5c6b512ca1d2a60:9](file:///corpus/001_f5c6b512ca1d2a60#L9)
