@@ -928,10 +928,11 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             continue;
         }
         let w = s.word(i);
+        // A lowercase role right before a name: "director Theodore Solso", "head of finance Daniel Ammann".
+        let lower_portfolio = lowercase_portfolio(s, i);
         let lower_role = in_set(&ROLE_NOUNS_SET, w)
-            && i + 1 < n
-            && s.is_word(i + 1)
-            && is_name_word(s.word(i + 1));
+            && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
+                || lower_portfolio.is_some());
         // "of State", "of Defense": the portfolio of a title.
         if is_title(w) || lower_role {
             let head = i;
@@ -941,7 +942,10 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                 j += 1;
             }
             let mut portfolio_end = j;
-            if j < n && s.is_word(j) && s.word(j) == "of" {
+            if let Some(after) = lower_portfolio.filter(|_| lower_role) {
+                portfolio_end = after;
+                j = after;
+            } else if j < n && s.is_word(j) && s.word(j) == "of" {
                 let mut k = j + 1;
                 if k < n && s.is_word(k) && s.word(k) == "the" {
                     k += 1;
@@ -1016,7 +1020,7 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             };
             let mut role = Some((s.joined(role_start, role_end), s.span(role_start, role_end)));
             if lower_role && role_start == head {
-                role = Some((s.word(head).to_string(), s.span(head, head + 1)));
+                role = Some((s.joined(head, role_end), s.span(head, role_end)));
             }
             let mut full = s.span(role_start, k);
             let name_range = s.toks[name_start].range.start
@@ -1067,6 +1071,14 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                 let age_or_who = !possessive && age_or_who(s, k);
                 let name_range = s.toks[start].range.start
                     ..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
+                // "named Mary Barra as its new chief executive": appointed to a role.
+                let app = app.or_else(|| {
+                    if possessive {
+                        None
+                    } else {
+                        appointed_as(s, start, k)
+                    }
+                });
                 if real >= 2 && (app.is_some() || speech || age_or_who) {
                     let full = match &app {
                         Some((_, r)) => name_range.start..r.end,
@@ -1142,7 +1154,12 @@ fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
             Some(".") if depth <= 0 => break,
             _ => {}
         }
-        if s.is_word(end) && matches!(s.word(end), "who" | "which" | "said" | "says") {
+        if s.is_word(end)
+            && matches!(
+                s.word(end),
+                "who" | "which" | "that" | "to" | "said" | "says"
+            )
+        {
             break;
         }
         end += 1;
@@ -1170,6 +1187,67 @@ fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         b -= 1;
     }
     (b > a).then(|| (s.joined(a, b), s.span(a, b)))
+}
+
+/// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by
+/// "of" and one to three lowercase words, then a name.
+fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
+    if !(s.is_word(i)
+        && in_set(&ROLE_NOUNS_SET, s.word(i))
+        && s.is_word(i + 1)
+        && s.word(i + 1) == "of")
+    {
+        return None;
+    }
+    let mut j = i + 2;
+    while j < s.toks.len() && s.is_word(j) && !is_cap(s.word(j)) && j - i <= 4 {
+        j += 1;
+    }
+    (j > i + 2 && j < s.toks.len() && s.is_word(j) && is_name_word(s.word(j))).then_some(j)
+}
+
+/// Verbs of appointing that take "<Name> as <role>".
+const APPOINTING: &[&str] = &[
+    "named",
+    "appointed",
+    "elected",
+    "nominated",
+    "hired",
+    "picked",
+    "chose",
+    "tapped",
+    "promoted",
+    "announced",
+    "selected",
+    "installed",
+    "confirmed",
+    "names",
+    "appoints",
+];
+
+/// "named Mary Barra as its new chief executive": the role after "as", when the name follows an appointing verb.
+fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)> {
+    let before = (0..start).rev().find(|&x| s.is_word(x))?;
+    if !APPOINTING.contains(&s.word(before)) || !(s.is_word(k) && s.word(k) == "as") {
+        return None;
+    }
+    let mut a = k + 1;
+    while a < s.toks.len()
+        && s.is_word(a)
+        && matches!(
+            s.word(a),
+            "its" | "the" | "a" | "an" | "their" | "his" | "her"
+        )
+    {
+        a += 1;
+    }
+    let mut b = a;
+    while b < s.toks.len() && s.is_word(b) && b - a < 6 {
+        b += 1;
+    }
+    let has_role =
+        (a..b).any(|x| in_set(&ROLE_NOUNS_SET, &s.word(x).to_lowercase()) || is_title(s.word(x)));
+    (b > a && has_role).then(|| (s.joined(a, b), s.span(a, b)))
 }
 
 /// ", 51," or ", who" after a name.
@@ -1552,9 +1630,22 @@ mod tests {
     }
 
     #[test]
+    fn appointed_as_a_role_makes_a_person_and_the_company_is_not_one() {
+        assert_eq!(
+            people("General Motors today named Mary Barra as its new chief executive."),
+            vec![p("Mary Barra", "new chief executive")]
+        );
+        assert_eq!(
+            people(
+                "The company also announced head of finance Daniel Ammann as its new president."
+            ),
+            vec![p("Daniel Ammann", "head of finance")]
+        );
+    }
+
+    #[test]
     fn places_and_organisations_are_not_people() {
         for t in [
-            "General Motors today named Mary Barra as its new chief executive.",
             "instabilities in the Horn of Africa and the Great Lakes region.",
             "will soon deploy 1,000 police officers to combat gangs in Port-Au-Prince.",
             "a high-profile meeting in New York. The Red Sea said nothing.",
