@@ -58,7 +58,11 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Serve the Language Server Protocol over standard input and output.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that always pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -146,7 +150,7 @@ pub fn run(cli: Cli) -> ExitCode {
             disable,
             paths,
         } => check(&corpus, format, &disable, &paths),
-        Command::Lsp => {
+        Command::Lsp { .. } => {
             crate::lsp::run_stdio();
             Ok(ExitCode::SUCCESS)
         }
