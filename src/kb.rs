@@ -1098,7 +1098,13 @@ pub fn facts_in_text(
     dates: &[TemporalExpr],
 ) -> Vec<TextFact> {
     let mut out: Vec<TextFact> = Vec::new();
-    for sr in sentences {
+    // Clauses joined by "; ", ", and ", ", but " … each report their own event ("In May Ruto visited
+    // Washington, and in November he met Langley"), so each is read on its own.
+    let clauses: Vec<ByteRange> = sentences
+        .iter()
+        .flat_map(|s| clauses(text, s.clone()))
+        .collect();
+    for sr in &clauses {
         let triggers: Vec<Trigger> = find_triggers(text, sr.clone());
         if triggers.is_empty() {
             continue;
@@ -1259,6 +1265,28 @@ pub fn facts_in_text(
             qualified: main_trigger.qualified,
             pending_anchor,
         });
+    }
+    out
+}
+
+static CLAUSE_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[;:]\s+|,\s+(?:and|but|while|whereas|and then|then)\s+|\s+and then\s+")
+        .expect("clause regex")
+});
+
+/// A sentence cut at clause boundaries that separate events.
+fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
+    let mut out = Vec::new();
+    let mut start = sentence.start;
+    for m in CLAUSE_BREAK.find_iter(&text[sentence.clone()]) {
+        let end = sentence.start + m.start();
+        if end > start {
+            out.push(start..end);
+        }
+        start = sentence.start + m.end();
+    }
+    if sentence.end > start {
+        out.push(start..sentence.end);
     }
     out
 }

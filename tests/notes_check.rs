@@ -198,3 +198,46 @@ fn check_usage_and_corpus_errors_exit_2() {
     let (code, _, err) = dossier(&["check", "--disable", "nonsense", "x.md"], &tmp);
     assert_eq!(code, 2, "{err}");
 }
+
+/// A corpus of one official release dated only by its front matter.
+fn release_kb() -> KnowledgeBase {
+    let dir = std::env::temp_dir().join(format!("dossier-release-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("state-visit.md"),
+        "---\ntitle: \"Readout of the State Visit\"\ndate: '2024-05-23'\n---\n\nPresident Biden hosted Kenyan President William Ruto at the White House today for a state visit. The two leaders signed the Nairobi-Washington Vision yesterday.\n",
+    )
+    .unwrap();
+    let c = corpus::load(&[dir], &LoadOptions::default(), &|_, _| {}).unwrap();
+    KnowledgeBase::from_corpus(c, &|_, _| {})
+}
+
+fn codes(kb: &KnowledgeBase, text: &str) -> Vec<(&'static str, String)> {
+    let note = NoteIndex::new(kb, text);
+    diagnostics(kb, &note, text, &CheckOptions::default())
+        .into_iter()
+        .map(|d| (d.code, text[d.range].to_string()))
+        .collect()
+}
+
+#[test]
+fn today_in_a_release_resolves_through_its_metadata_date() {
+    let kb = release_kb();
+    // "hosted … today" in a release dated 2024-05-23; the note calls it a state visit.
+    assert_eq!(
+        codes(
+            &kb,
+            "Ruto’s state visit to President Biden was on 23 May 2024.\n"
+        ),
+        vec![]
+    );
+    assert_eq!(
+        codes(
+            &kb,
+            "President Biden hosted President Ruto on 22 May 2024.\n"
+        ),
+        vec![("date-conflict", "22 May 2024".to_string())]
+    );
+    // A note that only names the month agrees.
+    assert_eq!(codes(&kb, "Biden hosted Ruto in May 2024.\n"), vec![]);
+}
