@@ -186,3 +186,39 @@ fn outline_lists_people_agreements_dates_citations_and_quotes() {
     "#]]
     .assert_debug_eq(&names);
 }
+
+#[test]
+fn an_ambiguous_short_name_lists_its_candidates_unless_the_note_names_one_in_full() {
+    let dir = std::env::temp_dir().join(format!("dossier-ambiguous-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.txt"),
+        "President Joe Biden spoke at the summit on Monday.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.txt"),
+        "First Lady Jill Biden, who visited Nairobi, said the trip was a success.\n",
+    )
+    .unwrap();
+    let c = corpus::load(&[dir], &LoadOptions::default(), &|_, _| {}).unwrap();
+    let kb = KnowledgeBase::from_corpus(c, &|_, _| {});
+    let text = "Biden spoke.";
+    let note = NoteIndex::new(&kb, text);
+    match hover(&kb, &note, text, 2).map(|h| h.card) {
+        Some(Card::Ambiguous { candidates, .. }) => {
+            let mut names: Vec<String> = candidates.into_iter().map(|c| c.1).collect();
+            names.sort();
+            assert_eq!(names, ["Jill Biden", "Joe Biden"]);
+        }
+        other => panic!("expected candidates, got {other:?}"),
+    }
+    // Named in full earlier in the note, the short name is that person.
+    let text = "Jill Biden arrived. Later Biden spoke.";
+    let note = NoteIndex::new(&kb, text);
+    let at = text.rfind("Biden").unwrap();
+    match hover(&kb, &note, text, at).map(|h| h.card) {
+        Some(Card::Entity { name, .. }) => assert_eq!(name, "Jill Biden"),
+        other => panic!("expected Jill Biden, got {other:?}"),
+    }
+}

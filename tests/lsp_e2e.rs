@@ -266,6 +266,16 @@ fn bad_input_never_takes_the_server_down() {
     assert!(h.starts_with("### Antony J. Blinken"), "{h}");
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///not/open.md"}, "position": {"line": 0, "character": 0}}));
     assert!(r.is_null());
+    // A panic in a handler is an error response, and the server goes on.
+    let id = c.request_async("dossier/testPanic", Value::Null);
+    let r = c.response(id);
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    let h = hover_text(
+        &mut c,
+        &uri,
+        position_of("Ruto\n Blinken", "Blinken", 0, &enc),
+    );
+    assert!(h.starts_with("### Antony J. Blinken"), "{h}");
     assert_eq!(c.shutdown().code(), Some(0));
 }
 

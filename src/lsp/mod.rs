@@ -282,6 +282,10 @@ fn internal(e: impl std::fmt::Display) -> Error {
 }
 
 impl Backend {
+    async fn test_panic(&self) -> Result<()> {
+        panic!("test panic requested");
+    }
+
     fn clone_handle(&self) -> Backend {
         Backend {
             client: self.client.clone(),
@@ -1114,7 +1118,12 @@ pub fn run_stdio() {
     runtime.block_on(async {
         let shared = Arc::new(Shared::new());
         let s2 = shared.clone();
-        let (service, socket) = LspService::new(move |client| Backend { client, shared: s2 });
+        let mut builder = LspService::build(move |client| Backend { client, shared: s2 });
+        // Test hook: a request that panics, to show a panic in a handler does not take the server down.
+        if std::env::var_os("DOSSIER_TEST_HOOKS").is_some() {
+            builder = builder.custom_method("dossier/testPanic", Backend::test_panic);
+        }
+        let (service, socket) = builder.finish();
         let service = ordered::Ordered::new(service, shared);
         transport::serve(service, socket).await;
     });

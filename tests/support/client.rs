@@ -48,6 +48,7 @@ impl Client {
             .arg("lsp")
             .current_dir(cwd)
             .env("DOSSIER_LOG", "warn")
+            .env("DOSSIER_TEST_HOOKS", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
