@@ -1228,7 +1228,7 @@ const APPOINTING: &[&str] = &[
 /// "named Mary Barra as its new chief executive": the role after "as", when the name follows an appointing verb.
 fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)> {
     let before = (0..start).rev().find(|&x| s.is_word(x))?;
-    if !APPOINTING.contains(&s.word(before)) || !(s.is_word(k) && s.word(k) == "as") {
+    if !(APPOINTING.contains(&s.word(before)) && s.is_word(k) && s.word(k) == "as") {
         return None;
     }
     let mut a = k + 1;
