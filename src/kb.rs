@@ -427,6 +427,43 @@ impl KnowledgeBase {
             }
         }
         lap("clusters");
+        // A "name" whose every word the corpus also writes in lower case is a phrase ("Public Policy",
+        // "Senior Foreign Service"), not a person; nor is a lone titled word like "Extraordinary".
+        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        for c in &person_clusters {
+            candidates.extend(name_words(&c.canonical()).iter().map(|w| w.to_lowercase()));
+        }
+        for a in &articles {
+            candidates.extend(
+                a.people
+                    .iter()
+                    .filter(|m| m.cue == Cue::Surname)
+                    .map(|m| m.name.to_lowercase()),
+            );
+        }
+        let lower_seen = seen_lowercase(&articles, &candidates);
+        let keep: Vec<bool> = person_clusters
+            .iter()
+            .map(|c| {
+                !name_words(&c.canonical())
+                    .iter()
+                    .all(|w| lower_seen.contains(&w.to_lowercase()))
+            })
+            .collect();
+        let mut new_index = vec![usize::MAX; person_clusters.len()];
+        let mut kept = Vec::new();
+        for (i, c) in person_clusters.into_iter().enumerate() {
+            if keep[i] {
+                new_index[i] = kept.len();
+                kept.push(c);
+            }
+        }
+        person_clusters = kept;
+        person_index = person_index
+            .into_iter()
+            .filter_map(|(k, i)| (new_index[i] != usize::MAX).then(|| (k, new_index[i])))
+            .collect();
+        lap("lower-case filter");
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         for (ci, c) in person_clusters.iter().enumerate() {
@@ -451,7 +488,7 @@ impl KnowledgeBase {
                             person_clusters[*ci].titles.insert(head.to_string());
                         }
                     }
-                    None if titled => {
+                    None if titled && !lower_seen.contains(&m.name.to_lowercase()) => {
                         let key = (String::new(), m.name.to_lowercase());
                         let ci = *person_index.entry(key).or_insert_with(|| {
                             person_clusters.push(Cluster::new(EntityKind::Person));
@@ -846,6 +883,48 @@ impl KnowledgeBase {
     pub fn article(&self, ix: ArticleIx) -> &ArticleData {
         &self.articles[ix]
     }
+}
+
+/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles.
+fn seen_lowercase(
+    articles: &[Arc<ArticleData>],
+    words: &BTreeSet<String>,
+) -> std::collections::HashSet<String> {
+    let words: Vec<&String> = words.iter().collect();
+    let Ok(ac) = AhoCorasick::new(&words) else {
+        return Default::default();
+    };
+    let found: Vec<Vec<usize>> = par_map(articles, |a| {
+        let text = &a.text()[a.article.body.clone()];
+        let mut hits = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            // A word in running text, not part of a URL, path, e-mail address or hyphenated slug.
+            let before = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '‘'));
+            let rest = &text[m.end()..];
+            let after = match rest.chars().next() {
+                None => true,
+                Some('.') => rest[1..].chars().next().is_none_or(char::is_whitespace),
+                Some(c) => {
+                    c.is_whitespace()
+                        || matches!(c, ',' | ';' | ':' | '!' | '?' | ')' | '"' | '”' | '’')
+                }
+            };
+            if before && after {
+                hits.push(m.pattern().as_usize());
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    });
+    found
+        .into_iter()
+        .flatten()
+        .map(|i| words[i].clone())
+        .collect()
 }
 
 /// Map `f` over `items` on all cores, keeping their order.

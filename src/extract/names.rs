@@ -429,6 +429,23 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "Review",
     "Index",
     "Standard",
+    "Academy",
+    "Members",
+    "Member",
+    "Family",
+    "Tour",
+    "Grant",
+    "Advisory",
+    "Counsel",
+    "Service",
+    "Centers",
+    "Workers",
+    "Medicine",
+    "Foundation",
+    "Fellowship",
+    "Scholars",
+    "Panel",
+    "Board",
 ];
 
 /// Capitalised function words and sentence openers that are never part of a name.
@@ -577,6 +594,18 @@ const FUNCTION_WORDS: &[&str] = &[
     "God",
     "Lord",
     "Applause",
+    "Though",
+    "Although",
+    "Because",
+    "Once",
+    "Until",
+    "Unless",
+    "Whether",
+    "Yet",
+    "Whereas",
+    "Senior",
+    "Former",
+    "Acting",
     "Laughter",
 ];
 
@@ -919,6 +948,10 @@ pub fn find_people(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> {
 }
 
 fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
+    // Names have at most three words (initials aside); a longer capitalised run is a longer proper noun.
+    // Headlines in title case ("President Biden Announces Final Rule") capitalise everything, so there a
+    // name is taken only when two words end the run.
+    let max_words = if is_title_case(s) { 2 } else { 3 };
     let n = s.toks.len();
     let mut i = 0;
     let mut taken_until = 0usize;
@@ -983,7 +1016,13 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             let name_start = j;
             let mut k = j;
             let mut possessive = false;
-            while k < n && s.is_word(k) && is_name_word(s.word(k)) && k - name_start < 4 {
+            let mut real = 0;
+            while k < n
+                && s.is_word(k)
+                && is_name_word(s.word(k))
+                && (real < max_words || is_initial(s.word(k)))
+            {
+                real += usize::from(!is_initial(s.word(k)));
                 let (_, poss) = strip_possessive(s.word(k));
                 k += 1;
                 if poss {
@@ -991,9 +1030,15 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                     break;
                 }
             }
-            let _ = possessive;
-            if k == name_start {
-                i = j.max(i + 1);
+            // "Vice President Pacific Region": the words run on into a longer proper noun, not a name.
+            let runs_on = !possessive
+                && k < n
+                && s.is_word(k)
+                && is_cap(s.word(k))
+                && !in_set(&FUNCTION_WORDS_SET, s.word(k))
+                && !is_title(s.word(k));
+            if k == name_start || runs_on {
+                i = k.max(j).max(i + 1);
                 continue;
             }
             // Role: modifiers before the head ("Kenyan", "Defence Cabinet", "US").
@@ -1052,7 +1097,13 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             let start = i;
             let mut k = i;
             let mut possessive = false;
-            while k < n && s.is_word(k) && is_name_word(s.word(k)) && k - start < 4 {
+            let mut real = 0;
+            while k < n
+                && s.is_word(k)
+                && is_name_word(s.word(k))
+                && (real < max_words || is_initial(s.word(k)))
+            {
+                real += usize::from(!is_initial(s.word(k)));
                 let (_, poss) = strip_possessive(s.word(k));
                 k += 1;
                 if poss {
@@ -1106,6 +1157,26 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         }
         i += 1;
     }
+}
+
+/// No closing full stop and most longer words capitalised: a headline or label, not running text.
+fn is_title_case(s: &Sent) -> bool {
+    let last = (0..s.toks.len())
+        .rev()
+        .find(|&i| !matches!(s.word(i), "\"" | "”" | "’" | "'" | ")"));
+    if last.is_some_and(|i| matches!(s.word(i), "." | "!" | "?")) {
+        return false;
+    }
+    let long: Vec<&str> = (0..s.toks.len())
+        .filter(|&i| s.is_word(i))
+        .map(|i| s.word(i))
+        .filter(|w| {
+            w.chars().count() >= 4
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        })
+        .collect();
+    long.len() >= 4 && long.iter().filter(|w| is_cap(w)).count() * 10 >= long.len() * 8
 }
 
 fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {
@@ -1341,10 +1412,13 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                     && !in_set(&FUNCTION_WORDS_SET, w)
                     && !w.ends_with("-led")
                     && !w.ends_with("-backed")
-                    && !w.ends_with("-funded"))
+                    && !w.ends_with("-funded")
+                    && !strip_possessive(w).1)
                     || (matches!(w, "of" | "for" | "and" | "the")
                         && b - 1 > start
-                        && is_cap(s.word(b - 2)));
+                        && is_cap(s.word(b - 2))
+                        // "the Bipartisan Infrastructure Law and Inflation Reduction Act": two names.
+                        && !(w == "and" && (is_head(s.word(b - 2)) || s.word(b - 2) == "Law")));
                 if !ok {
                     break;
                 }
@@ -1430,11 +1504,12 @@ fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             && content >= 2
             && words.iter().any(|w| in_set(&ORG_WORDS_SET, w))
         {
-            let range = s.span(a, end);
+            let span = s.span(a, end);
+            let range = span.start..strip_possessive_range(s.text, span.clone());
             out.push(NameMention {
                 kind: EntityKind::Organization,
                 range: range.clone(),
-                name: s.joined(a, end),
+                name: strip_possessive(&s.joined(a, end)).0.to_string(),
                 role: None,
                 acronym: Some(acr.clone()),
                 full_range: range.start..acr.1.end + 1,
