@@ -101,6 +101,8 @@ pub struct Shared {
     published: Mutex<HashMap<Uri, i32>>,
     watcher: Mutex<Option<notify::RecommendedWatcher>>,
     progress_supported: AtomicBool,
+    /// The client can watch files for us (`workspace/didChangeWatchedFiles` with dynamic registration).
+    client_watches: AtomicBool,
     warned_no_corpus: AtomicBool,
 }
 
@@ -125,6 +127,7 @@ impl Shared {
             published: Mutex::new(HashMap::new()),
             watcher: Mutex::new(None),
             progress_supported: AtomicBool::new(false),
+            client_watches: AtomicBool::new(false),
             warned_no_corpus: AtomicBool::new(false),
         }
     }
@@ -543,6 +546,38 @@ impl Backend {
         self.status("ready", total, total, &msg).await;
         self.republish_all();
         self.watch(&roots);
+        if self.shared.client_watches.load(Ordering::SeqCst) {
+            self.register_client_watch(&roots).await;
+        }
+    }
+
+    /// Ask the client to report changes to the corpus files too (editors see saves the server's watcher may
+    /// miss on network drives); a change reported twice is applied once, as unchanged files are skipped.
+    async fn register_client_watch(&self, roots: &[PathBuf]) {
+        let watchers: Vec<FileSystemWatcher> = roots
+            .iter()
+            .filter_map(|r| {
+                Some(FileSystemWatcher {
+                    glob_pattern: GlobPattern::Relative(RelativePattern {
+                        base_uri: OneOf::Right(Uri::from_file_path(r)?),
+                        pattern: "**/*.{txt,md}".to_string(),
+                    }),
+                    kind: None,
+                })
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let registration = Registration {
+            id: format!(
+                "dossier-corpus-watch-{}",
+                self.shared.load_gen.load(Ordering::SeqCst)
+            ),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(e) = self.client.register_capability(vec![registration]).await {
+            tracing::warn!("the client did not accept the corpus file watch: {e}");
+        }
     }
 
     /// Watch the corpus folders on the server side.
@@ -1104,6 +1139,19 @@ impl LanguageServer for Backend {
 
 /// Serve LSP on stdin/stdout until `exit` or end of input.
 pub fn run_stdio() {
+    // A panic in a handler is answered as an error by the ordered layer; log it once, to stderr, as a log line.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!("panic{at}: {what}");
+    }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
