@@ -1146,28 +1146,6 @@ fn place_name(m: regex::Match<'_>) -> (usize, &str) {
     (m.start() + start, &s[start..])
 }
 
-const NOT_PLACES: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 /// Sentence-level facts in a text: for each sentence with an event word and at least one entity (or a
 /// "this call"-style reference to the previous fact of the same kind), the entities, the date and the place.
 pub fn facts_in_text(
@@ -1304,7 +1282,7 @@ pub fn facts_in_text(
             })
             .find(|(r, p)| {
                 in_main(r)
-                    && !NOT_PLACES.contains(&p.split_whitespace().next().unwrap_or(""))
+                    && !is_month_or_weekday(p.split_whitespace().next().unwrap_or(""))
                     && !sent_mentions
                         .iter()
                         .any(|m| m.range.start < r.end && r.start < m.range.end)
@@ -1368,6 +1346,11 @@ fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
         out.push(start..sentence.end);
     }
     out
+}
+
+/// "in March", "on Monday" are dates, not places.
+fn is_month_or_weekday(word: &str) -> bool {
+    dates::MONTH_NAMES.contains(&word) || dates::WEEKDAY_NAMES.contains(&word)
 }
 
 fn ids_where(mentions: &[&Mention], keep: impl Fn(&ByteRange) -> bool) -> Vec<EntityId> {

@@ -252,37 +252,35 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
                 format!(" ({})", relative_phrase(*days, anchor))
             });
         let one = matches.len() == 1;
-        let message = if date.since {
-            format!(
-                "{} the first {} ({}) since {}, not since {} — {}, line {}",
+        let (verb, what, src_when, note_when) = if date.since {
+            (
                 if one {
                     "The source calls it"
                 } else {
                     "The sources call it"
                 },
-                first.kind.noun(),
-                others.join(", "),
-                describe(&first_date.value),
-                describe(&date.value),
-                a.id(),
-                a.line_of(first_date.range.start),
+                format!("the first {}", first.kind.noun()),
+                format!("since {}", describe(&first_date.value)),
+                format!("since {}", describe(&date.value)),
             )
         } else {
-            format!(
-                "{} this {} ({}) to {}{how}, not {}{note_how} — {}, line {}",
+            (
                 if one {
                     "The source dates"
                 } else {
                     "The sources date"
                 },
-                first.kind.noun(),
-                others.join(", "),
-                describe(&first_date.value),
-                describe(&date.value),
-                a.id(),
-                a.line_of(first_date.range.start),
+                format!("this {}", first.kind.noun()),
+                format!("to {}{how}", describe(&first_date.value)),
+                format!("{}{note_how}", describe(&date.value)),
             )
         };
+        let message = format!(
+            "{verb} {what} ({}) {src_when}, not {note_when} — {}, line {}",
+            others.join(", "),
+            a.id(),
+            a.line_of(first_date.range.start),
+        );
         let related = matches
             .iter()
             .map(|(s, d)| {
@@ -324,16 +322,6 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
     }
 }
 
-const WEEKDAYS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 fn weekday_mismatches(note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
     for d in &note.dates {
         let Some(DateValue::Point(p)) = d.value else {
@@ -351,8 +339,8 @@ fn weekday_mismatches(note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let span = &text[d.span.clone()];
-        let actual_name = WEEKDAYS[actual.to_monday_zero_offset() as usize];
-        let stated_name = WEEKDAYS[stated.to_monday_zero_offset() as usize];
+        let actual_name = dates::WEEKDAY_NAMES[actual.to_monday_zero_offset() as usize];
+        let stated_name = dates::WEEKDAY_NAMES[stated.to_monday_zero_offset() as usize];
         // The weekday word inside the expression, full or abbreviated.
         let lower = span.to_lowercase();
         let word = [stated_name.to_lowercase(), stated_name[..3].to_lowercase()]

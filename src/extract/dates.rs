@@ -2456,7 +2456,8 @@ pub const MONTH_NAMES: [&str; 12] = [
     "November",
     "December",
 ];
-const WEEKDAY_NAMES: [&str; 7] = [
+/// English weekday names, Monday first.
+pub const WEEKDAY_NAMES: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",

@@ -1014,22 +1014,7 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             }
             // The name: capitalised name words (and initials) after the title.
             let name_start = j;
-            let mut k = j;
-            let mut possessive = false;
-            let mut real = 0;
-            while k < n
-                && s.is_word(k)
-                && is_name_word(s.word(k))
-                && (real < max_words || is_initial(s.word(k)))
-            {
-                real += usize::from(!is_initial(s.word(k)));
-                let (_, poss) = strip_possessive(s.word(k));
-                k += 1;
-                if poss {
-                    possessive = true;
-                    break;
-                }
-            }
+            let (k, possessive) = name_run(s, j, max_words);
             // "Vice President Pacific Region": the words run on into a longer proper noun, not a name.
             let runs_on = !possessive
                 && k < n
@@ -1095,22 +1080,7 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             && (i == 0 || !s.is_word(i - 1) || !is_cap(s.word(i - 1)) || s.word(i - 1) == "and")
         {
             let start = i;
-            let mut k = i;
-            let mut possessive = false;
-            let mut real = 0;
-            while k < n
-                && s.is_word(k)
-                && is_name_word(s.word(k))
-                && (real < max_words || is_initial(s.word(k)))
-            {
-                real += usize::from(!is_initial(s.word(k)));
-                let (_, poss) = strip_possessive(s.word(k));
-                k += 1;
-                if poss {
-                    possessive = true;
-                    break;
-                }
-            }
+            let (k, possessive) = name_run(s, i, max_words);
             // Preceded directly by another capitalised word (part of a longer proper noun): skip.
             let followed_by_cap = k < n && s.is_word(k) && is_cap(s.word(k)) && !possessive;
             let words: Vec<&str> = (start..k).map(|x| strip_possessive(s.word(x)).0).collect();
@@ -1157,6 +1127,26 @@ fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         }
         i += 1;
     }
+}
+
+/// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
+/// end token and whether the name was possessive ("Ruto’s").
+fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
+    let mut k = start;
+    let mut real = 0;
+    while k < s.toks.len()
+        && s.is_word(k)
+        && is_name_word(s.word(k))
+        && (real < max_words || is_initial(s.word(k)))
+    {
+        real += usize::from(!is_initial(s.word(k)));
+        let (_, possessive) = strip_possessive(s.word(k));
+        k += 1;
+        if possessive {
+            return (k, true);
+        }
+    }
+    (k, false)
 }
 
 /// No closing full stop and most longer words capitalised: a headline or label, not running text.
