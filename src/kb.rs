@@ -799,8 +799,16 @@ impl KnowledgeBase {
         if words.len() < 4 {
             return QuoteMatch::None;
         }
-        // Candidate sentences share word trigrams with the quotation.
-        let grams: BTreeSet<String> = words.windows(3).map(|w| w.join(" ")).collect();
+        let quote_content = content_words(&words);
+        // Candidate sentences share a word trigram with the quotation (one with a content word).
+        let grams: BTreeSet<String> = words
+            .windows(3)
+            .filter(|w| w.iter().any(|x| !STOPWORDS.contains(x)))
+            .map(|w| w.join(" "))
+            .collect();
+        if grams.is_empty() {
+            return QuoteMatch::None;
+        }
         let grams: Vec<String> = grams.into_iter().collect();
         let Ok(ac) = AhoCorasick::new(&grams) else {
             return QuoteMatch::None;
@@ -815,7 +823,7 @@ impl KnowledgeBase {
                 if !ac.is_match(&sf) {
                     continue;
                 }
-                let sim = word_similarity(&words, &sf.split(' ').collect::<Vec<_>>());
+                let sim = word_similarity(&quote_content, &sf.split(' ').collect::<Vec<_>>());
                 if best.as_ref().is_none_or(|(b, _)| sim > *b) {
                     best = Some((
                         sim,
@@ -827,12 +835,32 @@ impl KnowledgeBase {
                 }
             }
         }
-        match best {
-            Some((sim, source)) if sim >= 0.6 => QuoteMatch::Near {
-                source,
-                similarity: sim,
-            },
-            _ => QuoteMatch::None,
+        // A near miss, not a sentence that merely shares common words: in the stretch of the passage that
+        // aligns with the quotation, most content words on each side must be found on the other.
+        let Some((_, sentence)) = best else {
+            return QuoteMatch::None;
+        };
+        if quote_content.len() < 3 {
+            return QuoteMatch::None;
+        }
+        let Some(window) = self.aligned_window(&sentence, &words) else {
+            return QuoteMatch::None;
+        };
+        let window_words = fold(&self.article(sentence.article).text()[window.clone()]);
+        let window_words: Vec<&str> = window_words.split(' ').collect();
+        let quote_refs: Vec<&str> = quote_content.iter().map(String::as_str).collect();
+        let forward = word_similarity(&quote_content, &window_words);
+        let backward = word_similarity(&content_words(&window_words), &quote_refs);
+        if forward >= 0.75 && backward >= 0.75 {
+            QuoteMatch::Near {
+                source: Source {
+                    article: sentence.article,
+                    range: window,
+                },
+                similarity: forward.min(backward),
+            }
+        } else {
+            QuoteMatch::None
         }
     }
 
@@ -1046,16 +1074,77 @@ fn standalone_capitalised<'a>(
     out
 }
 
-/// Share of the quotation's words found in order-insensitive overlap with the passage, penalised by the
-/// passage's extra length.
-fn word_similarity(quote: &[&str], passage: &[&str]) -> f32 {
+impl KnowledgeBase {
+    /// The stretch of a source sentence that best lines up with a quotation's (folded) words.
+    fn aligned_window(&self, sentence: &Source, quote_words: &[&str]) -> Option<ByteRange> {
+        let a = self.article(sentence.article);
+        let folded =
+            crate::text::Folded::with_base(&a.text()[sentence.range.clone()], sentence.range.start);
+        let words: Vec<(usize, &str)> = folded
+            .text
+            .split(' ')
+            .scan(0usize, |pos, w| {
+                let at = *pos;
+                *pos += w.len() + 1;
+                Some((at, w))
+            })
+            .collect();
+        if words.is_empty() || folded.text.is_empty() {
+            return None;
+        }
+        let n = quote_words.len().min(words.len());
+        let mut best: Option<(usize, usize, usize)> = None;
+        for len in n.saturating_sub(2).max(1)..=(n + 2).min(words.len()) {
+            for i in 0..=words.len() - len {
+                let window: Vec<&str> = words[i..i + len].iter().map(|(_, w)| *w).collect();
+                let common = quote_words.iter().filter(|w| window.contains(w)).count();
+                let ends = usize::from(window.first() == quote_words.first())
+                    + usize::from(window.last() == quote_words.last());
+                let score = (common * 4 + ends).saturating_sub(len.abs_diff(n));
+                if best.is_none_or(|(b, _, _)| score > b) {
+                    best = Some((score, i, len));
+                }
+            }
+        }
+        let (_, i, len) = best?;
+        let start = words[i].0;
+        let end = words[i + len - 1].0 + words[i + len - 1].1.len();
+        Some(folded.original_range(&(start..end)))
+    }
+}
+
+/// Words that say little about which passage a quotation comes from.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
+    "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that",
+    "these", "those", "we", "our", "you", "your", "they", "their", "he", "his", "she", "her", "i",
+    "my", "me", "us", "them", "will", "would", "can", "could", "should", "shall", "may", "might",
+    "must", "have", "has", "had", "do", "does", "did", "not", "no", "so", "if", "than", "then",
+    "there", "here", "what", "which", "who", "when", "where", "how", "all", "any", "some", "more",
+    "most", "very", "just", "only", "also", "about", "into", "over", "up", "out",
+];
+
+/// The words of a folded text that identify a passage.
+fn content_words(words: &[&str]) -> Vec<String> {
+    words
+        .iter()
+        .filter(|w| !STOPWORDS.contains(w))
+        .map(|w| w.to_string())
+        .collect()
+}
+
+/// Share of the quotation's content words that the passage has (counted with multiplicity).
+fn word_similarity(quote: &[String], passage: &[&str]) -> f32 {
+    if quote.is_empty() {
+        return 0.0;
+    }
     let mut pool: HashMap<&str, usize> = HashMap::new();
     for w in passage {
         *pool.entry(w).or_default() += 1;
     }
     let mut common = 0;
     for w in quote {
-        if let Some(n) = pool.get_mut(w)
+        if let Some(n) = pool.get_mut(w.as_str())
             && *n > 0
         {
             *n -= 1;

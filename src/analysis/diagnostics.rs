@@ -8,7 +8,7 @@ use crate::extract::names::{EntityKind, collapse};
 use crate::kb::{
     EntityId, Fact, FactDate, KeyMatch, KnowledgeBase, QuoteMatch, Source, TextFact, resolve_anchor,
 };
-use crate::text::{ByteRange, Folded, fold, word_count};
+use crate::text::{ByteRange, fold, word_count};
 use std::collections::BTreeSet;
 
 /// Diagnostic codes.
@@ -378,44 +378,6 @@ fn weekday_mismatches(note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The window of a source sentence that best matches a quotation's words: its original range and text.
-fn aligned_window(kb: &KnowledgeBase, source: &Source, quote_words: &[&str]) -> Option<ByteRange> {
-    let a = kb.article(source.article);
-    let folded = Folded::with_base(&a.text()[source.range.clone()], source.range.start);
-    let words: Vec<(usize, &str)> = folded
-        .text
-        .split(' ')
-        .scan(0usize, |pos, w| {
-            let at = *pos;
-            *pos += w.len() + 1;
-            Some((at, w))
-        })
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let want: Vec<String> = quote_words.iter().map(|w| w.to_string()).collect();
-    let n = want.len().min(words.len());
-    let mut best: Option<(usize, usize, usize)> = None;
-    for len in n.saturating_sub(2).max(1)..=(n + 2).min(words.len()) {
-        for i in 0..=words.len() - len {
-            let window: Vec<&str> = words[i..i + len].iter().map(|(_, w)| *w).collect();
-            let common = want.iter().filter(|w| window.contains(&w.as_str())).count();
-            let first_last =
-                usize::from(window.first().copied() == want.first().map(String::as_str))
-                    + usize::from(window.last().copied() == want.last().map(String::as_str));
-            let score = (common * 4 + first_last).saturating_sub(len.abs_diff(n));
-            if best.is_none_or(|(b, _, _)| score > b) {
-                best = Some((score, i, len));
-            }
-        }
-    }
-    let (_, i, len) = best?;
-    let start = words[i].0;
-    let end = words[i + len - 1].0 + words[i + len - 1].1.len();
-    Some(folded.original_range(&(start..end)))
-}
-
 fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
     for q in &note.quotes {
         let inner = &text[q.inner.clone()];
@@ -435,7 +397,8 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
             QuoteMatch::Near { source, .. } => {
                 let folded_q = fold(inner);
                 let qwords: Vec<&str> = folded_q.split(' ').collect();
-                let window = aligned_window(kb, &source, &qwords).unwrap_or(source.range.clone());
+                // The near match is already narrowed to the words that align with the quotation.
+                let window = source.range.clone();
                 let a = kb.article(source.article);
                 let src_text =
                     collapse(a.text()[window.clone()].trim_matches(|c: char| c.is_whitespace()));

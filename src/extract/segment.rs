@@ -74,20 +74,13 @@ fn is_heading_line(line: &str) -> bool {
 }
 
 fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
+    // Blocks are separated by blank lines. Inside a block, a line break ends a paragraph when the line ends a
+    // sentence (scraped articles put one paragraph on each line) or is a short heading followed by a
+    // capitalised line; otherwise it is a hard wrap inside a paragraph (briefing-room releases).
     let mut out = Vec::new();
     let all: Vec<ByteRange> = lines(text, body).collect();
-    // Typical line length decides whether single newlines wrap a paragraph (hard-wrapped releases) or
-    // separate paragraphs (scraped articles, one paragraph per line).
-    let long_lines = all.iter().filter(|r| r.len() > 100).count();
-    let nonempty = all
-        .iter()
-        .filter(|r| !text[(*r).clone()].trim().is_empty())
-        .count()
-        .max(1);
-    let one_per_line = long_lines * 4 >= nonempty;
-
     let mut block: Option<ByteRange> = None;
-    let flush = |block: &mut Option<ByteRange>, out: &mut Vec<Paragraph>, heading: bool| {
+    let mut flush = |block: &mut Option<ByteRange>, heading: bool| {
         if let Some(b) = block.take() {
             let r = trim_range(text, b);
             if !r.is_empty() {
@@ -98,45 +91,32 @@ fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
     for (i, line) in all.iter().enumerate() {
         let s = &text[line.clone()];
         if s.trim().is_empty() {
-            flush(&mut block, &mut out, false);
+            flush(&mut block, false);
             continue;
         }
-        let next_blank_or_end = all
-            .get(i + 1)
-            .is_none_or(|n| text[n.clone()].trim().is_empty());
-        let starts_block = block.is_none();
-        let heading = starts_block
-            && is_heading_line(s)
-            && (one_per_line || next_blank_or_end || {
-                // In wrapped text, a short unpunctuated line followed by a capitalised line is a heading.
-                s.trim().len() < 50
-                    && all.get(i + 1).is_some_and(|n| {
-                        text[n.clone()]
-                            .trim_start()
-                            .starts_with(|c: char| c.is_uppercase())
-                    })
-            });
+        let next = all.get(i + 1).map(|n| text[n.clone()].trim_start());
+        let next_blank = next.is_none_or(str::is_empty);
+        let next_capitalised = next.is_some_and(|n| {
+            n.starts_with(|c: char| c.is_uppercase() || matches!(c, '#' | '"' | '“' | '*' | '-'))
+        });
+        let heading = is_heading_line(s)
+            && (next_blank || (next_capitalised && s.trim().len() < 50))
+            && block.is_none();
         if heading {
-            flush(&mut block, &mut out, false);
-            let r = trim_range(text, line.clone());
-            out.push(Paragraph {
-                range: r,
-                heading: !next_blank_or_end || one_per_line || s.trim_start().starts_with('#'),
-            });
-            continue;
-        }
-        if one_per_line {
-            flush(&mut block, &mut out, false);
+            flush(&mut block, false);
             block = Some(line.clone());
-            flush(&mut block, &mut out, false);
+            flush(&mut block, !next_blank || s.trim_start().starts_with('#'));
             continue;
         }
         block = Some(match block {
             Some(b) => b.start..line.end,
             None => line.clone(),
         });
+        if ends_sentence(s) && next_capitalised {
+            flush(&mut block, false);
+        }
     }
-    flush(&mut block, &mut out, false);
+    flush(&mut block, false);
     out
 }
 
@@ -392,6 +372,19 @@ mod tests {
             "So, listen, one week from today, you will have the chance to make a\ndecision that directly impacts your life."
         );
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn wrapped_sentence_joins_even_beside_long_lines() {
+        let long = "- **Clean Water:** President Biden believes that every American should be able to drink clean water from every tap in the country.";
+        let t = format!(
+            "{long}\n\nPresident Biden believes that every American deserves access to\naffordable, high-quality health care. He said so.\n"
+        );
+        let s = sentences_of(&t);
+        assert_eq!(
+            s[1],
+            "President Biden believes that every American deserves access to\naffordable, high-quality health care."
+        );
     }
 
     #[test]
