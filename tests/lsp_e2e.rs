@@ -418,3 +418,60 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn settings_from_the_editor_override_dossier_toml() {
+    let dir = tempdir("settings");
+    let a = dir.join("a");
+    let b = dir.join("b");
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::copy(
+        fixtures().join("corpus/004_ceb739453495012b.txt"),
+        a.join("004.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        fixtures().join("corpus/001_f5c6b512ca1d2a60.txt"),
+        b.join("001.txt"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("dossier.toml"), "corpus = [\"a/\"]\n").unwrap();
+    // initializationOptions win over dossier.toml, with paths relative to the workspace folder.
+    let mut c = Client::spawn(&bin(), &dir);
+    c.initialize(&dir, &["utf-16"], json!({"corpus": ["b"]}));
+    let ready = c.wait_ready();
+    assert_eq!(ready["params"]["articles"], 1);
+    let uri = file_uri(&dir.join("n.md"));
+    let text = "Duale met Trump.\n";
+    c.open(&uri, text, 1);
+    assert!(
+        hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16"))
+            .starts_with("### Aden Duale")
+    );
+    // didChangeConfiguration switches corpus and disables a check.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"dossier": {"corpus": ["a"], "diagnostics": {"disabled": ["weekday-mismatch"]}}}}),
+    );
+    c.wait_for("reload", |m| {
+        m["method"] == "dossier/status"
+            && m["params"]["state"] == "ready"
+            && m["params"]["entities"].as_u64() > Some(0)
+    });
+    assert!(
+        hover_text(&mut c, &uri, position_of(text, "Trump", 0, "utf-16"))
+            .starts_with("### Donald Trump")
+    );
+    assert_eq!(
+        hover_text(&mut c, &uri, position_of(text, "Duale", 0, "utf-16")),
+        ""
+    );
+    let text2 = "We met on Friday, November 7, 2024.\n";
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text2}]}),
+    );
+    assert!(c.diagnostics(&uri, 2).is_empty());
+    assert_eq!(c.shutdown().code(), Some(0));
+}
