@@ -120,7 +120,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 .collect();
             let mut what = f.kind.as_str().to_string();
             if d.since {
-                what = format!("first {what} since");
+                what = format!("the first {} since then", f.kind.noun());
             }
             if !others.is_empty() {
                 what = format!("{what} — {}", others.join(", "));
@@ -129,7 +129,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 what = format!("{what} ({p})");
             }
             Some(CardFact {
-                date: d.value.describe(),
+                date: if d.since { format!("since {}", d.value.describe()) } else { d.value.describe() },
                 what,
                 article_id: a.id().to_string(),
                 line: a.line_of(f.source.range.start),
