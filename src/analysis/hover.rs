@@ -129,7 +129,11 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 what = format!("{what} ({p})");
             }
             Some(CardFact {
-                date: if d.since { format!("since {}", d.value.describe()) } else { d.value.describe() },
+                date: if d.since {
+                    format!("since {}", d.value.describe())
+                } else {
+                    d.value.describe()
+                },
                 what,
                 article_id: a.id().to_string(),
                 line: a.line_of(f.source.range.start),
