@@ -438,6 +438,14 @@ fn check(
     Ok(worst)
 }
 
+/// A path relative to the working directory when it lies below it (shorter, and clickable in terminals).
+fn relative_to_cwd(p: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf())
+}
+
 fn severity_name(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -536,16 +544,16 @@ fn print_human(
     for r in d.related.iter().take(3) {
         let a = kb.article(r.source.article);
         let line_no = a.line_of(r.source.range.start);
-        let line_range = a
-            .lines
-            .line_range(a.text(), line_no - 1)
-            .unwrap_or(r.source.range.clone());
-        let passage = crate::analysis::hover::excerpt(&a.text()[line_range]);
+        // The sentence that says it, not the whole line (a scraped article may hold a paragraph per line).
+        let sentence = a
+            .sentence_at(r.source.range.start)
+            .map_or(r.source.range.clone(), |s| s.range.clone());
+        let passage = crate::analysis::hover::excerpt(&a.text()[sentence]);
         let _ = writeln!(
             out,
             "  {} {}:{}: {}",
             paint("1;32", "source"),
-            a.article.path.display(),
+            relative_to_cwd(&a.article.path).display(),
             line_no,
             passage
         );
