@@ -166,7 +166,7 @@ fn check_json_lists_every_finding_with_its_source() {
     let conflicts = rows.iter().filter(|r| r["code"] == "date-conflict").count();
     assert_eq!(
         conflicts,
-        1 + 7 + 1,
+        1 + 9 + 1,
         "example, conflicts and relative notes"
     );
     let r = rows
