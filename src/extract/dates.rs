@@ -711,40 +711,11 @@ fn count_from(s: &str) -> Option<i32> {
     if let Ok(n) = l.parse::<i32>() {
         return Some(n);
     }
-    let words = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
     if l == "a" || l == "an" {
         return Some(1);
     }
-    if let Some(i) = words.iter().position(|w| *w == l) {
-        return Some(i as i32 + 1);
-    }
-    match l.as_str() {
-        "thirty" => Some(30),
-        "forty" => Some(40),
-        "fifty" => Some(50),
-        _ => None, // a few, several, a couple of: vague
-    }
+    // "a few", "several", "a couple of": vague, no count.
+    number_words(&l).map(i32::from)
 }
 
 /// 1–99 written in words ("twenty-four", "nine").

@@ -516,25 +516,6 @@ const FUNCTION_WORDS: &[&str] = &[
     "Yesterday",
     "Today",
     "Tomorrow",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Mr",
     "Mrs",
     "Ms",
@@ -839,8 +820,15 @@ static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
 static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
-static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| FUNCTION_WORDS.iter().copied().collect());
+static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    // Month and weekday names open sentences too ("In March …", "Monday's talks").
+    FUNCTION_WORDS
+        .iter()
+        .chain(super::dates::MONTH_NAMES.iter())
+        .chain(super::dates::WEEKDAY_NAMES.iter())
+        .copied()
+        .collect()
+});
 static SPEECH_VERBS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
 static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =

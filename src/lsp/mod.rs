@@ -540,15 +540,16 @@ impl Backend {
             started.elapsed().as_secs_f64()
         );
         tracing::info!("corpus loaded: {msg}");
+        // Watch before saying "ready", so that no change made after that is missed.
+        self.watch(&roots);
+        if self.shared.client_watches.load(Ordering::SeqCst) {
+            self.register_client_watch(&roots).await;
+        }
         if let Some(p) = progress {
             p.finish_with_message(msg.clone()).await;
         }
         self.status("ready", total, total, &msg).await;
         self.republish_all();
-        self.watch(&roots);
-        if self.shared.client_watches.load(Ordering::SeqCst) {
-            self.register_client_watch(&roots).await;
-        }
     }
 
     /// Ask the client to report changes to the corpus files too (editors see saves the server's watcher may
