@@ -276,9 +276,77 @@ fn name_words(name: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Common English short forms of given names, so that "Joe Biden" and "Joseph R. Biden" are one person.
+const SHORT_FORMS: &[(&str, &str)] = &[
+    ("joe", "joseph"),
+    ("joey", "joseph"),
+    ("tony", "anthony"),
+    ("bill", "william"),
+    ("billy", "william"),
+    ("will", "william"),
+    ("mike", "michael"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("bob", "robert"),
+    ("bobby", "robert"),
+    ("rob", "robert"),
+    ("dick", "richard"),
+    ("rick", "richard"),
+    ("chuck", "charles"),
+    ("charlie", "charles"),
+    ("tom", "thomas"),
+    ("tommy", "thomas"),
+    ("dan", "daniel"),
+    ("danny", "daniel"),
+    ("dave", "david"),
+    ("steve", "stephen"),
+    ("kate", "katherine"),
+    ("kathy", "katherine"),
+    ("liz", "elizabeth"),
+    ("beth", "elizabeth"),
+    ("sam", "samuel"),
+    ("alex", "alexander"),
+    ("ben", "benjamin"),
+    ("chris", "christopher"),
+    ("ed", "edward"),
+    ("ted", "edward"),
+    ("pete", "peter"),
+    ("nick", "nicholas"),
+    ("matt", "matthew"),
+    ("andy", "andrew"),
+    ("jon", "jonathan"),
+    ("greg", "gregory"),
+    ("jen", "jennifer"),
+    ("jenny", "jennifer"),
+    ("pat", "patrick"),
+    ("ron", "ronald"),
+    ("don", "donald"),
+    ("larry", "lawrence"),
+    ("jerry", "gerald"),
+    ("fred", "frederick"),
+    ("hank", "henry"),
+    ("jack", "john"),
+    ("johnny", "john"),
+    ("tim", "timothy"),
+    ("vicky", "victoria"),
+    ("sue", "susan"),
+    ("meg", "margaret"),
+    ("peggy", "margaret"),
+    ("abby", "abigail"),
+];
+
+/// A given name in its full form ("joe" → "joseph").
+fn full_given_name(first: &str) -> String {
+    let l = first.to_lowercase();
+    SHORT_FORMS
+        .iter()
+        .find(|(short, _)| *short == l)
+        .map_or(l, |(_, full)| (*full).to_string())
+}
+
 fn person_key(name: &str) -> Option<(String, String)> {
     let w = name_words(name);
-    (w.len() >= 2).then(|| (w[0].to_lowercase(), w[w.len() - 1].to_lowercase()))
+    (w.len() >= 2).then(|| (full_given_name(w[0]), w[w.len() - 1].to_lowercase()))
 }
 
 /// Agreement cluster key: folded, without a leading "the" or a trailing "in <Place>".
@@ -1578,4 +1646,79 @@ pub fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
         "sources": kb.source_count(id),
         "facts": facts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb(texts: &[&str]) -> KnowledgeBase {
+        let articles = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                Arc::new(ArticleData::extract(Article::from_text(
+                    format!("a{i}"),
+                    format!("/a{i}.txt"),
+                    *t,
+                )))
+            })
+            .collect();
+        KnowledgeBase::build(articles, Vec::new())
+    }
+
+    fn people(kb: &KnowledgeBase) -> Vec<(&str, &[String])> {
+        kb.entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| (e.name.as_str(), e.aliases.as_slice()))
+            .collect()
+    }
+
+    #[test]
+    fn short_and_full_given_names_are_one_person() {
+        let kb = kb(&[
+            "President Joe Biden spoke to reporters.",
+            "President Joseph R. Biden signed the order.",
+            "First Lady Jill Biden, who visited Nairobi, spoke.",
+        ]);
+        let p = people(&kb);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let joe = p
+            .iter()
+            .find(|(n, _)| *n == "Joseph R. Biden")
+            .expect("one Biden entity");
+        assert!(joe.1.contains(&"Joe Biden".to_string()), "{joe:?}");
+    }
+
+    #[test]
+    fn phrases_written_in_lower_case_elsewhere_are_not_people() {
+        let kb = kb(&[
+            "She is Director of Public Policy at the firm. Public Policy, who rarely speaks, said nothing.",
+            "Good public policy matters.",
+            "Maria Santos, who chairs the board, said so.",
+        ]);
+        let names: Vec<&str> = people(&kb).into_iter().map(|p| p.0).collect();
+        assert_eq!(names, ["Maria Santos"]);
+    }
+
+    #[test]
+    fn a_relative_date_takes_the_date_of_the_event_it_counts_from() {
+        let kb = kb(&[
+            "Secretary of State Antony J. Blinken spoke with President William Ruto on November 7. \
+             President Ruto has held a phone conversation with President-elect Donald Trump. \
+             This call came just a day after President Ruto spoke with Secretary Blinken.",
+        ]);
+        let trump = kb
+            .entities
+            .iter()
+            .find(|e| e.name == "Donald Trump")
+            .unwrap();
+        let dates: Vec<String> = kb
+            .facts_of(trump.id)
+            .iter()
+            .filter_map(|f| f.date.as_ref().map(|d| d.value.to_iso()))
+            .collect();
+        assert_eq!(dates, ["XXXX-11-08"]);
+    }
 }
