@@ -932,22 +932,6 @@ impl KnowledgeBase {
         }
     }
 
-    /// Entities whose name or alias is exactly `name` (case-insensitive for agreements).
-    pub fn entities_named(&self, name: &str) -> Vec<EntityId> {
-        self.aliases
-            .patterns
-            .iter()
-            .find(|(a, _, cs)| {
-                if *cs {
-                    a == name
-                } else {
-                    a.eq_ignore_ascii_case(name)
-                }
-            })
-            .map(|(_, ids, _)| ids.clone())
-            .unwrap_or_default()
-    }
-
     /// Facts that involve an entity, dated ones first by date value.
     pub fn facts_of(&self, id: EntityId) -> Vec<&Fact> {
         let mut v: Vec<&Fact> = self

@@ -105,7 +105,16 @@ pub fn describe(v: &DateValue) -> String {
     v.describe()
 }
 
-/// "a day after 7 November (year not stated)".
+/// " (a day after 7 November [no year])" for a date resolved from another event's date, else nothing.
+fn relative_suffix(d: &FactDate) -> String {
+    d.derived_from
+        .as_ref()
+        .map_or(String::new(), |(days, anchor)| {
+            format!(" ({})", relative_phrase(*days, anchor))
+        })
+}
+
+/// "a day after 7 November [no year]".
 fn relative_phrase(days: i32, anchor: &DateValue) -> String {
     let rel = match days {
         1 => "a day after".to_string(),
@@ -239,18 +248,8 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             .filter(|e| first.entities.contains(e))
             .map(|e| kb.entities[*e].name.clone())
             .collect();
-        let how = first_date
-            .derived_from
-            .as_ref()
-            .map_or(String::new(), |(days, anchor)| {
-                format!(" ({})", relative_phrase(*days, anchor))
-            });
-        let note_how = date
-            .derived_from
-            .as_ref()
-            .map_or(String::new(), |(days, anchor)| {
-                format!(" ({})", relative_phrase(*days, anchor))
-            });
+        let how = relative_suffix(first_date);
+        let note_how = relative_suffix(&date);
         let one = matches.len() == 1;
         let (verb, what, src_when, note_when) = if date.since {
             (
