@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod corpus;
+pub mod eval;
 pub mod extract;
 pub mod kb;
 pub mod lsp;

@@ -73,6 +73,7 @@ pub fn diagnostics(
     let mut out = Vec::new();
     date_conflicts(kb, note, text, &mut out);
     weekday_mismatches(note, text, &mut out);
+    claim_conflicts(kb, note, text, &mut out);
     unverified_quotes(kb, note, text, &mut out);
     unknown_sources(kb, note, &mut out);
     out.retain(|d| {
@@ -488,5 +489,86 @@ fn unknown_sources(kb: &KnowledgeBase, note: &NoteIndex, out: &mut Vec<Diagnosti
                 });
             }
         }
+    }
+}
+
+/// Conflicts found by matching the note's dated clauses with the corpus's (see [`super::claims`]), where the
+/// event checks above said nothing.
+fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Vec<Diagnostic>) {
+    let taken: Vec<ByteRange> = out
+        .iter()
+        .filter(|d| d.code == DATE_CONFLICT || d.code == WEEKDAY_MISMATCH)
+        .map(|d| d.range.clone())
+        .collect();
+    let mut flagged: Vec<ByteRange> = Vec::new();
+    for c in super::claims::check_note(kb, note, text) {
+        let super::claims::Verdict::Conflict(i) = c.verdict else {
+            continue;
+        };
+        let range = c.claim.date.range.clone();
+        if taken
+            .iter()
+            .chain(flagged.iter())
+            .any(|r| r.start < range.end && range.start < r.end)
+        {
+            continue;
+        }
+        let cand = &c.candidates[i];
+        let Some(src_date) = &cand.date else {
+            continue;
+        };
+        let a = kb.article(cand.article);
+        let st = &a.statements[cand.statement];
+        let (what, src_when, note_when) = if c.claim.date.since() {
+            (
+                "the start of this",
+                format!("since {}", describe(&src_date.value)),
+                format!("since {}", describe(&c.claim.date.value)),
+            )
+        } else {
+            (
+                "this",
+                describe(&src_date.value),
+                describe(&c.claim.date.value),
+            )
+        };
+        let message = format!(
+            "The source dates {what} to {src_when}, not {note_when} — {}, line {}: “{}”",
+            a.id(),
+            a.line_of(src_date.range.start),
+            super::hover::excerpt(&a.text()[st.clause.clone()]),
+        );
+        let note_text = &text[range.clone()];
+        let mut fixes = Vec::new();
+        if c.claim.date.kind != dates::DateKind::RelativeToAnchor
+            && let Some(new) =
+                dates::format_like(note_text, &corrected(&c.claim.date.value, &src_date.value))
+            && new != note_text
+        {
+            fixes.push(Fix {
+                title: format!("Replace with “{new}” (source: {})", a.id()),
+                edits: vec![(range.clone(), new)],
+                preferred: true,
+            });
+        }
+        flagged.push(range.clone());
+        out.push(Diagnostic {
+            range,
+            severity: Severity::Warning,
+            code: DATE_CONFLICT,
+            message,
+            related: vec![Related {
+                source: Source {
+                    article: cand.article,
+                    range: src_date.range.clone(),
+                },
+                message: format!(
+                    "{}: “{}”",
+                    a.id(),
+                    super::hover::excerpt(&a.text()[st.clause.clone()])
+                ),
+            }],
+            fixes,
+        });
     }
 }

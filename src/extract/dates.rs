@@ -1068,8 +1068,20 @@ fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
         Some(i) => &right[..i],
         None => right,
     };
-    let is_future_word =
-        |w: &str| word_in(w, &["will", "shall", "ll", "upcoming", "scheduled", "lets"]);
+    let is_future_word = |w: &str| {
+        word_in(
+            w,
+            &[
+                "will",
+                "would",
+                "shall",
+                "ll",
+                "upcoming",
+                "scheduled",
+                "lets",
+            ],
+        )
+    };
     let is_future_pair = |a: &str, b: &str| {
         (word_in(b, &["to"])
             && word_in(
@@ -1088,6 +1100,10 @@ fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
         .rposition(|w| word_in(w, CLAUSE_SPLIT))
         .map_or(0, |i| i + 1);
     let lw = &lw[from..];
+    // "closed until Friday": the end of a state that holds at the reference lies ahead of it.
+    if lw.last().is_some_and(|w| word_in(w, &["until", "till"])) {
+        return true;
+    }
     if lw.iter().any(|w| is_future_word(w)) || lw.windows(2).any(|p| is_future_pair(p[0], p[1])) {
         return true;
     }

@@ -1,7 +1,8 @@
-//! Pure extraction over text: sentences, names of people and agreements, dates, quotations and events.
+//! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events and dated statements.
 
 pub mod dates;
 pub mod events;
 pub mod names;
 pub mod quotes;
 pub mod segment;
+pub mod statements;

@@ -4,12 +4,17 @@
 //! Building is two-stage so that a changed article costs one re-extraction: [`ArticleData::extract`] is the
 //! per-article (cacheable, parallel) part, [`KnowledgeBase::build`] merges them.
 
+mod statement_index;
+
+pub use statement_index::{StatementIndex, StatementRef};
+
 use crate::corpus::{Article, Corpus, Problem};
 use crate::extract::dates::{self, Anchor, DateContext, DateKind, DateValue, TemporalExpr};
 use crate::extract::events::{EventKind, Trigger, find_triggers};
 use crate::extract::names::{Cue, EntityKind, NameMention, collapse, find_agreements, find_people};
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
+use crate::extract::statements::{Statement, statements};
 use crate::text::{ByteRange, LineIndex, fold};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -88,10 +93,55 @@ pub struct ArticleData {
     pub quotes: Vec<Quote>,
     /// The body folded for tolerant matching (see [`crate::text::Folded`]).
     pub folded: String,
+    /// Dated clauses with the words that identify their events.
+    pub statements: Vec<Statement>,
 }
 
 fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
     ranges.iter().any(|b| b.start <= r.start && r.start < b.end)
+}
+
+/// Lines that are layout, not prose: the headline and a line that holds nothing but a date (the dateline).
+fn layout_lines(
+    text: &str,
+    body: ByteRange,
+    title: Option<&str>,
+    dates: &[TemporalExpr],
+) -> Vec<ByteRange> {
+    let mut out = Vec::new();
+    let mut start = body.start;
+    for line in text[body.clone()].split_inclusive('\n') {
+        let r = start..start + line.len();
+        start = r.end;
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let lead = r.start + (line.len() - line.trim_start().len());
+        let only_date = dates
+            .iter()
+            .any(|d| d.span.start == lead && d.span.end == lead + t.len());
+        if only_date || title.is_some_and(|h| h.trim() == t) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// `r` with the given ranges cut out.
+fn without(r: ByteRange, cuts: &[ByteRange]) -> Vec<ByteRange> {
+    let mut out = Vec::new();
+    let mut start = r.start;
+    for c in cuts.iter().filter(|c| c.start < r.end && r.start < c.end) {
+        if c.start > start {
+            out.push(start..c.start);
+        }
+        start = start.max(c.end);
+    }
+    if start < r.end {
+        out.push(start..r.end);
+    }
+    out
 }
 
 impl ArticleData {
@@ -121,7 +171,19 @@ impl ArticleData {
             .into_iter()
             .filter(|q| !in_any(&article.boilerplate, &q.inner))
             .collect();
-        let folded = fold(&text[body]);
+        let folded = fold(&text[body.clone()]);
+        let layout = layout_lines(text, body.clone(), article.title.as_deref(), &dates);
+        let prose: Vec<ByteRange> = ranges
+            .iter()
+            .flat_map(|r| without(r.clone(), &layout))
+            .filter(|r| !text[r.clone()].trim().is_empty())
+            .collect();
+        let dated: Vec<TemporalExpr> = dates
+            .iter()
+            .filter(|d| !in_any(&layout, &d.span))
+            .cloned()
+            .collect();
+        let statements = statements(text, &prose, &dated);
         ArticleData {
             article,
             lines,
@@ -132,6 +194,7 @@ impl ArticleData {
             dates,
             quotes,
             folded,
+            statements,
         }
     }
 
@@ -199,6 +262,8 @@ pub struct KnowledgeBase {
     aliases: AliasTable,
     /// Per article: resolved mentions (outside boilerplate), sorted by start.
     pub article_mentions: Vec<Vec<Mention>>,
+    /// Dated clauses by the terms they contain.
+    pub statement_index: StatementIndex,
     /// Quotation look-ups already made, by folded text: re-checking a note after a keystroke repeats them.
     quote_cache: std::sync::Mutex<HashMap<String, QuoteMatch>>,
 }
@@ -707,6 +772,7 @@ impl KnowledgeBase {
             problems,
             aliases: AliasTable { matcher, patterns },
             article_mentions: Vec::new(),
+            statement_index: StatementIndex::default(),
             quote_cache: std::sync::Mutex::new(HashMap::new()),
         };
         lap("automaton");
@@ -742,6 +808,8 @@ impl KnowledgeBase {
         lap("anchors and entity mentions");
         kb.article_mentions = all_mentions;
         kb.facts = facts;
+        kb.statement_index = StatementIndex::build(&kb.articles);
+        lap("statement index");
         kb
     }
 

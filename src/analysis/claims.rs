@@ -1,0 +1,631 @@
+//! Date claims: each dated clause of a note matched with the source clauses that may report the same event,
+//! scored, and judged consistent, in conflict or unverifiable — the reasoning behind `date-conflict` and
+//! `dossier explain`.
+//!
+//! A claim and a source statement are taken for the same event by the words they share, weighted by rarity
+//! (figures most, then names, then content-word stems), with a bonus when the note cites the article. A
+//! conflict is reported only when the best match is clearly the same event, no comparably good match agrees
+//! with the note's date, and the dates both sides state disagree on a part both state.
+
+use super::note::NoteIndex;
+use crate::extract::dates::{Anchor, DateKind, DateValue, PartialDate};
+use crate::extract::statements::{StatedDate, Term, TermKind, clauses, terms_at};
+use crate::kb::{ArticleIx, KeyMatch, KnowledgeBase};
+use crate::text::ByteRange;
+use std::collections::BTreeSet;
+
+/// A date the note states about an event, with the words that identify the event.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub clause: ByteRange,
+    pub date: StatedDate,
+    /// Sorted, no repeats.
+    pub terms: Vec<(Term, TermKind)>,
+    /// Per term: 1 when the term is nearest this date, less when it is nearer another date of the clause.
+    pub factors: Vec<f32>,
+    /// The other dates the note gives this clause (its own and the head of its line): a source date equal to
+    /// one of them is about that, not evidence against this claim. `true` marks the head of the line.
+    pub context: Vec<(DateValue, bool)>,
+    /// Articles cited on the claim's line.
+    pub cited: Vec<ArticleIx>,
+    /// The date was stated at the head of the line ("- **3 June 2009**: …") and applies to this clause.
+    pub from_line_head: bool,
+}
+
+/// A source statement that may report the claim's event.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub article: ArticleIx,
+    pub statement: usize,
+    /// Weighted shared terms, with the citation bonus.
+    pub score: f32,
+    /// Share of the claim's (known) term weight found in the statement.
+    pub coverage: f32,
+    pub cited: bool,
+    /// The source date compared with the claim's, and whether they agree.
+    pub date: Option<StatedDate>,
+    pub agrees: bool,
+    /// The source date is one the note gives another part of the clause.
+    pub explained: bool,
+}
+
+/// The judgement on a claim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A matching source states a compatible date.
+    Consistent,
+    /// The best match states an incompatible date (index into the candidates).
+    Conflict(usize),
+    /// No source is clearly about this event, or none states a comparable date.
+    Unverifiable,
+}
+
+/// A claim, its best candidates (best first) and the verdict, with the reason in words.
+#[derive(Clone, Debug)]
+pub struct ClaimCheck {
+    pub claim: Claim,
+    pub candidates: Vec<Candidate>,
+    pub verdict: Verdict,
+    pub reason: String,
+}
+
+/// A match must cover this share of the claim's identifying weight…
+const MIN_COVERAGE: f32 = 0.45;
+/// …and reach this absolute weight (a few rare words, not one common one).
+const MIN_SCORE: f32 = 9.0;
+/// Candidates within this factor of the best count as equally plausible.
+const RIVAL: f32 = 0.8;
+/// Bonus factor for a statement of an article the claim cites.
+const CITED_BONUS: f32 = 1.3;
+/// Candidates kept for explanation.
+const KEEP: usize = 5;
+
+/// A date is a head-of-line lead when only list markers, emphasis and spaces precede it on its line and a
+/// colon or dash follows it.
+fn line_head_date<'a>(
+    text: &str,
+    note: &'a NoteIndex,
+    line: usize,
+) -> Option<&'a crate::extract::dates::TemporalExpr> {
+    let r = note.lines.line_range(text, line)?;
+    let d = note
+        .dates
+        .iter()
+        .find(|d| r.start <= d.span.start && d.span.end <= r.end)?;
+    let before = &text[r.start..d.span.start];
+    let after = text[d.span.end..r.end].trim_start_matches(['*', '_', ' ']);
+    (before
+        .chars()
+        .all(|c| matches!(c, '-' | '*' | '+' | '_' | ' ' | '\t'))
+        && (after.starts_with(':') || after.starts_with('—') || after.starts_with("–")))
+    .then_some(d)
+}
+
+/// A weekday-only value ("on Wednesday") resolved against the note's previous day-precise date: the first such
+/// weekday after it, within a week.
+fn resolve_weekday(value: &DateValue, previous: Option<jiff::civil::Date>) -> Option<DateValue> {
+    let DateValue::Point(p) = value else {
+        return None;
+    };
+    let (Some(w), None, Some(prev)) = (p.weekday, p.month, previous) else {
+        return None;
+    };
+    let mut d = prev;
+    for _ in 0..7 {
+        d = d.tomorrow().ok()?;
+        if d.weekday() == w {
+            let mut out = PartialDate::from_date(d);
+            out.weekday = Some(w);
+            return Some(DateValue::Point(out));
+        }
+    }
+    None
+}
+
+fn day_precise(v: &DateValue) -> Option<jiff::civil::Date> {
+    match v {
+        DateValue::Point(p) => p.to_date(),
+        DateValue::Range { .. } => None,
+    }
+}
+
+/// The date claims of a note, in text order.
+pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
+    let quoted: Vec<ByteRange> = note.quotes.iter().map(|q| q.outer.clone()).collect();
+    let in_quote = |r: &ByteRange| quoted.iter().any(|q| q.start <= r.start && r.end <= q.end);
+    let in_heading = |r: &ByteRange| {
+        note.headings
+            .iter()
+            .any(|h| h.start <= r.start && r.end <= h.end)
+    };
+    let mut out = Vec::new();
+    let mut previous: Option<jiff::civil::Date> = None;
+    let mut used_lead: BTreeSet<usize> = BTreeSet::new();
+    for s in &note.sentences {
+        if in_heading(s) {
+            continue;
+        }
+        for c in clauses(text, s.clone()) {
+            let line = note.lines.line_of(c.start);
+            let cited: Vec<ArticleIx> = note
+                .lines
+                .line_range(text, line)
+                .map(|lr| {
+                    note.citations
+                        .iter()
+                        .filter(|ct| lr.start <= ct.range.start && ct.range.end <= lr.end)
+                        .filter_map(|ct| match ct.target {
+                            KeyMatch::One(ix) => Some(ix),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let here: Vec<&crate::extract::dates::TemporalExpr> = note
+                .dates
+                .iter()
+                .filter(|d| c.start <= d.span.start && d.span.end <= c.end && !in_quote(&d.span))
+                .collect();
+            let skip: Vec<ByteRange> = note
+                .dates
+                .iter()
+                .map(|d| d.span.clone())
+                .chain(note.citations.iter().map(|ct| ct.range.clone()))
+                .chain(quoted.iter().cloned())
+                .collect();
+            let located = terms_at(text, c.clone(), &skip);
+            let anchor_start = note
+                .dates
+                .iter()
+                .find(|d| {
+                    c.start <= d.span.start
+                        && d.span.end <= c.end
+                        && d.relative.is_some_and(|r| r.anchor == Anchor::Event)
+                })
+                .map(|d| d.span.end);
+            let mut dated: Vec<(StatedDate, bool)> = Vec::new();
+            for d in &here {
+                let Some(mut value) = d.value else { continue };
+                if d.kind == DateKind::Duration {
+                    continue;
+                }
+                if let Some(v) = resolve_weekday(&value, previous) {
+                    value = v;
+                }
+                if let Some(day) = day_precise(&value) {
+                    previous = Some(day);
+                }
+                dated.push((
+                    StatedDate {
+                        range: d.span.clone(),
+                        value,
+                        kind: d.kind.clone(),
+                    },
+                    false,
+                ));
+            }
+            // The date at the head of the line dates the first clause after it, beside any date of its own.
+            if let Some(lead) = line_head_date(text, note, line)
+                && lead.span.end <= c.start
+                && s.start <= lead.span.end
+                && !used_lead.contains(&line)
+                && let Some(value) = lead.value
+            {
+                used_lead.insert(line);
+                dated.push((
+                    StatedDate {
+                        range: lead.span.clone(),
+                        value,
+                        kind: lead.kind.clone(),
+                    },
+                    true,
+                ));
+            }
+            if located.is_empty() {
+                continue;
+            }
+            let lead = line_head_date(text, note, line)
+                .filter(|l| l.span.end <= c.start)
+                .and_then(|l| l.value);
+            let own: Vec<ByteRange> = dated
+                .iter()
+                .filter(|(_, head)| !head)
+                .map(|(d, _)| d.range.clone())
+                .collect();
+            for (date, from_line_head) in &dated {
+                let context: Vec<(DateValue, bool)> = dated
+                    .iter()
+                    .filter(|(o, _)| o.range != date.range)
+                    .map(|(o, head)| (o.value, *head))
+                    .chain(lead.filter(|_| !from_line_head).map(|l| (l, true)))
+                    .collect();
+                let (mut terms, mut factors) =
+                    weigh_by_proximity(text, &c, &located, &date.range, &own);
+                // "…, a day after his call with Blinken": the words after an event anchor name that other event.
+                if let Some(anchor) = anchor_start {
+                    let in_anchor: Vec<(Term, TermKind)> = located
+                        .iter()
+                        .filter(|(_, _, at)| *at >= anchor)
+                        .map(|(t, k, _)| (*t, *k))
+                        .collect();
+                    let outside: Vec<(Term, TermKind)> = located
+                        .iter()
+                        .filter(|(_, _, at)| *at < anchor)
+                        .map(|(t, k, _)| (*t, *k))
+                        .collect();
+                    for (i, t) in terms.iter().enumerate() {
+                        if in_anchor.contains(t) && !outside.contains(t) {
+                            factors[i] = factors[i].min(OTHER_DATE_FACTOR);
+                        }
+                    }
+                    terms.shrink_to_fit();
+                }
+                out.push(Claim {
+                    clause: c.clone(),
+                    date: date.clone(),
+                    terms,
+                    factors,
+                    context,
+                    cited: cited.clone(),
+                    from_line_head: *from_line_head,
+                });
+            }
+        }
+    }
+    let _ = kb;
+    out
+}
+
+static SEGMENT_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i),\s|\b(?:against|compared (?:with|to)|versus|vs\.|up from|down from)\b")
+        .expect("segment regex")
+});
+
+/// Weight for terms nearer another date of the clause than to the claim's own.
+const OTHER_DATE_FACTOR: f32 = 0.35;
+
+/// The claim's terms, sorted, each with its factor: full weight when no other date of the clause is nearer.
+fn weigh_by_proximity(
+    text: &str,
+    clause: &ByteRange,
+    located: &[(Term, TermKind, usize)],
+    date: &ByteRange,
+    own: &[ByteRange],
+) -> (Vec<(Term, TermKind)>, Vec<f32>) {
+    let dist = |r: &ByteRange, at: usize| {
+        if at < r.start {
+            r.start - at
+        } else {
+            at.saturating_sub(r.end)
+        }
+    };
+    // Commas and comparisons ("…, against …", "compared with", "up from") separate the parts of a clause
+    // that each date belongs to.
+    let cuts: Vec<usize> = SEGMENT_BREAK
+        .find_iter(&text[clause.clone()])
+        .map(|m| clause.start + m.start())
+        .collect();
+    let segment = |at: usize| cuts.partition_point(|c| *c <= at);
+    let dated_segments: Vec<usize> = own.iter().map(|o| segment(o.start)).collect();
+    let mut v: Vec<((Term, TermKind), f32)> = located
+        .iter()
+        .map(|(t, k, at)| {
+            let seg = segment(*at);
+            let mine = if dated_segments.contains(&seg) {
+                segment(date.start) == seg && own.contains(date)
+            } else if !own.contains(date) {
+                // The head of the line: the parts of the clause no date of its own claims.
+                true
+            } else {
+                let d = dist(date, *at);
+                !own.iter().any(|o| o != date && dist(o, *at) < d)
+            };
+            ((*t, *k), if mine { 1.0 } else { OTHER_DATE_FACTOR })
+        })
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    v.dedup_by(|a, b| a.0 == b.0);
+    v.into_iter().unzip()
+}
+
+/// Weighted overlap of the claim's terms with a sorted term list.
+fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[(Term, TermKind)]) -> f32 {
+    let a = &claim.terms;
+    let (mut i, mut j, mut w) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                w += kb.statement_index.weight(a[i].0, a[i].1) * claim.factors[i];
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    w
+}
+
+/// Do the two dates agree: one contains the other, or they conflict on no part both state?
+fn dates_agree(a: &DateValue, b: &DateValue) -> bool {
+    a.contains(b) || b.contains(a) || !a.conflicts_with(b)
+}
+
+fn is_range(v: &DateValue) -> bool {
+    matches!(v, DateValue::Range { .. })
+}
+
+/// How many of year, month and day both values state (of their starts).
+fn common_parts(a: &DateValue, b: &DateValue) -> u8 {
+    let (a, b) = (a.start(), b.start());
+    u8::from(a.year.is_some() && b.year.is_some())
+        + u8::from(a.month.is_some() && b.month.is_some())
+        + u8::from(a.day.is_some() && b.day.is_some())
+}
+
+/// Score the corpus statements that may report the claim's event, best first.
+pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
+    let total: f32 = claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .map(|((t, k), f)| kb.statement_index.weight(*t, *k) * f)
+        .sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let mut out: Vec<Candidate> = kb
+        .statement_index
+        .candidates(&claim.terms)
+        .into_iter()
+        .filter_map(|(ai, si)| {
+            let (ai, si) = (ai as usize, si as usize);
+            let st = kb.article(ai).statements.get(si)?;
+            let w = shared_weight(kb, claim, &st.terms);
+            let cited = claim.cited.contains(&ai);
+            let score = if cited { w * CITED_BONUS } else { w };
+            // The source date to compare: of the same sort (a "since" with a "since"), stating the most
+            // parts the claim also states; between equals, one that agrees.
+            let best = st
+                .dates
+                .iter()
+                .filter(|d| d.since() == claim.date.since())
+                .filter(|d| is_range(&d.value) == is_range(&claim.date.value))
+                .map(|d| {
+                    let common = common_parts(&d.value, &claim.date.value);
+                    (common, dates_agree(&d.value, &claim.date.value), d)
+                })
+                .filter(|(common, _, _)| *common > 0)
+                .max_by_key(|(common, agrees, _)| (*common, *agrees));
+            let (date, agrees) = match best {
+                Some((_, agrees, d)) => (Some(d.clone()), agrees),
+                None => (None, false),
+            };
+            // The head of the line explains a source date only when they agree to the month or better: a
+            // bare year in common says little.
+            let explained = date.as_ref().is_some_and(|d| {
+                !agrees
+                    && claim.context.iter().any(|(o, head)| {
+                        common_parts(o, &d.value) > usize::from(*head) as u8
+                            && dates_agree(o, &d.value)
+                    })
+            });
+            Some(Candidate {
+                article: ai,
+                statement: si,
+                score,
+                coverage: w / total,
+                cited,
+                date,
+                agrees,
+                explained,
+            })
+        })
+        .filter(|c| c.score > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score));
+    out
+}
+
+/// Without a good match in a cited article, a match elsewhere must be this much clearer.
+const UNCITED_MIN_COVERAGE: f32 = 0.7;
+const UNCITED_MIN_SCORE: f32 = 15.0;
+
+/// Does a source statement name most of the claim's participants (its own capitalised names)?
+fn names_shared(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bool {
+    let st = &kb.article(cand.article).statements[cand.statement];
+    let names: Vec<Term> = claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter(|((t, k), f)| *k == TermKind::Name && **f >= 1.0 && kb.statement_index.df(*t) > 0)
+        .map(|((t, _), _)| *t)
+        .collect();
+    let shared = names
+        .iter()
+        .filter(|t| st.terms.binary_search(&(**t, TermKind::Name)).is_ok())
+        .count();
+    shared > 0 && shared * 3 >= names.len() * 2
+}
+
+/// Judge one claim.
+pub fn check(kb: &KnowledgeBase, claim: Claim) -> ClaimCheck {
+    let cands = candidates(kb, &claim);
+    judge(kb, claim, cands)
+}
+
+/// Judge a claim on its scored candidates (best first).
+fn judge(kb: &KnowledgeBase, claim: Claim, mut cands: Vec<Candidate>) -> ClaimCheck {
+    let good = |c: &Candidate, cov: f32, score: f32| c.coverage >= cov && c.score >= score;
+    // A claim citing an article is judged by that article when it has a clear match there; otherwise a
+    // match elsewhere must be clearer still.
+    let cited_match = cands
+        .iter()
+        .position(|c| c.cited && good(c, MIN_COVERAGE, MIN_SCORE));
+    let best_ix = match cited_match {
+        Some(i) => Some(i),
+        None => cands
+            .iter()
+            .position(|c| !c.cited)
+            .filter(|&i| good(&cands[i], UNCITED_MIN_COVERAGE, UNCITED_MIN_SCORE))
+            .filter(|&i| names_shared(kb, &claim, &cands[i])),
+    };
+    let (verdict, reason) = match (best_ix, cands.first()) {
+        (_, None) => (
+            Verdict::Unverifiable,
+            "no source clause shares its names, figures or words".to_string(),
+        ),
+        (None, Some(top)) => (
+            Verdict::Unverifiable,
+            format!(
+                "no source clause is clearly the same event (best: score {:.1}, {:.0}% of the claim's words; needs {MIN_SCORE:.0} and {:.0}% in a cited article, {UNCITED_MIN_SCORE:.0} and {:.0}% elsewhere)",
+                top.score,
+                top.coverage * 100.0,
+                MIN_COVERAGE * 100.0,
+                UNCITED_MIN_COVERAGE * 100.0
+            ),
+        ),
+        (Some(i), Some(_)) => {
+            let best = &cands[i];
+            let floor = best.score * RIVAL;
+            if let Some(j) = cands
+                .iter()
+                .position(|c| c.score >= floor && c.agrees && c.date.is_some())
+            {
+                (
+                    Verdict::Consistent,
+                    format!(
+                        "candidate {} is as good a match and states a compatible date",
+                        j + 1
+                    ),
+                )
+            } else if best.date.is_none() {
+                (
+                    Verdict::Unverifiable,
+                    format!(
+                        "the best match (candidate {}) states no comparable date",
+                        i + 1
+                    ),
+                )
+            } else if best.explained {
+                (
+                    Verdict::Unverifiable,
+                    format!(
+                        "the best match (candidate {}) dates another part of the clause, as the note does",
+                        i + 1
+                    ),
+                )
+            } else if best.agrees {
+                (
+                    Verdict::Consistent,
+                    format!("the best match (candidate {}) agrees", i + 1),
+                )
+            } else {
+                (
+                    Verdict::Conflict(i),
+                    format!(
+                        "the best match (candidate {}) is clearly the same event and its date disagrees",
+                        i + 1
+                    ),
+                )
+            }
+        }
+    };
+    // Keep the deciding candidate among those shown.
+    if let Verdict::Conflict(i) = verdict
+        && i >= KEEP
+    {
+        cands.swap(KEEP - 1, i);
+    }
+    let verdict = match verdict {
+        Verdict::Conflict(i) if i >= KEEP => Verdict::Conflict(KEEP - 1),
+        v => v,
+    };
+    cands.truncate(KEEP);
+    ClaimCheck {
+        claim,
+        candidates: cands,
+        verdict,
+        reason,
+    }
+}
+
+/// Every claim of a note, judged.
+///
+/// A source clause is evidence about one date of a note clause: where it matches several claims of the same
+/// clause, it counts for the one it matches best.
+pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<ClaimCheck> {
+    let all = claims(kb, note, text);
+    let scored: Vec<Vec<Candidate>> = all.iter().map(|c| candidates(kb, c)).collect();
+    all.iter()
+        .enumerate()
+        .map(|(i, claim)| {
+            let mut mine = scored[i].clone();
+            mine.retain(|cand| {
+                !all.iter().enumerate().any(|(j, other)| {
+                    j != i
+                        && other.clause == claim.clause
+                        && scored[j].iter().any(|o| {
+                            o.article == cand.article
+                                && o.statement == cand.statement
+                                && o.score > cand.score
+                        })
+                })
+            });
+            judge(kb, claim.clone(), mine)
+        })
+        .collect()
+}
+
+/// `dossier explain`: the claims on a (zero-based) line, their candidates and verdicts, in plain text.
+pub fn explain_line(kb: &KnowledgeBase, note: &NoteIndex, text: &str, line: usize) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    for c in check_note(kb, note, text)
+        .into_iter()
+        .filter(|c| note.lines.line_of(c.claim.clause.start) == line)
+    {
+        let _ = writeln!(
+            s,
+            "claim “{}” = {}{} in “{}”",
+            &text[c.claim.date.range.clone()],
+            c.claim.date.value.describe(),
+            if c.claim.from_line_head {
+                " (from the head of the line)"
+            } else {
+                ""
+            },
+            crate::extract::names::collapse(&text[c.claim.clause.clone()]),
+        );
+        let verdict = match c.verdict {
+            Verdict::Consistent => "consistent",
+            Verdict::Conflict(_) => "CONFLICT",
+            Verdict::Unverifiable => "unverifiable",
+        };
+        let _ = writeln!(s, "  verdict: {verdict} — {}", c.reason);
+        for (i, cand) in c.candidates.iter().enumerate() {
+            let a = kb.article(cand.article);
+            let st = &a.statements[cand.statement];
+            let _ = writeln!(
+                s,
+                "  {}. score {:.1} ({:.0}% of the claim's words{}) {} line {}: date {} — “{}”",
+                i + 1,
+                cand.score,
+                cand.coverage * 100.0,
+                if cand.cited { ", cited" } else { "" },
+                a.id(),
+                a.line_of(st.clause.start),
+                cand.date.as_ref().map_or("none".to_string(), |d| format!(
+                    "{} ({})",
+                    d.value.describe(),
+                    if cand.agrees { "agrees" } else { "disagrees" }
+                )),
+                super::hover::excerpt(&a.text()[st.clause.clone()]),
+            );
+        }
+    }
+    if s.is_empty() {
+        s.push_str("no dated claim on this line\n");
+    }
+    s
+}

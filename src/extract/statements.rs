@@ -1,0 +1,452 @@
+//! Statements: the dated clauses of a text with the words that identify the event each reports — names,
+//! figures and content-word stems — so that a note's claim can be matched with the source clause that reports
+//! the same event, whatever kind of actor it is about. One representation for articles and notes.
+//!
+//! A term is a 64-bit hash of its category and normalised form (stable across runs and machines), so a
+//! statement costs a few words of memory per term however long its words are.
+
+use super::dates::{DateKind, DateValue, TemporalExpr};
+use crate::text::ByteRange;
+use regex::Regex;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::LazyLock;
+
+/// A hashed word: see [`term`].
+pub type Term = u64;
+
+/// What kind of word a term is; names and figures identify an event more than common words do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TermKind {
+    /// A capitalised word that is not a function word ("Chrysler", "Nikkei", "AIG").
+    Name,
+    /// A figure with its digits ("344.65", "38.7", "9.9").
+    Number,
+    /// The Snowball stem of a lower-case content word ("filed" → "file").
+    Stem,
+}
+
+/// The stable hash of a term: FNV-1a over the kind and the normalised text.
+pub fn term(kind: TermKind, text: &str) -> Term {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in std::iter::once(kind as u8).chain(text.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A date stated in a clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatedDate {
+    pub range: ByteRange,
+    pub value: DateValue,
+    pub kind: DateKind,
+}
+
+impl StatedDate {
+    pub fn since(&self) -> bool {
+        self.kind == DateKind::Since
+    }
+}
+
+/// One clause with its dates and identifying terms (each list sorted, without repeats).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    pub clause: ByteRange,
+    pub dates: Vec<StatedDate>,
+    pub terms: Vec<(Term, TermKind)>,
+}
+
+/// Function words and words of dating or reporting that say nothing about which event it is.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "early",
+    "earlier",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "last",
+    "late",
+    "later",
+    "like",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "next",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "said",
+    "same",
+    "say",
+    "says",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "today",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "week",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "year",
+    "years",
+    "yesterday",
+    "you",
+    "your",
+    "yours",
+    "day",
+    "days",
+    "month",
+    "months",
+    "time",
+    "according",
+    "told",
+    "reported",
+    "reports",
+    "report",
+    "news",
+    "percent",
+    "us$",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "however",
+    "another",
+    "first",
+    "second",
+    "third",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "million",
+    "billion",
+    "trillion",
+    "thousand",
+    "hundred",
+];
+
+static WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d[\d,.]*\d|\d|[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*").expect("word regex")
+});
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+static STOPWORD_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| STOPWORDS.iter().copied().collect());
+
+fn is_stopword(lower: &str) -> bool {
+    STOPWORD_SET.contains(lower)
+}
+
+/// The identifying terms of `text[range]`, leaving out the words inside `skip` (the dates); sorted, no repeats.
+pub fn terms_of(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, TermKind)> {
+    let mut out: Vec<(Term, TermKind)> = terms_at(text, range, skip)
+        .into_iter()
+        .map(|(t, k, _)| (t, k))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The identifying terms of `text[range]` in text order, each with its byte offset.
+pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, TermKind, usize)> {
+    let mut out = Vec::new();
+    let s = &text[range.clone()];
+    for m in WORD.find_iter(s) {
+        let at = range.start + m.start();
+        if skip.iter().any(|r| r.start <= at && at < r.end) {
+            continue;
+        }
+        let w = m.as_str();
+        if w.starts_with(|c: char| c.is_ascii_digit()) {
+            // Figures: "11,188.23" and "11188.23" alike; years and small counts identify nothing.
+            let n: String = w.chars().filter(|c| *c != ',').collect();
+            let n = n.trim_end_matches('.');
+            let plain_year =
+                n.len() == 4 && !n.contains('.') && (n.starts_with("19") || n.starts_with("20"));
+            if plain_year || (n.len() < 2 && !n.contains('.')) {
+                continue;
+            }
+            out.push((term(TermKind::Number, n), TermKind::Number, at));
+            continue;
+        }
+        let base = w
+            .strip_suffix("’s")
+            .or_else(|| w.strip_suffix("'s"))
+            .unwrap_or(w);
+        let lower = base.to_lowercase();
+        if is_stopword(&lower) || lower.chars().count() < 2 {
+            continue;
+        }
+        if base.starts_with(char::is_uppercase) {
+            out.push((term(TermKind::Name, &lower), TermKind::Name, at));
+        } else if lower.chars().count() >= 3 {
+            let stem = STEMMER.stem(&lower);
+            out.push((term(TermKind::Stem, &stem), TermKind::Stem, at));
+        }
+    }
+    out
+}
+
+static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[;:]\s+|,\s+(?:and|but|while|whereas|and then|then)\s+|\s+and then\s+|\s+[—–]\s+")
+        .expect("clause regex")
+});
+
+/// A sentence cut at the boundaries that separate events: semicolons, colons, dashes, ", and", ", but".
+pub fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
+    let mut out = Vec::new();
+    let mut start = sentence.start;
+    for m in CLAUSE_BREAK.find_iter(&text[sentence.clone()]) {
+        let end = sentence.start + m.start();
+        if end > start {
+            out.push(start..end);
+        }
+        start = sentence.start + m.end();
+    }
+    if sentence.end > start {
+        out.push(start..sentence.end);
+    }
+    out
+}
+
+/// Is this expression a date an event can be compared on: a value, not a duration, and not a hedged count
+/// back from the reference ("more than a decade ago", "nearly two years ago" bound a date, they do not give it)?
+pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
+    if d.value.is_none() || d.kind == DateKind::Duration {
+        return false;
+    }
+    if d.kind == DateKind::RelativeToRef {
+        let own = text[d.span.clone()].to_lowercase();
+        if own.contains("decade") || own.contains("century") {
+            return false;
+        }
+        let before = text[..d.span.start].trim_end().to_lowercase();
+        const HEDGES: &[&str] = &[
+            "more than",
+            "over",
+            "nearly",
+            "almost",
+            "about",
+            "around",
+            "some",
+            "roughly",
+            "at least",
+            "less than",
+            "under",
+            "up to",
+            "within",
+        ];
+        if HEDGES.iter().any(|h| {
+            before.ends_with(h)
+                && before[..before.len() - h.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The statements of a text: every clause of `sentences` that states at least one comparable date.
+/// `dates` must be sorted by start.
+pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for s in sentences {
+        for c in clauses(text, s.clone()) {
+            let d0 = dates.partition_point(|d| d.span.start < c.start);
+            let d1 = dates.partition_point(|d| d.span.start < c.end);
+            let stated: Vec<StatedDate> = dates[d0..d1.max(d0)]
+                .iter()
+                .filter(|d| d.span.end <= c.end && comparable(text, d))
+                .filter_map(|d| {
+                    Some(StatedDate {
+                        range: d.span.clone(),
+                        value: d.value?,
+                        kind: d.kind.clone(),
+                    })
+                })
+                .collect();
+            if stated.is_empty() {
+                continue;
+            }
+            let skip: Vec<ByteRange> = dates[d0..d1.max(d0)]
+                .iter()
+                .map(|d| d.span.clone())
+                .collect();
+            let terms = terms_of(text, c.clone(), &skip);
+            if terms.is_empty() {
+                continue;
+            }
+            out.push(Statement {
+                clause: c,
+                dates: stated,
+                terms,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates::{DateContext, find_dates};
+
+    #[test]
+    fn terms_keep_names_figures_and_stems_but_not_dates_or_function_words() {
+        let text = "On Thursday, General Motors said it had filed for bankruptcy after losing US$8.6 billion.";
+        let dates = find_dates(text, &DateContext::default());
+        let skip: Vec<ByteRange> = dates.iter().map(|d| d.span.clone()).collect();
+        let t = terms_of(text, 0..text.len(), &skip);
+        for (kind, word) in [
+            (TermKind::Name, "general"),
+            (TermKind::Name, "motors"),
+            (TermKind::Number, "8.6"),
+            (TermKind::Stem, "file"),
+            (TermKind::Stem, "bankruptci"),
+            (TermKind::Stem, "lose"),
+        ] {
+            assert!(t.contains(&(term(kind, word), kind)), "{word}");
+        }
+        assert!(!t.contains(&(term(TermKind::Name, "thursday"), TermKind::Name)));
+        assert!(!t.iter().any(|(x, _)| *x == term(TermKind::Stem, "the")));
+    }
+
+    #[test]
+    fn figures_match_with_or_without_thousands_separators() {
+        let a = terms_of("closing at 11,188.23", 0..20, &[]);
+        let b = terms_of("closing at 11188.23", 0..19, &[]);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn only_dated_clauses_become_statements() {
+        let text = "Ford posted a loss in 2006; the plants stay open. Sales rose.";
+        let dates = find_dates(text, &DateContext::default());
+        let st = statements(text, &[0..49, 50..text.len()], &dates);
+        assert_eq!(st.len(), 1);
+        assert_eq!(&text[st[0].clause.clone()], "Ford posted a loss in 2006");
+    }
+}
