@@ -223,7 +223,7 @@ pub fn document_symbols(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec
             kind: match e.kind {
                 EntityKind::Person => SymbolKind::Person,
                 EntityKind::Agreement => SymbolKind::Agreement,
-                EntityKind::Organization => SymbolKind::Organization,
+                _ => SymbolKind::Organization,
             },
             range: m.range.clone(),
         });
@@ -410,7 +410,7 @@ pub fn completion(kb: &KnowledgeBase, text: &str, offset: usize, limit: usize) -
             kind: match e.kind {
                 EntityKind::Person => CompletionKind::Person,
                 EntityKind::Agreement => CompletionKind::Agreement,
-                EntityKind::Organization => CompletionKind::Organization,
+                _ => CompletionKind::Organization,
             },
         })
         .collect();

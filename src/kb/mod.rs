@@ -11,7 +11,9 @@ pub use statement_index::{StatementIndex, StatementRef};
 use crate::corpus::{Article, Corpus, Problem};
 use crate::extract::dates::{self, Anchor, DateContext, DateKind, DateValue, TemporalExpr};
 use crate::extract::events::{EventKind, Trigger, find_triggers};
-use crate::extract::names::{Cue, EntityKind, NameMention, collapse, find_agreements, find_people};
+use crate::extract::names::{
+    Cue, EntityKind, NameMention, collapse, find_agreements, find_people, find_proper_names,
+};
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
 use crate::extract::statements::{Statement, statements};
@@ -89,6 +91,8 @@ pub struct ArticleData {
     pub sentences: Vec<Sentence>,
     pub people: Vec<NameMention>,
     pub things: Vec<NameMention>,
+    /// Every other proper name (organisations, places, products, indices, untyped names).
+    pub names: Vec<NameMention>,
     pub dates: Vec<TemporalExpr>,
     pub quotes: Vec<Quote>,
     /// The body folded for tolerant matching (see [`crate::text::Folded`]).
@@ -154,8 +158,19 @@ impl ArticleData {
         let (paragraphs, mut sentences) = segment(text, body.clone());
         sentences.retain(|s| !in_any(&article.boilerplate, &s.range));
         let ranges: Vec<ByteRange> = sentences.iter().map(|s| s.range.clone()).collect();
-        let people = find_people(text, &ranges);
+        let mut people = find_people(text, &ranges);
         let things = find_agreements(text, &ranges);
+        let taken: Vec<&NameMention> = people.iter().chain(things.iter()).collect();
+        let mut names = find_proper_names(text, &ranges, &taken);
+        // Names the words show to be people ("Kirk Kerkorian") join the people, to be merged as people.
+        people.extend(
+            names
+                .iter()
+                .filter(|m| m.kind == EntityKind::Person)
+                .cloned(),
+        );
+        names.retain(|m| m.kind != EntityKind::Person);
+        people.sort_by_key(|m| m.range.start);
         let ctx = DateContext {
             reference: article.meta.date,
         };
@@ -191,6 +206,7 @@ impl ArticleData {
             sentences,
             people,
             things,
+            names,
             dates,
             quotes,
             folded,
@@ -597,6 +613,21 @@ impl KnowledgeBase {
             .filter_map(|(k, i)| (new_index[i] != usize::MAX).then(|| (k, new_index[i])))
             .collect();
         lap("lower-case filter");
+        let proper = proper_clusters(&articles, &person_index, &thing_index, &acronym_index);
+        let first_proper = thing_clusters.len();
+        for (target, cluster) in proper {
+            match target {
+                Some(ci) => {
+                    let c = &mut thing_clusters[ci];
+                    for (form, n) in cluster.forms {
+                        *c.forms.entry(form).or_default() += n;
+                    }
+                }
+                None => thing_clusters.push(cluster),
+            }
+        }
+        let _ = first_proper;
+        lap("proper names");
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         for (ci, c) in person_clusters.iter().enumerate() {
@@ -1031,6 +1062,185 @@ impl KnowledgeBase {
     pub fn article(&self, ix: ArticleIx) -> &ArticleData {
         &self.articles[ix]
     }
+}
+
+/// The cluster key of a proper name: folded, without a leading "the" or a trailing legal form ("Inc",
+/// "Corporation", "SpA"), so that "Fiat Group SpA" and "Fiat" are one key.
+fn proper_key(name: &str) -> String {
+    const LEGAL: &[&str] = &[
+        "inc",
+        "inc.",
+        "corp",
+        "corp.",
+        "corporation",
+        "co",
+        "co.",
+        "company",
+        "group",
+        "spa",
+        "s.p.a.",
+        "ag",
+        "plc",
+        "ltd",
+        "ltd.",
+        "llc",
+        "sa",
+        "s.a.",
+        "nv",
+        "n.v.",
+        "holdings",
+        "limited",
+        "gmbh",
+    ];
+    let f = fold(name);
+    let mut words: Vec<&str> = f.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.first() == Some(&"the") {
+        words.remove(0);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL.contains(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// Proper-name clusters, each with the existing organisation it belongs to (by key or acronym), or none for a
+/// new entity. Names seen only at the start of sentences are kept when they recur; a cluster's kind is the
+/// kind most of its mentions show; a short name that starts exactly one longer organisation or index name
+/// ("Dow Jones" → "Dow Jones Industrial Average") joins it.
+fn proper_clusters(
+    articles: &[Arc<ArticleData>],
+    person_index: &HashMap<(String, String), usize>,
+    thing_index: &HashMap<(EntityKind, String), usize>,
+    acronym_index: &HashMap<String, usize>,
+) -> Vec<(Option<usize>, Cluster)> {
+    struct Proper {
+        cluster: Cluster,
+        votes: BTreeMap<EntityKind, usize>,
+        running: bool,
+        mentions: usize,
+        existing: Option<usize>,
+    }
+    let existing_by_key: HashMap<String, usize> = thing_index
+        .iter()
+        .map(|((_, k), ci)| (proper_key(k), *ci))
+        .collect();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut all: Vec<Proper> = Vec::new();
+    for (ai, a) in articles.iter().enumerate() {
+        for m in &a.names {
+            let key = proper_key(&m.name);
+            if key.is_empty() {
+                continue;
+            }
+            let words: Vec<&str> = m.name.split_whitespace().collect();
+            if words.len() >= 2
+                && person_index.contains_key(&(
+                    full_given_name(words[0]),
+                    words[words.len() - 1].to_lowercase(),
+                ))
+            {
+                continue;
+            }
+            let existing = acronym_index
+                .get(&m.name)
+                .or_else(|| existing_by_key.get(&key))
+                .copied();
+            let pi = *by_key.entry(key).or_insert_with(|| {
+                all.push(Proper {
+                    cluster: Cluster::new(EntityKind::Other),
+                    votes: BTreeMap::new(),
+                    running: false,
+                    mentions: 0,
+                    existing,
+                });
+                all.len() - 1
+            });
+            let p = &mut all[pi];
+            p.cluster.add(m, ai);
+            *p.votes.entry(m.kind).or_default() += 1;
+            p.running |= m.cue == Cue::Running;
+            p.mentions += 1;
+        }
+    }
+    // A name only ever seen opening a sentence is kept when it recurs and is not a lower-case word too.
+    let single: BTreeSet<String> = all
+        .iter()
+        .filter(|p| !p.running)
+        .map(|p| p.cluster.canonical().to_lowercase())
+        .filter(|n| !n.contains(' '))
+        .collect();
+    let lower_seen = seen_lowercase(articles, &single);
+    let keep: Vec<bool> = all
+        .iter()
+        .map(|p| {
+            p.running
+                || (p.mentions >= 2 && !lower_seen.contains(&p.cluster.canonical().to_lowercase()))
+        })
+        .collect();
+    // Kinds by vote: any typed evidence beats "name"; ties go to the first kind in declaration order.
+    for p in &mut all {
+        let typed = p
+            .votes
+            .iter()
+            .filter(|(k, _)| **k != EntityKind::Other)
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)));
+        p.cluster.kind = typed.map_or(EntityKind::Other, |(k, _)| *k);
+    }
+    // Short names that begin exactly one longer organisation, index or untyped name join it.
+    let words_of: Vec<Vec<String>> = all
+        .iter()
+        .map(|p| {
+            proper_key(&p.cluster.canonical())
+                .split(' ')
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let mut parent: Vec<Option<usize>> = vec![None; all.len()];
+    for (i, w) in words_of.iter().enumerate() {
+        if !keep[i] || matches!(all[i].cluster.kind, EntityKind::Place | EntityKind::Product) {
+            continue;
+        }
+        let longer: Vec<usize> = (0..all.len())
+            .filter(|&j| {
+                j != i
+                    && keep[j]
+                    && words_of[j].len() > w.len()
+                    && words_of[j].starts_with(w)
+                    && matches!(
+                        all[j].cluster.kind,
+                        EntityKind::Organization | EntityKind::Index | EntityKind::Other
+                    )
+            })
+            .collect();
+        if let [j] = longer.as_slice() {
+            parent[i] = Some(*j);
+        }
+    }
+    let mut out: Vec<(Option<usize>, Cluster)> = Vec::new();
+    let mut slot: Vec<Option<usize>> = vec![None; all.len()];
+    let order: Vec<usize> = (0..all.len()).filter(|&i| parent[i].is_none()).collect();
+    for i in order {
+        if !keep[i] {
+            continue;
+        }
+        slot[i] = Some(out.len());
+        let p = &all[i];
+        let mut c = Cluster::new(p.cluster.kind);
+        c.forms = p.cluster.forms.clone();
+        c.intro = p.cluster.intro.clone();
+        out.push((p.existing, c));
+    }
+    for i in 0..all.len() {
+        if let (Some(j), true) = (parent[i], keep[i])
+            && let Some(s) = slot[j]
+        {
+            for (form, n) in &all[i].cluster.forms {
+                *out[s].1.forms.entry(form.clone()).or_default() += n;
+            }
+        }
+    }
+    out
 }
 
 /// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles.

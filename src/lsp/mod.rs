@@ -1024,9 +1024,7 @@ impl LanguageServer for Backend {
                         kind: match e.kind {
                             crate::extract::names::EntityKind::Person => SymbolKind::CONSTANT,
                             crate::extract::names::EntityKind::Agreement => SymbolKind::OBJECT,
-                            crate::extract::names::EntityKind::Organization => {
-                                SymbolKind::NAMESPACE
-                            }
+                            _ => SymbolKind::NAMESPACE,
                         },
                         tags: None,
                         deprecated: None,

@@ -1,6 +1,11 @@
 //! People, agreements and organisations named in a text, found by general rules (titles and roles,
 //! capitalisation, appositives, "Long Name (ACRONYM)", keyword heads) — never by lists of known names.
 
+pub mod gazetteer;
+pub mod proper;
+
+pub use proper::find_proper_names;
+
 use super::segment::{Token, tokens};
 use crate::text::ByteRange;
 use std::collections::HashSet;
@@ -13,6 +18,14 @@ pub enum EntityKind {
     Person,
     Agreement,
     Organization,
+    /// A country, city, region or other place.
+    Place,
+    /// A product, model or programme ("A380", "787 Dreamliner").
+    Product,
+    /// A market index ("Dow Jones Industrial Average", "Nikkei").
+    Index,
+    /// A proper name whose kind the texts do not make clear.
+    Other,
 }
 
 impl EntityKind {
@@ -21,6 +34,10 @@ impl EntityKind {
             EntityKind::Person => "person",
             EntityKind::Agreement => "agreement",
             EntityKind::Organization => "organization",
+            EntityKind::Place => "place",
+            EntityKind::Product => "product",
+            EntityKind::Index => "index",
+            EntityKind::Other => "name",
         }
     }
 }
@@ -36,6 +53,10 @@ pub enum Cue {
     Speech,
     /// A single word that can only be resolved against people found elsewhere.
     Surname,
+    /// A proper name found by capitalisation alone, as the first word of its sentence.
+    Initial,
+    /// A proper name found by capitalisation alone, inside running text.
+    Running,
 }
 
 /// A name found in a text.
@@ -816,11 +837,11 @@ const CONNECTORS: &[&str] = &[
 // The word lists as hash sets: they are consulted for every capitalised word of a corpus.
 static TITLES_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
-static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
+pub(crate) static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
 static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
-static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub(crate) static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     // Month and weekday names open sentences too ("In March …", "Monday's talks").
     FUNCTION_WORDS
         .iter()
@@ -835,14 +856,14 @@ static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| AGREEMENT_HEADS.iter().copied().collect());
 static GENERIC_MODIFIERS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| GENERIC_MODIFIERS.iter().copied().collect());
-static ORG_WORDS_SET: LazyLock<HashSet<&'static str>> =
+pub(crate) static ORG_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ORG_WORDS.iter().copied().collect());
 
-fn in_set(set: &HashSet<&'static str>, word: &str) -> bool {
+pub(crate) fn in_set(set: &HashSet<&'static str>, word: &str) -> bool {
     set.contains(word)
 }
 
-fn is_cap(word: &str) -> bool {
+pub(crate) fn is_cap(word: &str) -> bool {
     word.starts_with(|c: char| c.is_uppercase())
 }
 
@@ -851,12 +872,12 @@ fn is_initial(word: &str) -> bool {
     matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some('.'), None) if a.is_uppercase())
 }
 
-fn is_all_caps(word: &str) -> bool {
+pub(crate) fn is_all_caps(word: &str) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
-fn strip_possessive(word: &str) -> (&str, bool) {
+pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
     for suffix in ["’s", "'s", "’", "'"] {
         if let Some(stem) = word.strip_suffix(suffix)
             && !stem.is_empty()
@@ -867,7 +888,7 @@ fn strip_possessive(word: &str) -> (&str, bool) {
     (word, false)
 }
 
-fn is_title(word: &str) -> bool {
+pub(crate) fn is_title(word: &str) -> bool {
     in_set(&TITLES_SET, word)
 }
 
@@ -894,22 +915,22 @@ fn is_role_modifier(word: &str) -> bool {
     is_cap(word) && !in_set(&FUNCTION_WORDS_SET, word)
 }
 
-struct Sent<'a> {
-    text: &'a str,
-    toks: Vec<Token>,
+pub(crate) struct Sent<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) toks: Vec<Token>,
 }
 
 impl<'a> Sent<'a> {
-    fn word(&self, i: usize) -> &'a str {
+    pub(crate) fn word(&self, i: usize) -> &'a str {
         &self.text[self.toks[i].range.clone()]
     }
-    fn is_word(&self, i: usize) -> bool {
+    pub(crate) fn is_word(&self, i: usize) -> bool {
         i < self.toks.len() && self.toks[i].word
     }
-    fn punct(&self, i: usize) -> Option<&'a str> {
+    pub(crate) fn punct(&self, i: usize) -> Option<&'a str> {
         (i < self.toks.len() && !self.toks[i].word).then(|| self.word(i))
     }
-    fn span(&self, a: usize, b: usize) -> ByteRange {
+    pub(crate) fn span(&self, a: usize, b: usize) -> ByteRange {
         self.toks[a].range.start..self.toks[b - 1].range.end
     }
     fn joined(&self, a: usize, b: usize) -> String {
@@ -1138,7 +1159,7 @@ fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
 }
 
 /// No closing full stop and most longer words capitalised: a headline or label, not running text.
-fn is_title_case(s: &Sent) -> bool {
+pub(crate) fn is_title_case(s: &Sent) -> bool {
     let last = (0..s.toks.len())
         .rev()
         .find(|&i| !matches!(s.word(i), "\"" | "”" | "’" | "'" | ")"));
