@@ -82,51 +82,66 @@ function freePort() {
   });
 }
 
-// --- the workspace, the user's settings, the server on PATH ----------------
+// --- the workspace, the user's settings, the server ------------------------
+// The workspace is a clean one, as an analyst's would be (and as the README's
+// screenshots show it): a corpus folder, a notes folder and a dossier.toml.
+//
+// The server is installed the README's way, `cargo install --locked --path .`,
+// which puts it in ~/.cargo/bin/dossier; there is no `dossier.server.path`
+// setting. code-server runs with a home of its own whose login shell does not
+// add ~/.cargo/bin to PATH (as for code-server run as a service, or a remote
+// window): the extension host's PATH, taken from that login shell, has no
+// `dossier`, so the extension must find it in ~/.cargo/bin by itself.
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-vscode-e2e-'));
-const WS = path.join(TMP, 'ws');
+const WS = path.join(TMP, 'kenya-briefing');
 const UD = path.join(TMP, 'user-data');
 const EXT = path.join(TMP, 'extensions');
 const CFG = path.join(TMP, 'config.yaml');
 const PROFILE = path.join(TMP, 'chromium-profile');
-const BIN = path.join(TMP, 'bin');
-fs.cpSync(path.join(REPO, 'fixtures'), WS, { recursive: true });
+const HOME = path.join(TMP, 'home');
+const CARGO_BIN = path.join(HOME, '.cargo', 'bin');
+const EXPLICIT_BIN = path.join(TMP, 'opt', 'dossier-explicit');
+fs.mkdirSync(path.join(WS, 'notes'), { recursive: true });
+fs.cpSync(path.join(REPO, 'fixtures', 'corpus'), path.join(WS, 'corpus'), { recursive: true });
+fs.copyFileSync(path.join(REPO, 'fixtures', 'notes', 'example.md'), path.join(WS, 'notes', 'example.md'));
+fs.writeFileSync(path.join(WS, 'dossier.toml'), 'corpus = ["corpus/"]\n');
 fs.mkdirSync(path.join(UD, 'User'), { recursive: true });
-fs.mkdirSync(BIN, { recursive: true });
+fs.mkdirSync(CARGO_BIN, { recursive: true });
+fs.mkdirSync(path.dirname(EXPLICIT_BIN), { recursive: true });
 fs.mkdirSync(ARTIFACTS, { recursive: true });
-fs.symlinkSync(fs.realpathSync(DOSSIER_BIN), path.join(BIN, 'dossier'));
+// What `cargo install` does: a copy of the release binary in ~/.cargo/bin.
+fs.copyFileSync(fs.realpathSync(DOSSIER_BIN), path.join(CARGO_BIN, 'dossier'));
+fs.chmodSync(path.join(CARGO_BIN, 'dossier'), 0o755);
+fs.copyFileSync(fs.realpathSync(DOSSIER_BIN), EXPLICIT_BIN);
+fs.chmodSync(EXPLICIT_BIN, 0o755);
 fs.writeFileSync(CFG, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
-fs.writeFileSync(
-  path.join(UD, 'User', 'settings.json'),
-  JSON.stringify(
-    {
-      'security.workspace.trust.enabled': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      'chat.disableAIFeatures': true,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
-      'extensions.autoUpdate': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.ignoreRecommendations': true,
-      'git.enabled': false,
-      'editor.minimap.enabled': false,
-      'editor.fontSize': 15,
-      'editor.wordWrap': 'on',
-      'editor.hover.sticky': true,
-      'window.commandCenter': false,
-      'breadcrumbs.enabled': false,
-      // The extension host takes PATH from a login shell, which drops our
-      // temporary PATH entry, so point the extension at the server directly.
-      'dossier.server.path': DOSSIER_BIN,
-    },
-    null,
-    2,
-  ),
-);
+const SETTINGS_FILE = path.join(UD, 'User', 'settings.json');
+const baseSettings = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'editor.minimap.enabled': false,
+  'editor.fontSize': 14,
+  'editor.wordWrap': 'on',
+  'editor.hover.sticky': true,
+  // Cards open below the line they describe, so the screenshots show the line and the card.
+  'editor.hover.above': false,
+  'window.commandCenter': false,
+  'breadcrumbs.enabled': false,
+  // No dossier.server.path: the README's default route.
+};
+const writeSettings = (extra = {}) => fs.writeFileSync(SETTINGS_FILE, JSON.stringify({ ...baseSettings, ...extra }, null, 2));
+writeSettings();
 
 const NOTE_REL = 'notes/example.md';
 const NOTE_TEXT = fs.readFileSync(path.join(WS, NOTE_REL), 'utf8');
@@ -144,13 +159,20 @@ function lineCol(text, needle, offset = 0) {
   throw new Error(`not found: ${needle}`);
 }
 
+// PATH without any folder that holds a `dossier`, Node 24 first.
+const cleanPath = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .filter((d) => d && !fs.existsSync(path.join(d, 'dossier')))
+  .join(path.delimiter);
 const codeServerEnv = {
   ...process.env,
-  PATH: `${BIN}:${path.dirname(NODE24)}:${process.env.PATH}`,
+  HOME,
+  PATH: `${path.dirname(NODE24)}${path.delimiter}${cleanPath}`,
   XDG_CONFIG_HOME: path.join(TMP, 'xdg-config'),
   XDG_DATA_HOME: path.join(TMP, 'xdg-data'),
   XDG_CACHE_HOME: path.join(TMP, 'xdg-cache'),
 };
+delete codeServerEnv.CARGO_HOME;
 const csArgs = ['--config', CFG, '--user-data-dir', UD, '--extensions-dir', EXT];
 
 let server;
@@ -225,7 +247,7 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     // Keep Chromium's crash reports and dconf out of $HOME.
     env: { ...process.env, XDG_CONFIG_HOME: path.join(TMP, 'xdg-config'), XDG_CACHE_HOME: path.join(TMP, 'xdg-cache') },
-    viewport: { width: 1280, height: 760 },
+    viewport: { width: 1600, height: 900 },
     deviceScaleFactor: 1,
   });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -242,9 +264,41 @@ async function main() {
 
   const shot = async (name) => {
     const file = path.join(ARTIFACTS, `vscode-${name}.png`);
+    await page.mouse.move(1, 899); // no stray mouse hover in the picture
     await page.screenshot({ path: file });
     return file;
   };
+  /** Waits until a hover has finished fading in: it and its ancestors fully opaque, no animation running. */
+  const settled = async (loc) => {
+    const el = await loc.elementHandle({ timeout: 5000 }).catch(() => null);
+    if (!el) return false;
+    const ok = await page
+      .waitForFunction(
+        (e) => {
+          for (let x = e; x; x = x.parentElement) if (parseFloat(getComputedStyle(x).opacity) < 1) return false;
+          const w = e.closest('.monaco-hover') ?? e;
+          return w.getAnimations({ subtree: true }).every((a) => a.playState !== 'running');
+        },
+        el,
+        { timeout: 5000, polling: 50 },
+      )
+      .then(() => true)
+      .catch(() => false);
+    await sleep(500); // and a moment more, for the last frame to be painted
+    return ok;
+  };
+  /** Do two boxes overlap? */
+  const overlaps = (a, b) => !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const lineBox = async (text) => page.locator('.editor-instance .view-line', { hasText: text }).first().boundingBox();
+  const dossierLog = () =>
+    findFiles(path.join(UD, 'logs'), /Dossier\.log$/)
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
+  const waitForLog = async (re, ms = 10000) => {
+    for (const end = Date.now() + ms; Date.now() < end; await sleep(200)) if (re.test(dossierLog())) return true;
+    return re.test(dossierLog());
+  };
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const statusBar = page.locator('.statusbar');
   const activeTab = page.locator('.tabs-container .tab.active');
   const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /\S/ }).last();
@@ -316,6 +370,20 @@ async function main() {
     }
     return; // without a running server nothing below can pass
   }
+  const cargoServer = path.join(CARGO_BIN, 'dossier');
+  check(
+    'with no setting, the extension found the server in ~/.cargo/bin (not on the extension host\'s PATH)',
+    await waitForLog(new RegExp(`Starting ${escapeRe(cargoServer)} lsp \\(found via cargo`)),
+    dossierLog(),
+  );
+
+  // The explorer shows the clean workspace: a corpus folder, a notes folder, dossier.toml.
+  const rows = await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .evaluateAll((els) => els.map((e) => [Number(e.getAttribute('aria-level')), e.innerText.trim()]));
+  const minLevel = Math.min(...rows.map((r) => r[0]));
+  const top = rows.filter((r) => r[0] === minLevel).map((r) => r[1]);
+  check(`the explorer shows corpus, notes and dossier.toml: ${JSON.stringify(top)}`, JSON.stringify(top) === JSON.stringify(['corpus', 'notes', 'dossier.toml']), top.join(', '));
 
   // 6. The date-conflict diagnostic: a squiggle, the hover message, the Problems panel.
   t = Date.now();
@@ -348,13 +416,19 @@ async function main() {
   // The hover adds "Quick Fix… (Ctrl+.)" once the server's code actions arrive.
   const quickFixLink = await hover
     .filter({ hasText: 'Quick Fix' })
-    .waitFor({ timeout: 5000 })
+    .waitFor({ timeout: 10000 })
     .then(() => true)
     .catch(() => false);
-  if (!quickFixLink) log('the diagnostic hover shows no "Quick Fix…" link');
   const diagHoverText = await hover.innerText().catch(() => '');
   check('hover on "October" shows the conflict with September', diagHover, diagHoverText);
+  check('the diagnostic hover offers "Quick Fix…"', quickFixLink, diagHoverText);
   log(`diagnostic hover: ${diagHoverText.replace(/\s+/g, ' ').slice(0, 300)}`);
+  check('the diagnostic hover has faded in fully', await settled(hover));
+  check(
+    'the diagnostic hover leaves the line with "October" visible',
+    !overlaps(await hover.boundingBox(), await lineBox('in Nairobi in October')),
+    JSON.stringify([await hover.boundingBox(), await lineBox('in Nairobi in October')]),
+  );
   const diagShot = await shot('diagnostic');
 
   // 7. Hover card on a surname.
@@ -379,6 +453,26 @@ async function main() {
     check('the card gives the kind and role', /person/.test(cardText) && /Kenyan President/.test(cardText), cardText);
     log(`hover card: ${cardText.replace(/\s+/g, ' ').slice(0, 300)}`);
   }
+  // The screenshot: the same card on the last paragraph's "Ruto", below its line,
+  // once it has faded in, with the note above it in view.
+  await page.keyboard.press('Escape');
+  await editorFocus();
+  const ruto2 = lineCol(NOTE_TEXT, 'Ruto spoke', 1);
+  await goTo(ruto2.line, ruto2.col);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const shown2 = await card
+    .waitFor({ timeout: 15000 })
+    .then(() => true)
+    .catch(() => false);
+  check('hover on the second "Ruto" shows the same card', shown2, await hover.innerText().catch(() => '(no hover)'));
+  check('the hover card has faded in fully', await settled(card));
+  const cardBox = await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'William Ruto' }).last().boundingBox();
+  const covered = [];
+  for (const l of ['Ruto spoke with', 'Kenyan President William Ruto', 'in Nairobi in October', 'important security partners']) {
+    if (overlaps(cardBox, await lineBox(l))) covered.push(l);
+  }
+  check('the card hides no line of the note', covered.length === 0, `covered: ${covered.join(' | ')}`);
   const hoverShot = await shot('hover');
 
   // 8. Go to Definition (F12) on the quotation → the passage in article 001.
@@ -468,6 +562,45 @@ async function main() {
   if (!check('"Dossier: Restart Server" restarts and re-indexes', readyAgain, await statusBar.innerText().catch(() => ''))) {
     await shot('restart');
     log(await page.locator('.part.panel').innerText().catch(() => ''));
+  }
+
+  // 13. An explicit dossier.server.path is used as it is (the settings file changes → the extension restarts).
+  t = Date.now();
+  writeSettings({ 'dossier.server.path': EXPLICIT_BIN });
+  const explicitUsed = await waitForLog(new RegExp(`Starting ${escapeRe(EXPLICIT_BIN)} lsp \\(found via setting`), 30000);
+  check(`dossier.server.path set: the server restarts from that path (${Date.now() - t} ms)`, explicitUsed, dossierLog().split('\n').slice(-15).join('\n'));
+  if (explicitUsed) {
+    const readyExplicit = await item
+      .filter({ hasText: readyText })
+      .first()
+      .waitFor({ timeout: 30000 })
+      .then(() => true)
+      .catch(() => false);
+    check('the server from dossier.server.path indexes the corpus', readyExplicit, await statusBar.innerText().catch(() => ''));
+  }
+
+  // 14. No server anywhere (setting cleared, ~/.cargo/bin/dossier gone): one clear error naming what was tried.
+  fs.rmSync(path.join(CARGO_BIN, 'dossier'));
+  writeSettings();
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'server was not found' });
+  const errShown = await toast
+    .first()
+    .waitFor({ timeout: 30000 })
+    .then(() => true)
+    .catch(() => false);
+  const errText = errShown ? await toast.first().innerText() : await page.locator('.notifications-toasts').innerText().catch(() => '(no notification)');
+  if (check('no server anywhere: an error message is shown', errShown, errText)) {
+    check(
+      'the error names what was tried: PATH, ~/.cargo/bin/dossier, the bundled server',
+      /PATH/.test(errText) && errText.includes('~/.cargo/bin/dossier') && /bundled/.test(errText),
+      errText,
+    );
+    check('the error says how to install the server', errText.includes('cargo install --locked --path .'), errText);
+    await shot('server-not-found');
+    await openFile(ART1);
+    await openFile('example.md');
+    await sleep(1500);
+    check('the error is shown once, not again for each note opened', (await toast.count()) === 1, `${await toast.count()} notifications`);
   }
 
   if (consoleErrors.length) log(`browser console errors: ${consoleErrors.length} (see code-server.log)`);
