@@ -3,7 +3,7 @@
 #   editors/test/nvim_e2e.sh [MODE...]     (modes: setup enable start corpus cargo missing)
 #   cargo:   no `dossier` on PATH, the server in ~/.cargo/bin (what `cargo install` gives)
 #   missing: no server anywhere: one clear message, and :checkhealth names it
-# Env: NVIM (the nvim binary; default: the one install.sh put in .cache),
+# Env: NVIM (the nvim binary; default: the one install.sh put in the cache),
 #      DOSSIER_BIN (default: <repo>/target/release/dossier).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

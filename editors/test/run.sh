@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Dossier editor tests in real editors:
-#   1. install.sh (cached in .cache/editors)
+#   1. install.sh (cached in ~/.cache/dossier-editors, or $DOSSIER_EDITOR_CACHE)
 #   2. the .vsix (npm run package in editors/vscode)
 #   3. Neovim: editors/test/nvim_e2e.sh (headless Neovim, four ways of configuring it)
 #   4. VS Code: editors/test/vscode_e2e.mjs (code-server + Chromium via playwright-core)
