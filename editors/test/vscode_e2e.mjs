@@ -5,7 +5,8 @@
 //
 // Env (run.sh sets them from versions.sh):
 //   VSIX             the packaged extension (required)
-//   DOSSIER_BIN      the server binary (default <repo>/target/release/dossier)
+//   DOSSIER_BIN      the server binary (default <repo>/target/release/dossier); copied to
+//                    ~/.cargo/bin/dossier of a home made for code-server, as `cargo install` does
 //   NODE24           Node 24 binary that runs code-server
 //   CODE_SERVER      code-server's out/node/entry.js
 //   CHROMIUM         default /usr/bin/chromium
@@ -377,6 +378,13 @@ async function main() {
     dossierLog(),
   );
 
+  const hostPath = (dossierLog().match(/The extension host's PATH: (.*)/) ?? [])[1];
+  check(
+    "the extension host's PATH has no dossier (the situation the README's route must survive)",
+    hostPath !== undefined && !hostPath.split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, 'dossier'))),
+    `PATH: ${hostPath}`,
+  );
+
   // The explorer shows the clean workspace: a corpus folder, a notes folder, dossier.toml.
   const rows = await page
     .locator('.explorer-folders-view .monaco-list-row')
@@ -622,11 +630,11 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 const hardStop = setTimeout(async () => {
-  check('finished within 300 s', false, 'timeout');
+  check('finished within 420 s', false, 'timeout');
   console.log(`${passed} passed, ${failed} failed`);
   await cleanup();
   process.exit(1);
-}, 300000);
+}, 420000);
 
 try {
   await main();

@@ -144,11 +144,12 @@ function serverSettings(): { corpus?: string[]; diagnostics: { disabled: string[
 
 async function start(root: vscode.Uri | undefined): Promise<void> {
   const server = findServer();
+  outputChannel.info(`Looked for the server: ${server.tried.map((t) => `${t.what}: ${t.found ? 'found' : 'no'}`).join('; ')}`);
+  outputChannel.info(`The extension host's PATH: ${process.env.PATH ?? '(not set)'}`);
   if (!server.path) {
     serverMissing = true;
     const msg = notFoundMessage(server);
     outputChannel.error(msg);
-    outputChannel.error(`The extension host's PATH: ${process.env.PATH ?? '(not set)'}`);
     showStatus({ state: 'error', message: 'server not found — click for details' });
     // Not awaited: the message stays until the user closes it, and the start must not wait for that.
     void vscode.window.showErrorMessage(msg, 'Open Settings', 'Show Output').then(async (choice) => {
