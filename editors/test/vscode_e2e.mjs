@@ -265,7 +265,6 @@ async function main() {
 
   const shot = async (name) => {
     const file = path.join(ARTIFACTS, `vscode-${name}.png`);
-    await page.mouse.move(1, 899); // no stray mouse hover in the picture
     await page.screenshot({ path: file });
     return file;
   };
@@ -299,12 +298,43 @@ async function main() {
     for (const end = Date.now() + ms; Date.now() < end; await sleep(200)) if (re.test(dossierLog())) return true;
     return re.test(dossierLog());
   };
+  /** Changes the user settings as a user would: Preferences: Open User Settings (JSON), edit, save. */
+  const setUserSettings = async (extra) => {
+    const want = { ...baseSettings, ...extra };
+    await runCommand('Preferences: Open User Settings (JSON)');
+    // (Recent VS Code opens it in a modal editor, without a tab.)
+    const firstLine = page.locator('.monaco-editor .view-line', { hasText: '"security.workspace.trust.enabled"' }).first();
+    await firstLine.waitFor();
+    await firstLine.click();
+    await page.mouse.move(24, 600);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(JSON.stringify(want));
+    // The editor auto-closed the first brace and quote: drop what follows the cursor.
+    await page.keyboard.press('Control+Shift+End');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Control+S');
+    let saved = false;
+    for (let i = 0; i < 50 && !saved; i++, await sleep(200)) {
+      try {
+        const now = JSON.parse(fs.readFileSync(SETTINGS_FILE, 'utf8'));
+        saved = (now['dossier.server.path'] ?? '') === (want['dossier.server.path'] ?? '');
+      } catch {}
+    }
+    if (!saved) log(`settings.json now: ${fs.readFileSync(SETTINGS_FILE, 'utf8')}`);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+W');
+    await sleep(300);
+    return saved;
+  };
   const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const statusBar = page.locator('.statusbar');
   const activeTab = page.locator('.tabs-container .tab.active');
   const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /\S/ }).last();
   const editorFocus = async () => {
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    // Park the mouse on the empty part of the activity bar: a hover opened from the
+    // keyboard closes when the mouse moves, and none should open under the mouse.
+    await page.mouse.move(24, 600);
   };
   const goTo = async (line, col) => {
     await page.keyboard.press('Control+G');
@@ -574,7 +604,7 @@ async function main() {
 
   // 13. An explicit dossier.server.path is used as it is (the settings file changes → the extension restarts).
   t = Date.now();
-  writeSettings({ 'dossier.server.path': EXPLICIT_BIN });
+  check('dossier.server.path set in the user settings', await setUserSettings({ 'dossier.server.path': EXPLICIT_BIN }));
   const explicitUsed = await waitForLog(new RegExp(`Starting ${escapeRe(EXPLICIT_BIN)} lsp \\(found via setting`), 30000);
   check(`dossier.server.path set: the server restarts from that path (${Date.now() - t} ms)`, explicitUsed, dossierLog().split('\n').slice(-15).join('\n'));
   if (explicitUsed) {
@@ -589,7 +619,7 @@ async function main() {
 
   // 14. No server anywhere (setting cleared, ~/.cargo/bin/dossier gone): one clear error naming what was tried.
   fs.rmSync(path.join(CARGO_BIN, 'dossier'));
-  writeSettings();
+  check('dossier.server.path removed from the user settings', await setUserSettings({}));
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'server was not found' });
   const errShown = await toast
     .first()
