@@ -70,6 +70,7 @@ for which in "${WHICH[@]}"; do
       [ "${PIPESTATUS[0]}" = 0 ] || rc=1
       # The platform .vsix with the server inside (npm run package:bundled).
       T=$(now)
+      rm -f "$REPO"/editors/vscode/dossier-*-*.vsix
       (cd "$REPO/editors/vscode" && XDG_CACHE_HOME="$CACHE/xdg-cache" npm run --silent package:bundled) >"$OUT/vsix-bundled-build.txt" 2>&1
       BUNDLED=$(ls "$REPO"/editors/vscode/dossier-*-*.vsix 2>/dev/null | head -n1)
       if [ -n "$BUNDLED" ] && python3 - "$BUNDLED" <<'PY'
@@ -85,11 +86,11 @@ PY
         echo "not ok - [vscode] npm run package:bundled: no executable extension/server/dossier in ${BUNDLED:-the .vsix}" | tee -a "$OUT/vsix.txt"
         rc=1
       fi
-      rm -f "$REPO"/editors/vscode/dossier-*-*.vsix
       T=$(now)
-      VSIX=$VSIX NODE24=$NODE24_DIR/bin/node CODE_SERVER=$CODE_SERVER_BIN CHROMIUM=$CHROMIUM \
+      VSIX=$VSIX BUNDLED_VSIX=$BUNDLED NODE24=$NODE24_DIR/bin/node CODE_SERVER=$CODE_SERVER_BIN CHROMIUM=$CHROMIUM \
         timeout -k 10 600 node "$HERE/vscode_e2e.mjs" </dev/null 2>&1 | tee "$OUT/vscode.txt"
       r=${PIPESTATUS[0]}
+      rm -f "$REPO"/editors/vscode/dossier-*-*.vsix
       summary+=("VS Code test: exit $r, $(secs "$T")")
       [ "$r" = 0 ] || rc=1
       ;;

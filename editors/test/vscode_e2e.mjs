@@ -5,6 +5,7 @@
 //
 // Env (run.sh sets them from versions.sh):
 //   VSIX             the packaged extension (required)
+//   BUNDLED_VSIX     the platform .vsix with the server inside (optional: tested last)
 //   DOSSIER_BIN      the server binary (default <repo>/target/release/dossier); copied to
 //                    ~/.cargo/bin/dossier of a home made for code-server, as `cargo install` does
 //   NODE24           Node 24 binary that runs code-server
@@ -33,6 +34,7 @@ const need = (name) => {
   return v;
 };
 const VSIX = path.resolve(need('VSIX'));
+const BUNDLED_VSIX = process.env.BUNDLED_VSIX ? path.resolve(process.env.BUNDLED_VSIX) : undefined;
 const NODE24 = need('NODE24');
 const CODE_SERVER = need('CODE_SERVER');
 const DOSSIER_BIN = path.resolve(process.env.DOSSIER_BIN ?? path.join(REPO, 'target/release/dossier'));
@@ -639,6 +641,33 @@ async function main() {
     await openFile('example.md');
     await sleep(1500);
     check('the error is shown once, not again for each note opened', (await toast.count()) === 1, `${await toast.count()} notifications`);
+  }
+
+  // 15. The platform .vsix with the server inside (npm run package:bundled): still no server
+  // on PATH, in ~/.cargo/bin or in the settings, and it runs the one it carries.
+  if (BUNDLED_VSIX) {
+    t = Date.now();
+    const inst2 = spawnSync(NODE24, [CODE_SERVER, ...csArgs, '--install-extension', BUNDLED_VSIX, '--force'], {
+      env: codeServerEnv,
+      encoding: 'utf8',
+      timeout: 120000,
+    });
+    check(`code-server --install-extension ${path.basename(BUNDLED_VSIX)} (${Date.now() - t} ms)`, inst2.status === 0, `${inst2.stdout}\n${inst2.stderr}`);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor();
+    await sleep(2000);
+    await page.locator('.monaco-workbench').click({ position: { x: 800, y: 300 } });
+    await openFile('example.md');
+    const bundledRe = new RegExp(`Starting \\S*${escapeRe(path.join('server', 'dossier'))} lsp \\(found via bundled`);
+    const viaBundled = await waitForLog(bundledRe, 30000);
+    check('with the platform .vsix, the extension starts the server it bundles', viaBundled, dossierLog().split('\n').slice(-6).join('\n'));
+    const readyBundled = await item
+      .filter({ hasText: readyText })
+      .first()
+      .waitFor({ timeout: 30000 })
+      .then(() => true)
+      .catch(() => false);
+    check('the bundled server indexes the corpus', readyBundled, await statusBar.innerText().catch(() => ''));
   }
 
   if (consoleErrors.length) log(`browser console errors: ${consoleErrors.length} (see code-server.log)`);
