@@ -112,9 +112,26 @@ fs.mkdirSync(path.join(UD, 'User'), { recursive: true });
 fs.mkdirSync(CARGO_BIN, { recursive: true });
 fs.mkdirSync(path.dirname(EXPLICIT_BIN), { recursive: true });
 fs.mkdirSync(ARTIFACTS, { recursive: true });
-// What `cargo install` does: a copy of the release binary in ~/.cargo/bin.
-fs.copyFileSync(fs.realpathSync(DOSSIER_BIN), path.join(CARGO_BIN, 'dossier'));
-fs.chmodSync(path.join(CARGO_BIN, 'dossier'), 0o755);
+// The README's install step, `cargo install --locked --path .`, into this home's
+// ~/.cargo (`--root`: the default root is ~/.cargo). It reuses target/release, so it
+// takes a second when DOSSIER_BIN is that build; for another binary, or without
+// cargo, the binary is copied there, which is what cargo install does.
+let installedWith = 'a copy of DOSSIER_BIN';
+const repoBin = path.join(REPO, 'target', 'release', 'dossier');
+if (fs.existsSync(repoBin) && fs.realpathSync(repoBin) === fs.realpathSync(DOSSIER_BIN)) {
+  const r = spawnSync('cargo', ['install', '--locked', '--quiet', '--path', '.', '--root', path.join(HOME, '.cargo')], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 900000,
+  });
+  if (r.status === 0 && fs.existsSync(path.join(CARGO_BIN, 'dossier'))) installedWith = 'cargo install --locked --path .';
+  else console.log(`  # cargo install failed (${r.error ?? r.status}), copying the binary instead:\n${r.stderr}`);
+}
+if (installedWith !== 'cargo install --locked --path .') {
+  fs.copyFileSync(fs.realpathSync(DOSSIER_BIN), path.join(CARGO_BIN, 'dossier'));
+  fs.chmodSync(path.join(CARGO_BIN, 'dossier'), 0o755);
+}
+console.log(`  # the server in ~/.cargo/bin of code-server's home: ${installedWith}`);
 fs.copyFileSync(fs.realpathSync(DOSSIER_BIN), EXPLICIT_BIN);
 fs.chmodSync(EXPLICIT_BIN, 0o755);
 fs.writeFileSync(CFG, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
