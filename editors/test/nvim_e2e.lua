@@ -1,7 +1,7 @@
 -- End-to-end test of editors/nvim in a real, headless Neovim.
 -- Run by editors/test/nvim_e2e.sh, which sets up XDG dirs, a copy of the
 -- example workspace, and the user's init.lua for the mode under test:
---   DOSSIER_TEST_MODE = setup  | enable | start | corpus
+--   DOSSIER_TEST_MODE = setup  | enable | start | corpus | cargo | missing
 --   DOSSIER_TEST_CORPUS = absolute path of the corpus folder
 -- Prints TAP-like lines and "N passed, N failed"; exits non-zero on failure.
 local mode = os.getenv('DOSSIER_TEST_MODE') or 'setup'
@@ -45,8 +45,52 @@ local function finish()
 end
 
 -- Messages from Neovim's UI (e.g. "No information available") as comments.
+-- (In the missing mode init.lua records them, from before the note opened.)
+local recorded = _G.dossier_test_notifications
 vim.notify = function(msg, level)
+  if recorded then
+    table.insert(recorded, { msg = tostring(msg), level = level })
+  end
   out('  # notify: ' .. tostring(msg))
+end
+
+--- No server anywhere: one clear message, no client, and :checkhealth names the binary.
+local function test_missing()
+  local note = vim.api.nvim_get_current_buf()
+  check('no `dossier` executable in this Neovim', vim.fn.executable('dossier') == 0, vim.fn.exepath('dossier'))
+  vim.wait(1500, function()
+    return #recorded > 0
+  end, 50)
+  -- A second note in the same workspace, then the first again: still one message.
+  vim.cmd('edit ../notes/conflicts.md')
+  vim.cmd('edit ../notes/agreements.md')
+  vim.api.nvim_set_current_buf(note)
+  vim.wait(1000)
+  local about = {}
+  for _, r in ipairs(recorded) do
+    if r.msg:lower():find('dossier', 1, true) then
+      about[#about + 1] = r
+    end
+  end
+  local dump = vim.inspect(recorded)
+  if check('exactly one message about Dossier after opening three notes (' .. #about .. ')', #about == 1, dump) then
+    local m = about[1]
+    check('the message is a warning or an error', m.level == vim.log.levels.WARN or m.level == vim.log.levels.ERROR, dump)
+    check('the message names the missing `dossier` binary', m.msg:find('`dossier` was not found', 1, true) ~= nil, m.msg)
+    check('the message says where it looked (PATH, ~/.cargo/bin)', m.msg:find('PATH', 1, true) ~= nil and m.msg:find('.cargo/bin/dossier', 1, true) ~= nil, m.msg)
+    check('the message says how to install it', m.msg:find('cargo install --locked --path .', 1, true) ~= nil, m.msg)
+  end
+  check('no Dossier client started', #vim.lsp.get_clients({ name = 'dossier' }) == 0)
+
+  vim.cmd('silent checkhealth dossier')
+  local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  if shots then
+    vim.fn.writefile(vim.split(text, '\n'), shots .. '/nvim-checkhealth-missing.txt')
+  end
+  check(':checkhealth dossier reports an ERROR', text:find('ERROR', 1, true) ~= nil, text)
+  check(':checkhealth dossier names the missing binary and where it looked', text:find('`dossier` was not found', 1, true) ~= nil and text:find('.cargo/bin/dossier', 1, true) ~= nil and text:find('PATH', 1, true) ~= nil, text)
+  check(':checkhealth dossier says how to install it', text:find('cargo install --locked --path .', 1, true) ~= nil, text)
+  check(':checkhealth dossier does not send the user to open a note', text:find('open a note', 1, true) == nil, text)
 end
 
 -- Hard stop, whatever hangs.
@@ -56,6 +100,9 @@ vim.defer_fn(function()
 end, 150000)
 
 local ok_all, err = xpcall(function()
+  if mode == 'missing' then
+    return test_missing()
+  end
   local note = vim.api.nvim_get_current_buf()
   local note_name = vim.api.nvim_buf_get_name(note)
   check('note opened as markdown: ' .. vim.fn.fnamemodify(note_name, ':t'), vim.bo[note].filetype == 'markdown', vim.bo[note].filetype)
@@ -94,6 +141,10 @@ local ok_all, err = xpcall(function()
   end
   local c = client()
   check('root_dir is the workspace', c.root_dir ~= nil, vim.inspect(c.config.root_dir))
+  if mode == 'cargo' then
+    local want = vim.fs.joinpath(vim.uv.os_homedir(), '.cargo', 'bin', 'dossier')
+    check('the server is ~/.cargo/bin/dossier (not on PATH)', c.config.cmd[1] == want and vim.fn.executable('dossier') == 0, vim.inspect(c.config.cmd))
+  end
   if mode == 'corpus' then
     check('corpus from setup{} sent as initializationOptions', vim.deep_equal(c.config.init_options.corpus, { corpus_dir }), vim.inspect(c.config.init_options))
   end

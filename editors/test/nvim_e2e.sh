@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of editors/nvim in a real headless Neovim.
-#   editors/test/nvim_e2e.sh [MODE...]     (modes: setup enable start corpus)
-# Env: NVIM (the nvim binary; default: the one install.sh put in .cache),
+#   editors/test/nvim_e2e.sh [MODE...]     (modes: setup enable start corpus cargo missing)
+#   cargo:   no `dossier` on PATH, the server in ~/.cargo/bin (what `cargo install` gives)
+#   missing: no server anywhere: one clear message, and :checkhealth names it
+# Env: NVIM (the nvim binary; default: the one install.sh put in the cache),
 #      DOSSIER_BIN (default: <repo>/target/release/dossier).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +16,7 @@ ARTIFACTS=${DOSSIER_TEST_ARTIFACTS:-$REPO/editors/test-artifacts}
 [ -x "$NVIM" ] || { echo "nvim not found at $NVIM (run editors/test/install.sh)" >&2; exit 2; }
 [ -x "$DOSSIER_BIN" ] || { echo "dossier binary not found at $DOSSIER_BIN" >&2; exit 2; }
 MODES=("$@")
-[ ${#MODES[@]} -gt 0 ] || MODES=(setup enable start corpus)
+[ ${#MODES[@]} -gt 0 ] || MODES=(setup enable start corpus cargo missing)
 mkdir -p "$ARTIFACTS"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dossier-nvim-e2e.XXXXXX")
@@ -24,6 +26,13 @@ trap cleanup EXIT
 # The server under test, as `dossier` on PATH (what the default config runs).
 mkdir -p "$TMP/bin"
 ln -s "$(readlink -f "$DOSSIER_BIN")" "$TMP/bin/dossier"
+
+# PATH without any folder that holds a `dossier` (for the cargo and missing modes).
+NO_DOSSIER_PATH=
+IFS=: read -ra dirs <<<"$PATH"
+for d in "${dirs[@]}"; do
+  [ -n "$d" ] && ! [ -e "$d/dossier" ] && NO_DOSSIER_PATH=${NO_DOSSIER_PATH:+$NO_DOSSIER_PATH:}$d
+done
 
 fail=0
 for mode in "${MODES[@]}"; do
@@ -41,8 +50,27 @@ for mode in "${MODES[@]}"; do
     mkdir -p "$XDG_DATA_HOME/nvim/site/pack/dossier/start"
     ln -s "$REPO/editors/nvim" "$XDG_DATA_HOME/nvim/site/pack/dossier/start/dossier.nvim"
   fi
+  run_path="$TMP/bin:$PATH" run_home=$HOME
   case $mode in
     setup) echo "require('dossier').setup{}" > "$XDG_CONFIG_HOME/nvim/init.lua" ;;
+    cargo)
+      # Installed the README's way: `cargo install --locked --path .` → ~/.cargo/bin/dossier,
+      # which this Neovim's PATH does not include.
+      run_home=$home/home run_path=$NO_DOSSIER_PATH
+      mkdir -p "$run_home/.cargo/bin" && cp "$(readlink -f "$DOSSIER_BIN")" "$run_home/.cargo/bin/dossier"
+      echo "require('dossier').setup{}" > "$XDG_CONFIG_HOME/nvim/init.lua" ;;
+    missing)
+      # No server on PATH nor in ~/.cargo/bin. init.lua records vim.notify calls before the note opens.
+      run_home=$home/home run_path=$NO_DOSSIER_PATH
+      mkdir -p "$run_home"
+      cat > "$XDG_CONFIG_HOME/nvim/init.lua" <<'LUA'
+_G.dossier_test_notifications = {}
+vim.notify = function(msg, level)
+  table.insert(_G.dossier_test_notifications, { msg = tostring(msg), level = level })
+end
+require('dossier').setup{}
+LUA
+      ;;
     enable) echo "vim.lsp.enable('dossier')" > "$XDG_CONFIG_HOME/nvim/init.lua" ;;
     start) cp "$REPO/editors/nvim/examples/vim_lsp_start.lua" "$XDG_CONFIG_HOME/nvim/init.lua" ;;
     corpus)
@@ -54,7 +82,7 @@ for mode in "${MODES[@]}"; do
   esac
   start=$(date +%s%N)
   set +e
-  (cd "$(dirname "$note")" && PATH="$TMP/bin:$PATH" DOSSIER_TEST_MODE=$mode DOSSIER_TEST_CORPUS="$corpus" \
+  (cd "$(dirname "$note")" && env -u CARGO_HOME PATH="$run_path" HOME="$run_home" DOSSIER_TEST_MODE=$mode DOSSIER_TEST_CORPUS="$corpus" \
     DOSSIER_TEST_ARTIFACTS="$ARTIFACTS" timeout -k 5 180 "$NVIM" --headless "$note" \
     -c "luafile $HERE/nvim_e2e.lua" </dev/null)
   rc=$?

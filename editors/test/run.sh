@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the Dossier editor tests in real editors:
-#   1. install.sh (cached in .cache/editors)
+#   1. install.sh (cached in ~/.cache/dossier-editors, or $DOSSIER_EDITOR_CACHE)
 #   2. the .vsix (npm run package in editors/vscode)
 #   3. Neovim: editors/test/nvim_e2e.sh (headless Neovim, four ways of configuring it)
 #   4. VS Code: editors/test/vscode_e2e.mjs (code-server + Chromium via playwright-core)
@@ -64,11 +64,33 @@ for which in "${WHICH[@]}"; do
         rc=1
         continue
       fi
-      echo "ok - [vscode] built $(basename "$VSIX") ($(secs "$T"))"
+      echo "ok - [vscode] built $(basename "$VSIX") ($(secs "$T"))" | tee "$OUT/vsix.txt"
+      # Unit tests of where the extension looks for the server (Linux and Windows rules).
+      (cd "$REPO/editors/vscode" && npm test --silent) 2>&1 | sed 's/^\(not \)\{0,1\}ok \([0-9]*\) - /\1ok \2 - [vscode unit] /' | tee "$OUT/vscode-unit.txt"
+      [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+      # The platform .vsix with the server inside (npm run package:bundled).
       T=$(now)
-      VSIX=$VSIX NODE24=$NODE24_DIR/bin/node CODE_SERVER=$CODE_SERVER_BIN CHROMIUM=$CHROMIUM \
+      rm -f "$REPO"/editors/vscode/dossier-*-*.vsix
+      (cd "$REPO/editors/vscode" && XDG_CACHE_HOME="$CACHE/xdg-cache" npm run --silent package:bundled) >"$OUT/vsix-bundled-build.txt" 2>&1
+      BUNDLED=$(ls "$REPO"/editors/vscode/dossier-*-*.vsix 2>/dev/null | head -n1)
+      if [ -n "$BUNDLED" ] && python3 - "$BUNDLED" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+i = z.getinfo('extension/server/dossier')
+sys.exit(0 if i.file_size > 0 and (i.external_attr >> 16) & 0o111 else 1)
+PY
+      then
+        echo "ok - [vscode] npm run package:bundled: $(basename "$BUNDLED") holds extension/server/dossier, executable ($(secs "$T"))" | tee -a "$OUT/vsix.txt"
+      else
+        cat "$OUT/vsix-bundled-build.txt"
+        echo "not ok - [vscode] npm run package:bundled: no executable extension/server/dossier in ${BUNDLED:-the .vsix}" | tee -a "$OUT/vsix.txt"
+        rc=1
+      fi
+      T=$(now)
+      VSIX=$VSIX BUNDLED_VSIX=$BUNDLED NODE24=$NODE24_DIR/bin/node CODE_SERVER=$CODE_SERVER_BIN CHROMIUM=$CHROMIUM \
         timeout -k 10 600 node "$HERE/vscode_e2e.mjs" </dev/null 2>&1 | tee "$OUT/vscode.txt"
       r=${PIPESTATUS[0]}
+      rm -f "$REPO"/editors/vscode/dossier-*-*.vsix
       summary+=("VS Code test: exit $r, $(secs "$T")")
       [ "$r" = 0 ] || rc=1
       ;;

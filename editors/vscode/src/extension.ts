@@ -15,6 +15,7 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
+import { expandPath as expandSettingPath, notFoundMessage, Resolved, resolveServer } from './resolve';
 
 const SECTION = 'dossier';
 const ROOT_MARKER = 'dossier.toml';
@@ -31,6 +32,8 @@ interface DossierStatus {
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
+/** Set when no server binary was found: the error is shown once, not again for every note opened. */
+let serverMissing = false;
 let statusItem: vscode.StatusBarItem;
 let outputChannel: vscode.LogOutputChannel;
 let extensionPath = '';
@@ -98,7 +101,7 @@ function isNote(doc: vscode.TextDocument): boolean {
 }
 
 async function maybeStart(): Promise<void> {
-  if (client || starting) return;
+  if (client || starting || serverMissing) return;
   const root = await findRoot();
   const corpus = configuredCorpus();
   if (!root && corpus.length === 0) {
@@ -113,53 +116,19 @@ async function maybeStart(): Promise<void> {
 // The server
 
 function expandPath(p: string): string {
-  let out = p.trim();
-  if (out.startsWith('~/') || out === '~') out = path.join(os.homedir(), out.slice(1));
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (folder) out = out.replace(/\$\{workspaceFolder\}/g, folder);
-  out = out.replace(/\$\{userHome\}/g, os.homedir());
-  return out;
+  return expandSettingPath(p, os.homedir(), process.platform, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
 }
 
-function isExecutable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string): string | undefined {
-  const exts = process.platform === 'win32' ? (process.env.PATHEXT ?? '.EXE').split(';') : [''];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    for (const ext of exts) {
-      const candidate = path.join(dir, name + ext);
-      if (isExecutable(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-/** dossier.server.path, else `dossier` on PATH, else the binary bundled in the .vsix. */
-export function resolveServer(): { path?: string; tried: string[] } {
-  const tried: string[] = [];
-  const setting = vscode.workspace.getConfiguration(SECTION).get<string>('server.path', '').trim();
-  if (setting) {
-    const p = expandPath(setting);
-    const abs = path.isAbsolute(p) ? p : onPath(p) ?? p;
-    tried.push(`dossier.server.path = ${abs}`);
-    return { path: isExecutable(abs) ? abs : undefined, tried };
-  }
-  const exe = process.platform === 'win32' ? 'dossier.exe' : 'dossier';
-  const fromPath = onPath('dossier');
-  tried.push('`dossier` on PATH');
-  if (fromPath) return { path: fromPath, tried };
-  const bundled = path.join(extensionPath, 'server', exe);
-  tried.push(bundled);
-  if (isExecutable(bundled)) return { path: bundled, tried };
-  return { tried };
+/** dossier.server.path, else `dossier` on PATH, else ~/.cargo/bin, else the binary bundled in the .vsix. */
+function findServer(): Resolved {
+  return resolveServer({
+    setting: vscode.workspace.getConfiguration(SECTION).get<string>('server.path', ''),
+    env: process.env,
+    platform: process.platform,
+    home: os.homedir(),
+    extensionPath,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
 }
 
 /** The settings the server reads (initializationOptions and didChangeConfiguration). */
@@ -174,21 +143,27 @@ function serverSettings(): { corpus?: string[]; diagnostics: { disabled: string[
 }
 
 async function start(root: vscode.Uri | undefined): Promise<void> {
-  const server = resolveServer();
+  const server = findServer();
+  outputChannel.info(`Looked for the server: ${server.tried.map((t) => `${t.what}: ${t.found ? 'found' : 'no'}`).join('; ')}`);
+  outputChannel.info(`The extension host's PATH: ${process.env.PATH ?? '(not set)'}`);
   if (!server.path) {
-    const msg = `Dossier: the server binary was not found (tried: ${server.tried.join('; ')}).`;
+    serverMissing = true;
+    const msg = notFoundMessage(server);
     outputChannel.error(msg);
-    showStatus({ state: 'error', message: 'server not found' });
-    const choice = await vscode.window.showErrorMessage(
-      `${msg} Build it with \`cargo build --release\` and put it on PATH, or set dossier.server.path.`,
-      'Open Settings',
-    );
-    if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'dossier.server.path');
-    }
+    showStatus({ state: 'error', message: 'server not found — click for details' });
+    // Not awaited: the message stays until the user closes it, and the start must not wait for that.
+    void vscode.window.showErrorMessage(msg, 'Open Settings', 'Show Output').then(async (choice) => {
+      if (choice === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'dossier.server.path');
+      } else if (choice === 'Show Output') {
+        outputChannel.show(true);
+      }
+    });
     return;
   }
-  outputChannel.info(`Starting ${server.path} lsp (workspace: ${root?.fsPath ?? 'none; corpus from settings'})`);
+  outputChannel.info(
+    `Starting ${server.path} lsp (found via ${server.source}; workspace: ${root?.fsPath ?? 'none; corpus from settings'})`,
+  );
 
   // No `transport`: TransportKind.stdio would append `--stdio` to the
   // arguments; an Executable without one talks over stdio as it is.
@@ -273,8 +248,9 @@ async function restart(): Promise<void> {
   if (starting) await starting;
   await stop();
   statusItem.hide();
+  serverMissing = false; // look for the binary again (it may have been installed since)
   await maybeStart();
-  if (!client) {
+  if (!client && !serverMissing) {
     void vscode.window.showWarningMessage('Dossier: no dossier.toml in this workspace and no dossier.corpus set.');
   }
 }

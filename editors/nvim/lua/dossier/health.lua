@@ -10,22 +10,25 @@ function M.check()
     h.error('Neovim 0.11 or newer is required (vim.lsp.config / vim.lsp.enable)')
   end
 
-  local cfg = vim.lsp.config.dossier
-  local cmd = cfg and cfg.cmd or { 'dossier', 'lsp' }
-  if type(cmd) == 'table' then
-    local exe = vim.fn.exepath(cmd[1])
-    if exe ~= '' then
-      local out = vim.system({ exe, '--version' }, { text = true }):wait(5000)
-      h.ok(('server: %s (%s)'):format(exe, vim.trim(out.stdout or '')))
-    else
-      h.error(('server `%s` not found'):format(cmd[1]), {
-        'Build it: cargo build --release (in the Dossier repository), and put target/release on PATH',
-        "or: require('dossier').setup{ cmd = '/path/to/dossier' }",
-      })
-    end
-  else
+  local dossier = require('dossier')
+  local cmd, problem = dossier.server_problem()
+  if type(cmd) ~= 'table' then
     h.info('cmd is a function; not checked')
+  elseif not problem then
+    local exe = vim.fn.exepath(cmd[1])
+    local out = vim.system({ exe, '--version' }, { text = true }):wait(5000)
+    h.ok(('server: %s (%s)'):format(exe, vim.trim(out.stdout or '')))
+  else
+    local advice = {
+      'Install it: `cargo install --locked --path .` in the Dossier repository (it goes to ~/.cargo/bin), then check with `dossier --version`',
+      "or point at the binary: require('dossier').setup{ cmd = '/path/to/dossier' }",
+    }
+    if cmd[1] == 'dossier' then
+      table.insert(advice, 1, 'PATH here is: ' .. (vim.env.PATH or ''))
+    end
+    h.error(problem, advice)
   end
+  local missing = problem ~= nil
 
   local root = vim.fs.root(0, { 'dossier.toml' }) or vim.fs.root(vim.uv.cwd(), { 'dossier.toml' })
   if root then
@@ -40,7 +43,11 @@ function M.check()
 
   local clients = vim.lsp.get_clients({ name = 'dossier' })
   if #clients == 0 then
-    h.info('no Dossier client running (open a note in a Dossier workspace)')
+    if missing then
+      h.info('no Dossier client running: the server binary is missing (see above)')
+    else
+      h.info('no Dossier client running (open a note in a Dossier workspace)')
+    end
   end
   for _, c in ipairs(clients) do
     h.ok(('client %d attached to %d buffer(s); %s'):format(c.id, vim.tbl_count(c.attached_buffers), require('dossier').status()))

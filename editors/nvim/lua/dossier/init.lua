@@ -37,8 +37,52 @@ local function as_list(v)
   return v
 end
 
+--- Where `dossier` is looked for when `cmd` is not set: PATH, then Cargo's
+--- bin folder (`$CARGO_HOME/bin`, `~/.cargo/bin`), where
+--- `cargo install --locked --path .` puts it (a Neovim started from a desktop
+--- launcher may not have it on PATH).
+function M.cargo_bins()
+  local out = {}
+  local cargo_home = vim.env.CARGO_HOME
+  if cargo_home and cargo_home ~= '' then
+    out[#out + 1] = vim.fs.joinpath(vim.fn.expand(cargo_home), 'bin')
+  end
+  local home = vim.uv.os_homedir()
+  if home then
+    local d = vim.fs.joinpath(home, '.cargo', 'bin')
+    if not vim.tbl_contains(out, d) then
+      out[#out + 1] = d
+    end
+  end
+  return out
+end
+
+--- The server binary: `dossier` on PATH, else in Cargo's bin folder.
+--- Returns the path (or nil) and the places looked at, for messages.
+function M.find_server()
+  local exe = vim.fn.has('win32') == 1 and 'dossier.exe' or 'dossier'
+  local looked = { '`dossier` on PATH' }
+  if vim.fn.executable('dossier') == 1 then
+    return vim.fn.exepath('dossier'), looked
+  end
+  for _, dir in ipairs(M.cargo_bins()) do
+    local p = vim.fs.joinpath(dir, exe)
+    looked[#looked + 1] = vim.fn.fnamemodify(p, ':~')
+    if vim.fn.executable(p) == 1 then
+      return p, looked
+    end
+  end
+  return nil, looked
+end
+
 local function normalize_cmd(cmd)
   if cmd == nil then
+    -- `dossier` when it is on PATH (found again at each start), else the one
+    -- in ~/.cargo/bin; when there is none, `dossier` (reported missing once).
+    local found = M.find_server()
+    if found and vim.fn.executable('dossier') ~= 1 then
+      return { found, 'lsp' }
+    end
     return { 'dossier', 'lsp' }
   end
   if type(cmd) == 'string' then
@@ -181,6 +225,65 @@ function M.setup(opts)
   end
   vim.lsp.config(M.name, M.default_config())
   vim.lsp.enable(M.name)
+end
+
+--- Is the Dossier config enabled (by setup{} or vim.lsp.enable('dossier'))?
+local function enabled()
+  if vim.lsp.is_enabled then
+    return vim.lsp.is_enabled(M.name)
+  end
+  return vim.lsp._enabled_configs ~= nil and vim.lsp._enabled_configs[M.name] ~= nil
+end
+
+--- The server command in effect and, when its program cannot run, why:
+--- returns cmd, problem (nil when fine), places looked at.
+function M.server_problem()
+  local cfg = vim.lsp.config[M.name]
+  local cmd = cfg and cfg.cmd or { 'dossier', 'lsp' }
+  if type(cmd) ~= 'table' then
+    return cmd, nil, {} -- a function: nothing to check
+  end
+  local prog = cmd[1]
+  if vim.fn.executable(prog) == 1 then
+    return cmd, nil, { prog }
+  end
+  if prog == 'dossier' then
+    local _, looked = M.find_server()
+    return cmd, ('the server `dossier` was not found (looked for %s)'):format(table.concat(looked, ', ')), looked
+  end
+  return cmd, ('the server `%s` (cmd) is not an executable file'):format(prog), { prog }
+end
+
+M._warned_missing = false
+
+--- Called on FileType for notes: when the buffer is in a Dossier workspace
+--- and the server cannot run, say so once (Neovim itself skips a config
+--- whose cmd is not executable without a word).
+function M.warn_if_missing(bufnr)
+  if M._warned_missing or not enabled() then
+    return
+  end
+  local cfg = vim.lsp.config[M.name]
+  local fts = cfg and cfg.filetypes or M.options.filetypes
+  if not vim.tbl_contains(fts, vim.bo[bufnr].filetype) then
+    return
+  end
+  local corpus = M.options.corpus
+  if not vim.fs.root(bufnr, M.root_markers) and not (corpus and #as_list(corpus) > 0) then
+    return -- not a Dossier workspace: nothing would have started anyway
+  end
+  local _, problem = M.server_problem()
+  if not problem then
+    return
+  end
+  M._warned_missing = true
+  vim.notify(
+    ('Dossier: %s, so this note is not checked.\n'):format(problem)
+      .. 'Install it with `cargo install --locked --path .` in the Dossier repository (it goes to ~/.cargo/bin), '
+      .. "or set the path: require('dossier').setup{ cmd = '/path/to/dossier' }. Details: :checkhealth dossier",
+    vim.log.levels.ERROR,
+    { title = 'Dossier' }
+  )
 end
 
 M.clients = clients
