@@ -65,7 +65,7 @@ mod read;
 mod test_support;
 mod walk;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -266,21 +266,44 @@ impl Corpus {
     }
 }
 
-/// What [`Corpus::refresh`] changed.
+/// What one [`Corpus::refresh`] found: the ids to re-extract and the ids to drop.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refresh {
-    /// Ids of articles that were added, re-read, or renamed (new id), sorted.
+    /// Ids of articles that were added, whose text or metadata changed, or
+    /// that were renamed (new id), sorted. A file re-read without a change
+    /// (a watcher reporting an open or a touch) is not listed.
     pub changed: Vec<String>,
     /// Ids that no longer exist (file removed or skipped, or renamed), sorted.
     pub removed: Vec<String>,
 }
 
+impl Refresh {
+    /// Whether nothing changed (the caller has nothing to rebuild).
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// What a refresh re-reads, gathered over all the reported paths first.
+#[derive(Default)]
+struct Plan {
+    /// Article files to re-read, with their root and (when known) the
+    /// canonical path checked to be inside it.
+    files: BTreeMap<PathBuf, (usize, Option<PathBuf>)>,
+    /// Folders whose `sources.toml` changed, with their root.
+    sources_dirs: BTreeMap<PathBuf, usize>,
+    /// Reported files and folders (not `sources.toml`): their old problems go.
+    targets: Vec<PathBuf>,
+    /// Problems found while walking reported folders.
+    walk_problems: Vec<Problem>,
+}
+
 impl Corpus {
     /// Index of the first root holding `path`, and the path relative to it.
-    fn locate(&self, path: &Path) -> Option<(usize, PathBuf)> {
+    fn locate(&self, canon_roots: &[Option<PathBuf>], path: &Path) -> Option<(usize, PathBuf)> {
         self.roots.iter().enumerate().find_map(|(i, root)| {
-            let canon = fs::canonicalize(root).ok();
-            relative_to_root(root, canon.as_deref(), path).map(|rel| (i, rel))
+            let canon = canon_roots.get(i).and_then(Option::as_deref);
+            relative_to_root(root, canon, path).map(|rel| (i, rel))
         })
     }
 
@@ -291,110 +314,141 @@ impl Corpus {
             .unwrap_or(0)
     }
 
-    /// Brings the corpus up to date after a change to `path` reported by a
-    /// file watcher: an article file (created, modified or removed), a
-    /// folder (all articles in it), or a `sources.toml` (the articles of its
-    /// folder). Paths outside the roots, in skipped folders or of other
-    /// kinds are ignored. Problems about the re-read files are replaced.
-    ///
-    /// Ids are re-assigned over the whole corpus with the same rule as
-    /// [`load`], so the result equals a full reload (up to symbolic-link
-    /// corner cases). A new file whose stem clashes with an existing article
-    /// renames that article (`foo` becomes `a/foo`); renames appear as the
-    /// old id in `removed` and the new id in `changed`.
-    pub fn refresh(&mut self, path: &Path, opts: &LoadOptions) -> Refresh {
-        let Some((root_idx, rel)) = self.locate(path) else {
-            return Refresh::default();
+    /// Adds what a change to `path` asks to re-read to `plan`.
+    fn plan_path(
+        &self,
+        canon_roots: &[Option<PathBuf>],
+        by_path: &HashSet<&Path>,
+        path: &Path,
+        plan: &mut Plan,
+    ) {
+        let Some((root_idx, rel)) = self.locate(canon_roots, path) else {
+            return;
         };
         if !rel.as_os_str().is_empty() && !rel_is_walkable(&rel) {
-            return Refresh::default();
+            return;
         }
-        let Some(root) = self.roots.get(root_idx).cloned() else {
-            return Refresh::default();
-        };
-        let Ok(canon_root) = fs::canonicalize(&root) else {
-            return Refresh::default();
+        let (Some(root), Some(Some(canon_root))) =
+            (self.roots.get(root_idx), canon_roots.get(root_idx))
+        else {
+            return;
         };
         let target = root.join(&rel);
-        let is_sources = rel.file_name().is_some_and(|n| n == SOURCES_FILE);
-
-        // Which article files to (re)read.
-        let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
-        let mut reals: HashMap<PathBuf, PathBuf> = HashMap::new();
-        let mut walk_problems = Vec::new();
-        let sources_dir = if is_sources {
-            target.parent().map(Path::to_path_buf)
-        } else {
-            None
-        };
-        if let Some(dir) = &sources_dir {
-            paths.extend(
-                self.articles
-                    .iter()
-                    .filter(|a| a.path.parent() == Some(dir.as_path()))
-                    .map(|a| a.path.clone()),
-            );
-        } else {
-            paths.extend(
-                self.articles
-                    .iter()
-                    .filter(|a| a.path.starts_with(&target))
-                    .map(|a| a.path.clone()),
-            );
-            let real_target = fs::canonicalize(&target).ok();
-            match real_target {
-                Some(real) if real.is_dir() && real.starts_with(&canon_root) => {
-                    let mut canon_roots = vec![PathBuf::new(); self.roots.len()];
-                    canon_roots[root_idx] = canon_root.clone();
-                    let mut walker = Walker::new(canon_roots);
-                    // Ignore errors here: a folder that cannot be read simply
-                    // contributes no articles.
-                    let _ = walker.walk_dir(root_idx, &target, &real);
-                    walk_problems = walker.out.problems;
-                    for l in walker.out.files {
-                        paths.insert(l.path.clone());
-                        reals.insert(l.path, l.real);
-                    }
-                }
-                Some(real) if real.is_file() && real.starts_with(&canon_root) => {
-                    let name = rel
-                        .file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default();
-                    if is_article_name(&name) {
-                        reals.insert(target.clone(), real);
-                        paths.insert(target.clone());
-                    }
-                }
-                _ => {}
+        if rel.file_name().is_some_and(|n| n == SOURCES_FILE) {
+            let Some(dir) = target.parent() else { return };
+            plan.sources_dirs.insert(dir.to_path_buf(), root_idx);
+            for a in self
+                .articles
+                .iter()
+                .filter(|a| a.path.parent() == Some(dir))
+            {
+                plan.files.entry(a.path.clone()).or_insert((root_idx, None));
+            }
+            return;
+        }
+        let real_target = fs::canonicalize(&target).ok();
+        let is_dir = real_target.as_ref().is_some_and(|r| r.is_dir());
+        // A file: one look-up. A folder (or something gone that may have
+        // been one): the articles under it.
+        if by_path.contains(target.as_path()) {
+            plan.files.entry(target.clone()).or_insert((root_idx, None));
+        }
+        if is_dir || real_target.is_none() {
+            for a in self.articles.iter().filter(|a| a.path.starts_with(&target)) {
+                plan.files.entry(a.path.clone()).or_insert((root_idx, None));
             }
         }
-        if paths.is_empty() && !is_sources {
+        match real_target {
+            Some(real) if real.is_dir() && real.starts_with(canon_root) => {
+                let mut walk_roots = vec![PathBuf::new(); self.roots.len()];
+                walk_roots[root_idx] = canon_root.clone();
+                let mut walker = Walker::new(walk_roots);
+                // A folder that cannot be read simply contributes no articles.
+                let _ = walker.walk_dir(root_idx, &target, &real);
+                plan.walk_problems.extend(walker.out.problems);
+                for l in walker.out.files {
+                    plan.files.insert(l.path, (root_idx, Some(l.real)));
+                }
+            }
+            Some(real) if real.is_file() && real.starts_with(canon_root) => {
+                let name = rel
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                if is_article_name(&name) {
+                    plan.files.insert(target.clone(), (root_idx, Some(real)));
+                }
+            }
+            _ => {}
+        }
+        plan.targets.push(target);
+    }
+
+    /// Brings the corpus up to date after changes reported by a file watcher
+    /// (or by anyone who knows which files changed). Each path may be an
+    /// article file (created, modified or removed), a folder (all articles
+    /// under it, e.g. a root that was re-created), or a `sources.toml` (the
+    /// articles of its folder). Paths outside the roots, in skipped folders
+    /// or of other kinds are ignored. Problems about the re-read files are
+    /// replaced.
+    ///
+    /// All paths are gathered first and read once; ids are then re-assigned
+    /// over the whole corpus with the same rule as [`load`], so the result
+    /// equals a full reload (up to symbolic-link corner cases), also when
+    /// stems clash: a new file whose stem clashes with an existing article
+    /// renames that article (`foo` becomes `a/foo`); renames appear as the
+    /// old id in `removed` and the new id in `changed`. Files re-read without
+    /// a change give an empty [`Refresh`].
+    pub fn refresh<P: AsRef<Path>>(&mut self, paths: &[P], opts: &LoadOptions) -> Refresh {
+        let canon_roots: Vec<Option<PathBuf>> = self
+            .roots
+            .iter()
+            .map(|r| fs::canonicalize(r).ok())
+            .collect();
+        let mut plan = Plan::default();
+        {
+            let by_path: HashSet<&Path> = self.articles.iter().map(|a| a.path.as_path()).collect();
+            for path in paths {
+                self.plan_path(&canon_roots, &by_path, path.as_ref(), &mut plan);
+            }
+        }
+        if plan.files.is_empty() && plan.sources_dirs.is_empty() {
             return Refresh::default();
         }
 
-        let old_ids: HashMap<PathBuf, String> = self
-            .articles
-            .iter()
-            .map(|a| (a.path.clone(), a.id.clone()))
+        let old_ids: HashSet<String> = self.articles.iter().map(|a| a.id.clone()).collect();
+        let mut old: HashMap<PathBuf, Article> = HashMap::new();
+        let mut kept = Vec::with_capacity(self.articles.len());
+        for a in std::mem::take(&mut self.articles) {
+            if plan.files.contains_key(&a.path) {
+                old.insert(a.path.clone(), a);
+            } else {
+                kept.push(a);
+            }
+        }
+        self.articles = kept;
+        let sources_files: HashSet<PathBuf> = plan
+            .sources_dirs
+            .keys()
+            .map(|d| d.join(SOURCES_FILE))
             .collect();
-        let sources_file = sources_dir.as_ref().map(|d| d.join(SOURCES_FILE));
-        self.articles.retain(|a| !paths.contains(&a.path));
         self.problems.retain(|p| {
-            !paths.contains(&p.path)
-                && Some(&p.path) != sources_file.as_ref()
-                && (is_sources || !p.path.starts_with(&target))
+            !plan.files.contains_key(&p.path)
+                && !sources_files.contains(&p.path)
+                && !plan.targets.iter().any(|t| p.path.starts_with(t))
         });
-
-        self.problems.extend(walk_problems);
+        self.problems.append(&mut plan.walk_problems);
 
         // Read.
         let mut pendings = Vec::new();
-        for p in &paths {
-            let real = match reals.get(p) {
+        for (p, (root_idx, real)) in &plan.files {
+            let Some(Some(canon_root)) = canon_roots.get(*root_idx) else {
+                continue;
+            };
+            let real = match real {
                 Some(r) => r.clone(),
                 None => match fs::canonicalize(p) {
-                    Ok(r) if r.starts_with(&canon_root) && r.is_file() => r,
+                    Ok(r) if r.starts_with(canon_root) && r.is_file() => r,
                     _ => continue, // removed
                 },
             };
@@ -427,24 +481,28 @@ impl Corpus {
         }
         for (pending, id) in pendings.iter_mut().zip(ids.iter().skip(n_old)) {
             pending.article.id.clone_from(id);
-            changed.insert(id.clone());
         }
 
         // Metadata from the folders' sources.toml.
-        let dirs: BTreeSet<PathBuf> = pendings
-            .iter()
-            .filter_map(|p| p.article.path.parent().map(Path::to_path_buf))
-            .chain(sources_dir.clone())
-            .collect();
+        let mut dirs: BTreeMap<PathBuf, usize> = plan.sources_dirs;
+        for p in &pendings {
+            if let Some(dir) = p.article.path.parent() {
+                dirs.entry(dir.to_path_buf())
+                    .or_insert_with(|| self.root_index(&p.article.path));
+            }
+        }
         let mut sources = HashMap::new();
-        for dir in &dirs {
+        for (dir, root_idx) in &dirs {
             let file = dir.join(SOURCES_FILE);
             self.problems.retain(|p| p.path != file);
-            if let Some(s) = sources_of_dir(dir, &canon_root, opts, &mut self.problems) {
+            let Some(Some(canon_root)) = canon_roots.get(*root_idx) else {
+                continue;
+            };
+            if let Some(s) = sources_of_dir(dir, canon_root, opts, &mut self.problems) {
                 sources.insert(dir.clone(), s);
             }
         }
-        let report: HashSet<PathBuf> = dirs.into_iter().collect();
+        let report: HashSet<PathBuf> = dirs.into_keys().collect();
         let fresh = apply_sources(
             pendings,
             &sources,
@@ -452,15 +510,19 @@ impl Corpus {
             &self.articles,
             &mut self.problems,
         );
+        for a in &fresh {
+            if old.get(&a.path) != Some(a) {
+                changed.insert(a.id.clone());
+            }
+        }
         self.articles.extend(fresh);
         self.articles.sort_by(|a, b| a.id.cmp(&b.id));
         self.problems.sort_by(|a, b| a.path.cmp(&b.path));
 
         let now: HashSet<&str> = self.articles.iter().map(|a| a.id.as_str()).collect();
         let removed: BTreeSet<String> = old_ids
-            .values()
+            .into_iter()
             .filter(|id| !now.contains(id.as_str()))
-            .cloned()
             .collect();
         Refresh {
             changed: changed.into_iter().collect(),
@@ -485,7 +547,7 @@ mod tests {
 
         // Edit.
         dir.write("a/bar.txt", "Bar, edited.\n");
-        let r = corpus.refresh(&dir.path().join("a/bar.txt"), &opts);
+        let r = corpus.refresh(&[dir.path().join("a/bar.txt")], &opts);
         assert_eq!(
             r,
             Refresh {
@@ -500,7 +562,7 @@ mod tests {
 
         // A new file with a clashing stem renames the old one, as a full load would.
         dir.write("b/foo.txt", "Other foo.\n");
-        let r = corpus.refresh(&dir.path().join("b/foo.txt"), &opts);
+        let r = corpus.refresh(&[dir.path().join("b/foo.txt")], &opts);
         assert_eq!(r.changed, ["a/foo", "b/foo"]);
         assert_eq!(r.removed, ["foo"]);
         assert_eq!(corpus, load_dir(dir.path()));
@@ -508,7 +570,7 @@ mod tests {
         // Removal, and a file that became binary.
         fs::remove_file(dir.path().join("b/foo.txt")).expect("rm");
         dir.write("a/bar.txt", b"\x00\x01");
-        let r = corpus.refresh(&dir.path().join("b/foo.txt"), &opts);
+        let r = corpus.refresh(&[dir.path().join("b/foo.txt")], &opts);
         assert_eq!(
             r,
             Refresh {
@@ -516,15 +578,15 @@ mod tests {
                 removed: vec!["a/foo".into(), "b/foo".into()]
             }
         );
-        corpus.refresh(&dir.path().join("a/bar.txt"), &opts);
+        corpus.refresh(&[dir.path().join("a/bar.txt")], &opts);
         assert_eq!(corpus, load_dir(dir.path()));
         assert_eq!(corpus.problems.len(), 1);
 
         // A new folder, a sources.toml, and ignored paths.
         dir.write("c/d/new.md", "---\ntitle: T\n---\nNew.\n");
-        corpus.refresh(&dir.path().join("c"), &opts);
+        corpus.refresh(&[dir.path().join("c")], &opts);
         dir.write("c/d/sources.toml", "[new]\ntitle = \"Override\"\n");
-        let r = corpus.refresh(&dir.path().join("c/d/sources.toml"), &opts);
+        let r = corpus.refresh(&[dir.path().join("c/d/sources.toml")], &opts);
         assert_eq!(r.changed, ["new"]);
         assert_eq!(
             corpus.get("new").and_then(|a| a.title.as_deref()),
@@ -533,18 +595,67 @@ mod tests {
         assert_eq!(corpus, load_dir(dir.path()));
         dir.write(".git/HEAD.txt", "x");
         assert_eq!(
-            corpus.refresh(&dir.path().join(".git/HEAD.txt"), &opts),
+            corpus.refresh(&[dir.path().join(".git/HEAD.txt")], &opts),
             Refresh::default()
         );
         assert_eq!(
-            corpus.refresh(Path::new("/elsewhere/x.txt"), &opts),
+            corpus.refresh(&[Path::new("/elsewhere/x.txt")], &opts),
             Refresh::default()
         );
 
         // Removing a whole folder.
         fs::remove_dir_all(dir.path().join("c")).expect("rm");
-        let r = corpus.refresh(&dir.path().join("c"), &opts);
+        let r = corpus.refresh(&[dir.path().join("c")], &opts);
         assert_eq!(r.removed, ["new"]);
         assert_eq!(corpus, load_dir(dir.path()));
+    }
+
+    #[test]
+    fn refresh_of_a_changed_file_gives_the_ids_of_a_fresh_load_when_stems_clash() {
+        let dir = TempDir::new("refresh-stems");
+        dir.write("a/foo.txt", "Foo in a.\n");
+        dir.write("b/foo.txt", "Foo in b.\n");
+        dir.write("b/foo.md", "Foo as markdown.\n");
+        dir.write("c/bar.txt", "Bar.\n");
+        let opts = LoadOptions::default();
+        let mut corpus = load_dir(dir.path());
+        assert_eq!(ids(&corpus), ["a/foo", "b/foo.md", "b/foo.txt", "bar"]);
+
+        // One file edited: its id stays qualified, nothing else changes.
+        dir.write("a/foo.txt", "Foo in a, edited.\n");
+        let r = corpus.refresh(&[dir.path().join("a/foo.txt")], &opts);
+        assert_eq!(r.changed, ["a/foo"]);
+        assert!(r.removed.is_empty());
+        assert_eq!(corpus, load_dir(dir.path()));
+
+        // A burst: an edit, a removal and an addition in one call.
+        dir.write("b/foo.md", "Foo as markdown, edited.\n");
+        fs::remove_file(dir.path().join("b/foo.txt")).expect("rm");
+        dir.write("d/bar.txt", "Another bar.\n");
+        let r = corpus.refresh(
+            &[
+                dir.path().join("b/foo.md"),
+                dir.path().join("b/foo.txt"),
+                dir.path().join("d/bar.txt"),
+            ],
+            &opts,
+        );
+        assert_eq!(corpus, load_dir(dir.path()));
+        assert_eq!(ids(&corpus), ["a/foo", "b/foo", "c/bar", "d/bar"]);
+        assert_eq!(r.changed, ["b/foo", "c/bar", "d/bar"]);
+        assert_eq!(r.removed, ["b/foo.md", "b/foo.txt", "bar"]);
+
+        // A file read again without a change (an open, a touch) changes nothing.
+        let r = corpus.refresh(&[dir.path().join("c/bar.txt"), dir.path().join("c")], &opts);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(corpus, load_dir(dir.path()));
+
+        // The whole root reported (re-created): same as a fresh load.
+        fs::remove_dir_all(dir.path().join("a")).expect("rm");
+        dir.write("e/new.txt", "New.\n");
+        let r = corpus.refresh(&[dir.path()], &opts);
+        assert_eq!(corpus, load_dir(dir.path()));
+        assert_eq!(r.changed, ["foo", "new"]);
+        assert_eq!(r.removed, ["a/foo", "b/foo"]);
     }
 }
