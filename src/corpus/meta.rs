@@ -86,6 +86,9 @@ pub fn parse_front_matter(text: &str) -> (ArticleMeta, Range<usize>, Option<Stri
     if is_blank(yaml) {
         return (ArticleMeta::default(), body, None);
     }
+    if let Some(reason) = too_complex(yaml) {
+        return (ArticleMeta::default(), body, Some(reason));
+    }
     let value: serde_yaml_ng::Value = match serde_yaml_ng::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
@@ -148,6 +151,44 @@ pub fn parse_front_matter(text: &str) -> (ArticleMeta, Range<usize>, Option<Stri
     }
     let problem = (!issues.is_empty()).then(|| format!("front matter: {}", issues.join("; ")));
     (meta, body, problem)
+}
+
+/// Front matter larger than this is not parsed (real front matter is a few
+/// hundred bytes; the YAML parser is slow on large hostile input).
+pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+/// Front matter whose brackets or braces nest deeper than this is not
+/// parsed (nested flow collections make the YAML parser quadratic).
+pub const MAX_FRONT_MATTER_DEPTH: usize = 64;
+
+/// Why front matter is refused before parsing, if it is: over
+/// [`MAX_FRONT_MATTER`] bytes, or flow collections (`[`, `{`) nested deeper
+/// than [`MAX_FRONT_MATTER_DEPTH`]. Brackets are counted without regard to
+/// quoting, so the check is linear and cannot be fooled by an odd quote.
+fn too_complex(yaml: &str) -> Option<String> {
+    if yaml.len() > MAX_FRONT_MATTER {
+        return Some(format!(
+            "front matter is {} bytes, over the {} KiB limit; metadata ignored",
+            yaml.len(),
+            MAX_FRONT_MATTER / 1024
+        ));
+    }
+    let mut depth = 0usize;
+    for b in yaml.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FRONT_MATTER_DEPTH {
+                    return Some(format!(
+                        "front matter nests brackets deeper than {MAX_FRONT_MATTER_DEPTH} levels; \
+                         metadata ignored"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A YAML scalar as text (strings, numbers, booleans; tags unwrapped).
@@ -612,5 +653,49 @@ mod tests {
         let (entries, problems) = parse_sources("[\"a\"]\ntitle = 1\ndate = \"soon\"\n");
         assert_eq!(entries.get("a"), Some(&ArticleMeta::default()));
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn hostile_front_matter_is_refused_quickly() {
+        // 100k nested `[` in a 200 KB file took 80-98 s to parse.
+        let deep = format!(
+            "---\ntitle: {}\n---\nBody.\n",
+            "[".repeat(100_000) + &"]".repeat(100_000)
+        );
+        let started = std::time::Instant::now();
+        let (meta, body, problem) = parse_front_matter(&deep);
+        assert!(
+            started.elapsed().as_secs_f64() < 0.5,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(meta, ArticleMeta::default());
+        assert_eq!(&deep[body], "Body.\n");
+        assert!(problem.expect("problem").contains("over the 64 KiB limit"));
+
+        // Small but deep: refused on depth.
+        let nested = format!("---\ntitle: T\nx: {}\n---\nBody.\n", "[".repeat(1000));
+        let (meta, _, problem) = parse_front_matter(&nested);
+        assert_eq!(meta, ArticleMeta::default());
+        assert!(problem.expect("problem").contains("deeper than 64 levels"));
+
+        // Ordinary brackets and a moderate nesting still parse.
+        let fine = "---\ntitle: \"A [draft] title\"\ntags: [[a, b], {c: [d]}]\n---\nBody.\n";
+        let (meta, _, problem) = parse_front_matter(fine);
+        assert_eq!(meta.title.as_deref(), Some("A [draft] title"));
+        assert_eq!(problem, None);
+
+        // Through a full load: the article is kept, with a caveat, fast.
+        let dir = TempDir::new("deep-yaml");
+        dir.write("deep.md", &deep);
+        let started = std::time::Instant::now();
+        let corpus = load_dir(dir.path());
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(ids(&corpus), ["deep"]);
+        assert!(problem_for(&corpus, "deep.md").is_some());
     }
 }

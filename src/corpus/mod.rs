@@ -77,7 +77,9 @@ use jiff::civil::Date;
 pub use config::{CONFIG_FILE, Config, ConfigError, find_config};
 pub use layout::{boilerplate_regions, headline, is_date_line, is_dateline};
 pub use load::{load, read_article, read_article_with_problems};
-pub use meta::{parse_date, parse_front_matter, parse_sources};
+pub use meta::{
+    MAX_FRONT_MATTER, MAX_FRONT_MATTER_DEPTH, parse_date, parse_front_matter, parse_sources,
+};
 pub use walk::list_files;
 
 use ids::assign_ids;
