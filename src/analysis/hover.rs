@@ -3,7 +3,7 @@
 
 use super::note::NoteIndex;
 use crate::extract::names::collapse;
-use crate::kb::{ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
+use crate::kb::{ArticleData, ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
 use crate::text::ByteRange;
 
 /// A source passage shown on a card.
@@ -81,6 +81,33 @@ pub fn excerpt(s: &str) -> String {
         .to_string();
     format!("{cut} …")
 }
+
+/// How an analyst recognises an article: its title (else its first words), shortened, and its
+/// publication date when the metadata gives one — "Kenya, US agree to deepen ties, 29 October 2024".
+pub fn article_label(a: &ArticleData) -> String {
+    let title = match &a.article.title {
+        Some(t) => collapse(t),
+        None => collapse(a.article.body_text()),
+    };
+    let mut label = if title.chars().count() <= MAX_LABEL {
+        title
+    } else {
+        let cut: String = title.chars().take(MAX_LABEL).collect();
+        format!(
+            "{} …",
+            cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a)
+        )
+    };
+    if label.is_empty() {
+        label = a.id().to_string();
+    }
+    match a.article.date() {
+        Some(d) => format!("{label}, {}", d.strftime("%-d %B %Y")),
+        None => label,
+    }
+}
+
+const MAX_LABEL: usize = 60;
 
 fn passage(kb: &KnowledgeBase, source: &Source) -> Passage {
     let a = kb.article(source.article);
