@@ -37,39 +37,39 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A path as a URI reference: relative to the working directory when below it (resolved against
-/// `%SRCROOT%`), else a `file://` URI; unreserved characters and `/` kept, others percent-encoded.
-pub fn uri(path: &Path) -> (String, bool) {
-    let rel = relative_to_cwd(path);
-    let relative = rel.is_relative();
-    let mut text = String::new();
-    for (i, c) in rel.components().enumerate() {
-        use std::path::Component;
+/// A path's components percent-encoded (unreserved characters kept) and joined with `/`.
+fn encode(path: &Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
         let part = match c {
-            Component::RootDir => {
-                text.push('/');
-                continue;
-            }
+            Component::RootDir | Component::CurDir => continue,
             Component::Normal(s) => s.to_string_lossy().into_owned(),
-            Component::CurDir => continue,
             Component::ParentDir => "..".to_string(),
             Component::Prefix(p) => p.as_os_str().to_string_lossy().replace('\\', "/"),
         };
-        if i > 0 && !text.is_empty() && !text.ends_with('/') {
-            text.push('/');
-        }
+        let mut enc = String::new();
         for b in part.bytes() {
             if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
-                text.push(b as char);
+                enc.push(b as char);
             } else {
-                text.push_str(&format!("%{b:02X}"));
+                enc.push_str(&format!("%{b:02X}"));
             }
         }
+        parts.push(enc);
     }
-    if relative {
-        (text, true)
+    parts.join("/")
+}
+
+/// A path as a URI reference: relative to the working directory when below it (resolved against
+/// `%SRCROOT%`, the working directory), else a `file://` URI. Returns the URI and whether it is
+/// relative.
+pub fn uri(path: &Path) -> (String, bool) {
+    let rel = relative_to_cwd(path);
+    if rel.is_relative() {
+        (encode(&rel), true)
     } else {
-        (format!("file://{text}"), false)
+        (format!("file:///{}", encode(&rel)), false)
     }
 }
 
@@ -202,6 +202,13 @@ impl Log {
                     },
                 },
                 "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {
+                    "%SRCROOT%": {
+                        "uri": std::env::current_dir()
+                            .map(|d| format!("file:///{}/", encode(&d)).replace(":////", ":///"))
+                            .unwrap_or_else(|_| "file:///".to_string()),
+                    },
+                },
                 "results": self.results,
             }],
         })
