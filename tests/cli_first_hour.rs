@@ -102,3 +102,32 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     assert!(!err.contains("articles]"), "{err:?}");
     assert!(!err.contains("reading"), "{err:?}");
 }
+
+#[test]
+fn the_test_script_writes_only_to_a_temporary_folder_it_removes() {
+    let script = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test"),
+    )
+    .expect("scripts/test");
+    let code: Vec<&str> = script
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    assert!(
+        !code.iter().any(|l| l.contains("/tmp/dossier")),
+        "no fixed path in /tmp"
+    );
+    assert!(
+        code.iter().any(|l| l.contains("mktemp -d")),
+        "a fresh folder"
+    );
+    assert!(
+        code.iter()
+            .any(|l| l.contains("trap") && l.contains("rm -rf")),
+        "removed on exit"
+    );
+    assert!(
+        code.iter().any(|l| l.contains("export TMPDIR")),
+        "the tests' temporary folders go there too"
+    );
+}

@@ -12,6 +12,8 @@ pub struct Passage {
     pub source: Source,
     /// Article id and one-based line.
     pub article_id: String,
+    /// The article as an analyst knows it: title (or first words) and date; see [`article_label`].
+    pub article_label: String,
     pub line: usize,
     /// The passage, shortened.
     pub excerpt: String,
@@ -23,6 +25,7 @@ pub struct CardFact {
     pub date: String,
     pub what: String,
     pub article_id: String,
+    pub article_label: String,
     pub line: usize,
     pub source: Source,
 }
@@ -114,6 +117,7 @@ fn passage(kb: &KnowledgeBase, source: &Source) -> Passage {
     Passage {
         source: source.clone(),
         article_id: a.id().to_string(),
+        article_label: article_label(a),
         line: a.line_of(source.range.start),
         excerpt: excerpt(&a.text()[source.range.clone()]),
     }
@@ -125,12 +129,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
     let roles = e
         .roles
         .iter()
-        .map(|r| {
-            (
-                r.text.clone(),
-                kb.article(r.source.article).id().to_string(),
-            )
-        })
+        .map(|r| (r.text.clone(), article_label(kb.article(r.source.article))))
         .take(4)
         .collect();
     let facts: Vec<CardFact> = kb
@@ -163,6 +162,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 },
                 what,
                 article_id: a.id().to_string(),
+                article_label: article_label(a),
                 line: a.line_of(f.source.range.start),
                 source: f.source.clone(),
             })
@@ -298,8 +298,8 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
     let mut md = String::new();
     let src_link = |p: &Passage| {
         format!(
-            "[{}:{}]({})",
-            esc(&p.article_id),
+            "[{}, line {}]({})",
+            esc(&p.article_label),
             p.line,
             link(p.source.article, p.line)
         )
@@ -339,8 +339,8 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
                         esc(&f.date),
                         esc(&f.what),
                         format_args!(
-                            "[{}:{}]({})",
-                            esc(&f.article_id),
+                            "[{}, line {}]({})",
+                            esc(&f.article_label),
                             f.line,
                             link(f.source.article, f.line)
                         )
