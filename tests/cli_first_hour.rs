@@ -131,3 +131,26 @@ fn the_test_script_writes_only_to_a_temporary_folder_it_removes() {
         "the tests' temporary folders go there too"
     );
 }
+
+#[test]
+fn json_findings_name_the_source_article_by_title() {
+    let (code, out, _) = dossier(
+        &["check", "--format", "json", "notes/example.md"],
+        &fixtures(),
+    );
+    assert_eq!(code, 1);
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let related = &rows[0]["related"][0];
+    assert_eq!(related["article"], "001_f5c6b512ca1d2a60");
+    assert_eq!(
+        related["title"],
+        "Al-Shabaab, global peace feature in Duale meeting with US counterpart Austin"
+    );
+    assert_eq!(related["date"], serde_json::Value::Null);
+    assert!(
+        related["label"]
+            .as_str()
+            .expect("label")
+            .starts_with("Al-Shabaab")
+    );
+}

@@ -199,6 +199,9 @@ fn diagnostic_json(
             let a = kb.article(r.source.article);
             serde_json::json!({
                 "article": a.id(),
+                "title": a.article.title,
+                "date": a.article.date().map(|d| d.to_string()),
+                "label": article_label(a),
                 "path": a.article.path.display().to_string(),
                 "line": a.line_of(r.source.range.start),
                 "start": r.source.range.start,
