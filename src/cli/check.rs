@@ -139,14 +139,8 @@ pub(super) fn check(
         }
     }
     match format {
-        CheckFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&json_rows).unwrap_or_default()
-        ),
-        CheckFormat::Sarif => println!(
-            "{}",
-            serde_json::to_string_pretty(&sarif.finish()).unwrap_or_default()
-        ),
+        CheckFormat::Json => println!("{}", term::json(&json_rows)),
+        CheckFormat::Sarif => println!("{}", term::json(&sarif.finish())),
         CheckFormat::Human => eprintln!(
             "dossier: {} note{} checked: {} warning{}, {} note{} for information",
             counts.2,

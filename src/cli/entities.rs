@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::term::clean;
+use super::term::{self, clean};
 use super::{Format, UsageError, corpus_roots, load_kb, read_input};
 use crate::analysis::hover::article_label;
 use crate::corpus;
@@ -28,11 +28,7 @@ pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, U
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&summaries).unwrap_or_default()
-            );
+            let _ = writeln!(out, "{}", term::json(&summaries));
         }
         Format::Text => {
             let by_id: HashMap<&str, &ArticleData> =
@@ -155,11 +151,7 @@ pub(super) fn dates(
                     })
                 })
                 .collect();
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&rows).unwrap_or_default()
-            );
+            let _ = writeln!(out, "{}", term::json(&rows));
         }
         Format::Text => {
             for d in &found {

@@ -43,6 +43,28 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Pretty JSON safe for a terminal: serde escapes C0 controls, and this also writes the other unsafe
+/// characters (C1 controls, bidirectional overrides, line separators) as `\uXXXX` escapes, which
+/// leaves the JSON equal (they can only occur inside strings).
+pub fn json(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if !text.chars().any(is_unsafe) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A path for a terminal: shown as [`clean`] text.
 pub fn path(p: &std::path::Path) -> String {
     clean(&p.display().to_string()).into_owned()
@@ -137,5 +159,15 @@ mod tests {
         let p = Progress::with_terminal("reading", true);
         p.update(1, 10);
         assert!(!p.is_visible(), "not before a moment has passed");
+    }
+
+    #[test]
+    fn json_output_escapes_what_serde_leaves_raw() {
+        let v = serde_json::json!({ "name": "evil\u{202E}txt\u{9b}2J\x1b]0;x\x07" });
+        let text = json(&v);
+        assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n'), "{text}");
+        assert!(text.contains("\\u202e"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, v);
     }
 }
