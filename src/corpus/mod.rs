@@ -3,8 +3,21 @@
 //! A *corpus* is one or more folders ("roots") of `.txt` and `.md` files, one
 //! article each. [`load`] reads them all into a [`Corpus`]; the rest of Dossier
 //! works on that value and never reads articles itself. [`Config`] reads the
-//! workspace's `dossier.toml`, and [`Corpus::refresh`] re-reads what a file
-//! watcher reports.
+//! workspace's `dossier.toml`, and [`Corpus::refresh`] — the one refresh path,
+//! used by the CLI and the language server alike — re-reads what changed.
+//!
+//! # Modules
+//!
+//! Each stage depends only on those above it in this list:
+//! - `read`: bytes under the size limit, decoding, BOM and blank-text helpers;
+//! - `walk`: listing the roots, hidden/build folders, symbolic-link rules;
+//! - `ids`: article ids from paths;
+//! - `meta`: front matter (bounded before parsing), `sources.toml`, metadata
+//!   dates, and merging them into an article;
+//! - `layout`: headline, dateline, byline and boilerplate of a text;
+//! - `load`: reading listed files in parallel into articles;
+//! - `config`: `dossier.toml`;
+//! - this file: the types, and [`Corpus::refresh`].
 //!
 //! # Rules
 //!
