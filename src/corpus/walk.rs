@@ -172,7 +172,7 @@ pub(super) fn walk(roots: &[PathBuf]) -> Result<Listing, CorpusError> {
 }
 
 /// The article files (`.txt`, `.md`) under the roots, recursively, sorted by
-/// root then path. Errors as [`load`].
+/// root then path. Errors as [`load`](super::load).
 pub fn list_files(roots: &[PathBuf]) -> Result<Vec<PathBuf>, CorpusError> {
     Ok(walk(roots)?.files.into_iter().map(|l| l.path).collect())
 }
