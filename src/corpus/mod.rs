@@ -313,6 +313,17 @@ struct Plan {
     walk_problems: Vec<Problem>,
 }
 
+/// The paths of `sorted` equal to `prefix` or under it. Paths compare component
+/// by component, so these form one contiguous range: found by binary search,
+/// not by comparing every article with every reported path.
+fn under<'a>(sorted: &'a [&'a Path], prefix: &'a Path) -> impl Iterator<Item = &'a Path> + 'a {
+    let start = sorted.partition_point(|p| *p < prefix);
+    sorted[start..]
+        .iter()
+        .copied()
+        .take_while(move |p| p.starts_with(prefix))
+}
+
 impl Corpus {
     /// Index of the first root holding `path`, and the path relative to it.
     fn locate(&self, canon_roots: &[Option<PathBuf>], path: &Path) -> Option<(usize, PathBuf)> {
@@ -333,7 +344,7 @@ impl Corpus {
     fn plan_path(
         &self,
         canon_roots: &[Option<PathBuf>],
-        by_path: &HashSet<&Path>,
+        sorted: &[&Path],
         path: &Path,
         plan: &mut Plan,
     ) {
@@ -352,26 +363,21 @@ impl Corpus {
         if rel.file_name().is_some_and(|n| n == SOURCES_FILE) {
             let Some(dir) = target.parent() else { return };
             plan.sources_dirs.insert(dir.to_path_buf(), root_idx);
-            for a in self
-                .articles
-                .iter()
-                .filter(|a| a.path.parent() == Some(dir))
-            {
-                plan.files.entry(a.path.clone()).or_insert((root_idx, None));
+            for a in under(sorted, dir).filter(|a| a.parent() == Some(dir)) {
+                plan.files
+                    .entry(a.to_path_buf())
+                    .or_insert((root_idx, None));
             }
             return;
         }
         let real_target = fs::canonicalize(&target).ok();
-        let is_dir = real_target.as_ref().is_some_and(|r| r.is_dir());
-        // A file: one look-up. A folder (or something gone that may have
-        // been one): the articles under it.
-        if by_path.contains(target.as_path()) {
-            plan.files.entry(target.clone()).or_insert((root_idx, None));
-        }
-        if is_dir || real_target.is_none() {
-            for a in self.articles.iter().filter(|a| a.path.starts_with(&target)) {
-                plan.files.entry(a.path.clone()).or_insert((root_idx, None));
-            }
+        // The articles at or under the target (a file, a folder, or
+        // something gone that may have been either): one range of the
+        // sorted paths.
+        for a in under(sorted, &target) {
+            plan.files
+                .entry(a.to_path_buf())
+                .or_insert((root_idx, None));
         }
         match real_target {
             Some(real) if real.is_dir() && real.starts_with(canon_root) => {
@@ -422,9 +428,10 @@ impl Corpus {
             .collect();
         let mut plan = Plan::default();
         {
-            let by_path: HashSet<&Path> = self.articles.iter().map(|a| a.path.as_path()).collect();
+            let mut sorted: Vec<&Path> = self.articles.iter().map(|a| a.path.as_path()).collect();
+            sorted.sort_unstable();
             for path in paths {
-                self.plan_path(&canon_roots, &by_path, path.as_ref(), &mut plan);
+                self.plan_path(&canon_roots, &sorted, path.as_ref(), &mut plan);
             }
         }
         if plan.files.is_empty() && plan.sources_dirs.is_empty() {
