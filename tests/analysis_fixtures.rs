@@ -82,17 +82,17 @@ fn hover_card_for_a_person() {
         ### Aden Duale
         *person* · mentioned in 1 source
 
-        **Roles:** Defence Cabinet Secretary (001\_f5c6b512ca1d2a60)  
+        **Roles:** Defence Cabinet Secretary (Al-Shabaab, global peace feature in Duale meeting with US …)  
         **Also:** Aden, Duale
 
         **Dates**
-        - September \[no year\] — signed — Lloyd J. Austin, Defence Cooperation Framework \(Nairobi\) ([001\_f5c6b512ca1d2a60:37](file:///corpus/001_f5c6b512ca1d2a60#L37))
-        - Wednesday \[no date\] — met — Lloyd J. Austin \(Pentagon\) ([001\_f5c6b512ca1d2a60:9](file:///corpus/001_f5c6b512ca1d2a60#L9))
+        - September \[no year\] — signed — Lloyd J. Austin, Defence Cooperation Framework \(Nairobi\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 37](file:///corpus/001_f5c6b512ca1d2a60#L37))
+        - Wednesday \[no date\] — met — Lloyd J. Austin \(Pentagon\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 9](file:///corpus/001_f5c6b512ca1d2a60#L9))
 
         **Sources**
-        > Kenya and the United States have agreed to enhance security collaboration following a meeting between Defence Cabinet Secretary Aden Duale and US Secretary of Defense Lloyd J. … — [001\_f5c6b512ca1d2a60:9](file:///corpus/001_f5c6b512ca1d2a60#L9)
+        > Kenya and the United States have agreed to enhance security collaboration following a meeting between Defence Cabinet Secretary Aden Duale and US Secretary of Defense Lloyd J. … — [Al-Shabaab, global peace feature in Duale meeting with US …, line 9](file:///corpus/001_f5c6b512ca1d2a60#L9)
         >
-        > In September, Aden and Austin signed a joint Defence Cooperation Framework in Nairobi. — [001\_f5c6b512ca1d2a60:37](file:///corpus/001_f5c6b512ca1d2a60#L37)
+        > In September, Aden and Austin signed a joint Defence Cooperation Framework in Nairobi. — [Al-Shabaab, global peace feature in Duale meeting with US …, line 37](file:///corpus/001_f5c6b512ca1d2a60#L37)
     "#]].assert_eq(&md);
     assert!(md.lines().count() <= 25);
 }

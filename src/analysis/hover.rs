@@ -3,7 +3,7 @@
 
 use super::note::NoteIndex;
 use crate::extract::names::collapse;
-use crate::kb::{ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
+use crate::kb::{ArticleData, ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
 use crate::text::ByteRange;
 
 /// A source passage shown on a card.
@@ -12,6 +12,8 @@ pub struct Passage {
     pub source: Source,
     /// Article id and one-based line.
     pub article_id: String,
+    /// The article as an analyst knows it: title (or first words) and date; see [`article_label`].
+    pub article_label: String,
     pub line: usize,
     /// The passage, shortened.
     pub excerpt: String,
@@ -23,6 +25,7 @@ pub struct CardFact {
     pub date: String,
     pub what: String,
     pub article_id: String,
+    pub article_label: String,
     pub line: usize,
     pub source: Source,
 }
@@ -82,11 +85,39 @@ pub fn excerpt(s: &str) -> String {
     format!("{cut} …")
 }
 
+/// How an analyst recognises an article: its title (else its first words), shortened, and its
+/// publication date when the metadata gives one — "Kenya, US agree to deepen ties, 29 October 2024".
+pub fn article_label(a: &ArticleData) -> String {
+    let title = match &a.article.title {
+        Some(t) => collapse(t),
+        None => collapse(a.article.body_text()),
+    };
+    let mut label = if title.chars().count() <= MAX_LABEL {
+        title
+    } else {
+        let cut: String = title.chars().take(MAX_LABEL).collect();
+        format!(
+            "{} …",
+            cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a)
+        )
+    };
+    if label.is_empty() {
+        label = a.id().to_string();
+    }
+    match a.article.date() {
+        Some(d) => format!("{label}, {}", d.strftime("%-d %B %Y")),
+        None => label,
+    }
+}
+
+const MAX_LABEL: usize = 60;
+
 fn passage(kb: &KnowledgeBase, source: &Source) -> Passage {
     let a = kb.article(source.article);
     Passage {
         source: source.clone(),
         article_id: a.id().to_string(),
+        article_label: article_label(a),
         line: a.line_of(source.range.start),
         excerpt: excerpt(&a.text()[source.range.clone()]),
     }
@@ -98,12 +129,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
     let roles = e
         .roles
         .iter()
-        .map(|r| {
-            (
-                r.text.clone(),
-                kb.article(r.source.article).id().to_string(),
-            )
-        })
+        .map(|r| (r.text.clone(), article_label(kb.article(r.source.article))))
         .take(4)
         .collect();
     let facts: Vec<CardFact> = kb
@@ -136,6 +162,7 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
                 },
                 what,
                 article_id: a.id().to_string(),
+                article_label: article_label(a),
                 line: a.line_of(f.source.range.start),
                 source: f.source.clone(),
             })
@@ -271,8 +298,8 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
     let mut md = String::new();
     let src_link = |p: &Passage| {
         format!(
-            "[{}:{}]({})",
-            esc(&p.article_id),
+            "[{}, line {}]({})",
+            esc(&p.article_label),
             p.line,
             link(p.source.article, p.line)
         )
@@ -312,8 +339,8 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
                         esc(&f.date),
                         esc(&f.what),
                         format_args!(
-                            "[{}:{}]({})",
-                            esc(&f.article_id),
+                            "[{}, line {}]({})",
+                            esc(&f.article_label),
                             f.line,
                             link(f.source.article, f.line)
                         )

@@ -1,0 +1,287 @@
+//! `dossier check`: notes found on the command line, checked against their corpus, printed for people
+//! (with the note line and source passages), as JSON or as SARIF.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::sarif;
+use super::term::{self, clean};
+use super::{CheckFormat, UsageError, corpus_roots, load_kb, read_input};
+use crate::analysis::diagnostics::{ALL_CODES, Severity};
+use crate::analysis::hover::article_label;
+use crate::analysis::{CheckOptions, Diagnostic, NoteIndex, diagnostics};
+use crate::corpus::LoadOptions;
+use crate::kb::KnowledgeBase;
+use crate::text::LineIndex;
+
+/// Notes named on the command line, and folders walked for .md and .txt files. A walked file is
+/// `false` in the pair (it may turn out to be a corpus article, which is not checked as a note).
+fn collect_notes(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, UsageError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir)
+                    .map_err(|e| UsageError(format!("cannot read {}: {e}", term::path(&dir))))?;
+                let mut entries: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                entries.sort();
+                for e in entries {
+                    let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    if name.starts_with('.') || name == "node_modules" || name == "target" {
+                        continue;
+                    }
+                    if e.is_dir() {
+                        stack.push(e);
+                    } else if matches!(e.extension().and_then(|x| x.to_str()), Some("md" | "txt")) {
+                        out.push((e, false));
+                    }
+                }
+            }
+        } else if p.is_file() {
+            out.push((p.clone(), true));
+        } else {
+            return Err(UsageError(format!(
+                "{}: no such file or folder",
+                term::path(p)
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `path` lies in one of the corpus folders (compared on canonical paths).
+fn in_corpus(path: &Path, roots: &[PathBuf]) -> bool {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .any(|r| real.starts_with(r))
+}
+
+pub(super) fn check(
+    corpus: &[PathBuf],
+    format: CheckFormat,
+    disable: &[String],
+    paths: &[PathBuf],
+) -> Result<ExitCode, UsageError> {
+    for d in disable {
+        if !ALL_CODES.contains(&d.as_str()) {
+            return Err(UsageError(format!(
+                "--disable {d}: unknown check (known: {})",
+                ALL_CODES.join(", ")
+            )));
+        }
+    }
+    let opts = CheckOptions {
+        disabled: disable.iter().cloned().collect(),
+    };
+    let notes = collect_notes(paths)?;
+    // Group notes by the corpus that checks them, and load each corpus once.
+    let mut groups: BTreeMap<Vec<PathBuf>, (LoadOptions, Vec<PathBuf>)> = BTreeMap::new();
+    for (n, named) in notes {
+        let (roots, lo) = corpus_roots(corpus, n.parent().unwrap_or(Path::new(".")))?;
+        // `dossier check .` in a workspace walks the corpus too: its articles are not notes.
+        if !named && in_corpus(&n, &roots) {
+            continue;
+        }
+        groups
+            .entry(roots)
+            .or_insert_with(|| (lo, Vec::new()))
+            .1
+            .push(n);
+    }
+    if groups.is_empty() {
+        eprintln!(
+            "dossier: warning: no notes to check in {} (notes are .md and .txt files outside the corpus)",
+            paths
+                .iter()
+                .map(|p| term::path(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let color = format == CheckFormat::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let mut worst = ExitCode::SUCCESS;
+    let mut json_rows = Vec::new();
+    let mut sarif = sarif::Log::default();
+    let mut counts = (0usize, 0usize, 0usize);
+    for (roots, (lo, notes)) in groups {
+        let kb = load_kb(&roots, &lo)?;
+        for path in notes {
+            let text = read_input(&path)?;
+            let note = NoteIndex::new(&kb, &text);
+            let diags = diagnostics(&kb, &note, &text, &opts);
+            for d in &diags {
+                match d.severity {
+                    Severity::Error | Severity::Warning => {
+                        counts.0 += 1;
+                        worst = ExitCode::from(1);
+                    }
+                    Severity::Information => counts.1 += 1,
+                }
+                match format {
+                    CheckFormat::Json => {
+                        json_rows.push(diagnostic_json(&kb, &path, &text, &note.lines, d))
+                    }
+                    CheckFormat::Human => print_human(&kb, &path, &text, &note.lines, d, color),
+                    CheckFormat::Sarif => sarif.push(&kb, &path, &text, &note.lines, d),
+                }
+            }
+            counts.2 += 1;
+        }
+    }
+    match format {
+        CheckFormat::Json => println!("{}", term::json(&json_rows)),
+        CheckFormat::Sarif => println!("{}", term::json(&sarif.finish())),
+        CheckFormat::Human => eprintln!(
+            "dossier: {} note{} checked: {} warning{}, {} note{} for information",
+            counts.2,
+            if counts.2 == 1 { "" } else { "s" },
+            counts.0,
+            if counts.0 == 1 { "" } else { "s" },
+            counts.1,
+            if counts.1 == 1 { "" } else { "s" },
+        ),
+    }
+    Ok(worst)
+}
+
+/// A path relative to the working directory when it lies below it (shorter, and clickable in terminals).
+pub(super) fn relative_to_cwd(p: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf())
+}
+
+pub(super) fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information => "info",
+    }
+}
+
+fn diagnostic_json(
+    kb: &KnowledgeBase,
+    path: &Path,
+    text: &str,
+    lines: &LineIndex,
+    d: &Diagnostic,
+) -> serde_json::Value {
+    let pos = |o: usize| {
+        let p = lines.position(text, o, crate::text::PositionEncoding::Utf32);
+        serde_json::json!({ "line": p.line + 1, "column": p.character + 1, "offset": o })
+    };
+    serde_json::json!({
+        "path": path.display().to_string(),
+        "severity": severity_name(d.severity),
+        "code": d.code,
+        "message": d.message,
+        "start": pos(d.range.start),
+        "end": pos(d.range.end),
+        "text": &text[d.range.clone()],
+        "related": d.related.iter().map(|r| {
+            let a = kb.article(r.source.article);
+            serde_json::json!({
+                "article": a.id(),
+                "title": a.article.title,
+                "date": a.article.date().map(|d| d.to_string()),
+                "label": article_label(a),
+                "path": a.article.path.display().to_string(),
+                "line": a.line_of(r.source.range.start),
+                "start": r.source.range.start,
+                "end": r.source.range.end,
+                "message": r.message,
+            })
+        }).collect::<Vec<_>>(),
+        "fixes": d.fixes.iter().map(|f| serde_json::json!({
+            "title": f.title,
+            "edits": f.edits.iter().map(|(r, t)| serde_json::json!({"start": r.start, "end": r.end, "text": t})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_human(
+    kb: &KnowledgeBase,
+    path: &Path,
+    text: &str,
+    lines: &LineIndex,
+    d: &Diagnostic,
+    color: bool,
+) {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let pos = lines.position(text, d.range.start, crate::text::PositionEncoding::Utf32);
+    let sev = severity_name(d.severity);
+    let sev_col = match d.severity {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Information => "1;36",
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}:{}:{}: {}: {}",
+        term::path(path),
+        pos.line + 1,
+        pos.character + 1,
+        paint(sev_col, &format!("{sev}[{}]", d.code)),
+        clean(&d.message)
+    );
+    // The note line with the range underlined.
+    if let Some(lr) = lines.line_range(text, pos.line as usize) {
+        let line = clean(&text[lr.clone()]);
+        // Widths as printed: an escaped control character takes several columns.
+        let lead = clean(&text[lr.start..d.range.start.max(lr.start)])
+            .chars()
+            .count();
+        let width = clean(&text[d.range.start..d.range.end.min(lr.end).max(d.range.start)])
+            .chars()
+            .count()
+            .max(1);
+        let gutter = format!("{}", pos.line + 1);
+        let _ = writeln!(out, "{} | {line}", paint("1;34", &gutter));
+        let _ = writeln!(
+            out,
+            "{} | {}{}",
+            " ".repeat(gutter.len()),
+            " ".repeat(lead),
+            paint(sev_col, &"^".repeat(width))
+        );
+    }
+    for r in d.related.iter().take(3) {
+        let a = kb.article(r.source.article);
+        let line_no = a.line_of(r.source.range.start);
+        // The sentence that says it, not the whole line (a scraped article may hold a paragraph per line).
+        let sentence = a
+            .sentence_at(r.source.range.start)
+            .map_or(r.source.range.clone(), |s| s.range.clone());
+        let passage = crate::analysis::hover::excerpt(&a.text()[sentence]);
+        let _ = writeln!(
+            out,
+            "  {} {}:{}: {} — in “{}”",
+            paint("1;32", "source"),
+            term::path(&relative_to_cwd(&a.article.path)),
+            line_no,
+            clean(&passage),
+            clean(&article_label(a)),
+        );
+    }
+    if let Some(f) = d.fixes.iter().find(|f| f.preferred) {
+        let _ = writeln!(out, "  {} {}", paint("1;32", "fix:"), clean(&f.title));
+    }
+}

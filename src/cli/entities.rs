@@ -1,0 +1,170 @@
+//! `dossier entities` and `dossier dates`: what the reference base and a text hold, as text or JSON.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::term::{self, clean};
+use super::{Format, UsageError, corpus_roots, load_kb, read_input};
+use crate::analysis::hover::article_label;
+use crate::corpus;
+use crate::extract::dates::{DateContext, find_dates};
+use crate::kb::{ArticleData, entity_summary};
+
+pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, UsageError> {
+    let cwd = std::env::current_dir().map_err(|e| UsageError(e.to_string()))?;
+    let (roots, opts) = corpus_roots(corpus, &cwd)?;
+    let kb = load_kb(&roots, &opts)?;
+    let mut order: Vec<usize> = (0..kb.entities.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            kb.entities[i].kind,
+            std::cmp::Reverse(kb.entities[i].mentions.len()),
+            kb.entities[i].name.clone(),
+        )
+    });
+    let summaries: Vec<serde_json::Value> = order.iter().map(|&i| entity_summary(&kb, i)).collect();
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let _ = writeln!(out, "{}", term::json(&summaries));
+        }
+        Format::Text => {
+            let by_id: HashMap<&str, &ArticleData> =
+                kb.articles.iter().map(|a| (a.id(), a.as_ref())).collect();
+            // A source as an analyst recognises it: title or first words, date, line.
+            let cite = |id: &serde_json::Value, line: &serde_json::Value| {
+                let id = id.as_str().unwrap_or("");
+                let label = by_id
+                    .get(id)
+                    .map_or_else(|| id.to_string(), |a| article_label(a));
+                clean(&format!("{label}, line {line}")).into_owned()
+            };
+            let plural = |n: &serde_json::Value, word: &str| {
+                let n = n.as_u64().unwrap_or(0);
+                format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+            };
+            for s in &summaries {
+                let _ = writeln!(
+                    out,
+                    "{} ({}) — {} in {}",
+                    clean(s["name"].as_str().unwrap_or("")),
+                    s["kind"].as_str().unwrap_or(""),
+                    plural(&s["mentions"], "mention"),
+                    plural(&s["sources"], "source"),
+                );
+                if let Some(a) = s["aliases"].as_array().filter(|a| !a.is_empty()) {
+                    let a: Vec<&str> = a.iter().filter_map(|x| x.as_str()).collect();
+                    let _ = writeln!(out, "  aliases: {}", clean(&a.join(", ")));
+                }
+                for r in s["roles"].as_array().into_iter().flatten() {
+                    let _ = writeln!(
+                        out,
+                        "  role: {} [{}]",
+                        clean(r["role"].as_str().unwrap_or("")),
+                        cite(&r["source"], &r["line"])
+                    );
+                }
+                for f in s["facts"].as_array().into_iter().flatten() {
+                    let with: Vec<&str> = f["with"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|x| x.as_str())
+                        .collect();
+                    let mut when = f["when"].as_str().unwrap_or("?").to_string();
+                    if f["since"] == true {
+                        when = format!("since {when}");
+                    }
+                    let line = format!(
+                        "{} {}{}{}",
+                        when,
+                        f["event"].as_str().unwrap_or(""),
+                        if with.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" with {}", with.join(", "))
+                        },
+                        f["place"]
+                            .as_str()
+                            .map_or(String::new(), |p| format!(" in {p}")),
+                    );
+                    let _ = writeln!(
+                        out,
+                        "  {} [{}]",
+                        clean(&line),
+                        cite(&f["source"], &f["line"])
+                    );
+                }
+            }
+            let _ = writeln!(
+                out,
+                "{} entit{} from {} article{}",
+                summaries.len(),
+                if summaries.len() == 1 { "y" } else { "ies" },
+                kb.articles.len(),
+                if kb.articles.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn dates(
+    reference: Option<&str>,
+    format: Format,
+    file: &Path,
+) -> Result<ExitCode, UsageError> {
+    let text = read_input(file)?;
+    let (meta, body, _) = corpus::parse_front_matter(&text);
+    let reference = match reference {
+        Some(r) => Some(
+            r.parse::<jiff::civil::Date>()
+                .map_err(|_| {
+                    UsageError(format!(
+                        "--ref {r}: not a date; write the reference date as YYYY-MM-DD, e.g. --ref 2024-10-29"
+                    ))
+                })?,
+        ),
+        None => meta.date,
+    };
+    let found: Vec<_> = find_dates(&text[body.clone()], &DateContext { reference })
+        .into_iter()
+        .map(|mut d| {
+            d.span = d.span.start + body.start..d.span.end + body.start;
+            d
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = found
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "start": d.span.start,
+                        "end": d.span.end,
+                        "text": &text[d.span.clone()],
+                        "value": d.value.map(|v| v.to_iso()),
+                        "kind": format!("{:?}", d.kind),
+                    })
+                })
+                .collect();
+            let _ = writeln!(out, "{}", term::json(&rows));
+        }
+        Format::Text => {
+            for d in &found {
+                let _ = writeln!(
+                    out,
+                    "{}..{}\t{}\t{}",
+                    d.span.start,
+                    d.span.end,
+                    d.value.map_or("-".to_string(), |v| v.to_iso()),
+                    clean(&text[d.span.clone()])
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,210 @@
+//! The command line: `dossier entities`, `dossier dates`, `dossier check` and `dossier lsp`; argument
+//! parsing, finding the corpus, and loading it.
+
+mod check;
+mod entities;
+mod sarif;
+mod term;
+
+use crate::corpus::{self, Config, LoadOptions};
+use crate::kb::KnowledgeBase;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Checks briefing notes against the news articles they come from"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the people, agreements and organisations of the reference base, with aliases, roles and dated facts.
+    Entities {
+        /// Corpus folder (repeatable). Default: the `corpus` of the nearest dossier.toml.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show the temporal expressions found in a text, with byte offsets and normalised values.
+    Dates {
+        /// Reference date (YYYY-MM-DD) for relative expressions; default: the file's front-matter date.
+        #[arg(long = "ref", value_name = "YYYY-MM-DD")]
+        reference: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A file, or `-` for standard input.
+        file: PathBuf,
+    },
+    /// Check notes against the reference base; exit 1 when a warning is found.
+    Check {
+        /// Corpus folder (repeatable). Default: the nearest dossier.toml above each note.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// Do not run this check (repeatable): date-conflict, weekday-mismatch, unverified-quote, unknown-source.
+        #[arg(long = "disable", value_name = "CODE")]
+        disable: Vec<String>,
+        /// Notes, or folders to walk for .md and .txt files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Serve the Language Server Protocol over standard input and output.
+    Lsp {
+        /// Accepted for clients that always pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for CI systems and code-scanning dashboards.
+    Sarif,
+}
+
+/// A failure that ends a command with exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Load the corpus folders, reporting per-file problems on stderr.
+pub fn load_kb(roots: &[PathBuf], opts: &LoadOptions) -> Result<KnowledgeBase, UsageError> {
+    let corpus = {
+        let bar = term::Progress::new("reading");
+        corpus::load(roots, opts, &|d, t| bar.update(d, t))
+            .map_err(|e| UsageError(e.to_string()))?
+    };
+    for p in &corpus.problems {
+        eprintln!("dossier: warning: {}", term::clean(&p.to_string()));
+    }
+    if corpus.articles.is_empty() {
+        eprintln!(
+            "dossier: warning: the corpus ({}) holds no .txt or .md articles",
+            roots
+                .iter()
+                .map(|r| term::path(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let bar = term::Progress::new("indexing");
+    Ok(KnowledgeBase::from_corpus(corpus, &|d, t| bar.update(d, t)))
+}
+
+fn config_near(start: &Path) -> Result<Option<Config>, UsageError> {
+    match corpus::find_config(start) {
+        Some(p) => {
+            let c = Config::load(&p).map_err(|e| UsageError(e.to_string()))?;
+            for w in &c.warnings {
+                eprintln!("dossier: warning: {}: {}", term::path(&p), term::clean(w));
+            }
+            Ok(Some(c))
+        }
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn corpus_roots(
+    explicit: &[PathBuf],
+    near: &Path,
+) -> Result<(Vec<PathBuf>, LoadOptions), UsageError> {
+    if !explicit.is_empty() {
+        return Ok((explicit.to_vec(), LoadOptions::default()));
+    }
+    // A bare file name has an empty parent: that is the working directory.
+    let near = if near.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        near
+    };
+    match config_near(near)? {
+        Some(c) => Ok((c.corpus.clone(), c.load_options())),
+        None => Err(UsageError(format!(
+            "no corpus: pass --corpus DIR, or add a dossier.toml (corpus = [\"articles/\"]) in {} or a folder above it",
+            term::path(&std::path::absolute(near).unwrap_or_else(|_| near.to_path_buf()))
+        ))),
+    }
+}
+
+/// What `dossier lsp` says when started by hand on a terminal (an editor starts it on pipes).
+pub const LSP_HINT: &str = "dossier: this is the language server; it speaks the Language Server Protocol on \
+standard input and output, for an editor to start (see the README's editor set-up). \
+Press Ctrl-D or Ctrl-C to quit. To check notes from a shell, run `dossier check NOTE.md`.";
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Entities { corpus, format } => entities::entities(&corpus, format),
+        Command::Dates {
+            reference,
+            format,
+            file,
+        } => entities::dates(reference.as_deref(), format, &file),
+        Command::Check {
+            corpus,
+            format,
+            disable,
+            paths,
+        } => check::check(&corpus, format, &disable, &paths),
+        Command::Lsp { .. } => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("{LSP_HINT}");
+            }
+            crate::lsp::run_stdio();
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dossier: error: {}", term::clean(&e.0));
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub(crate) fn read_input(file: &Path) -> Result<String, UsageError> {
+    let bytes = if file == Path::new("-") {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+        b
+    } else {
+        std::fs::read(file)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", term::path(file))))?
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            eprintln!(
+                "dossier: warning: {} is not valid UTF-8; decoding it lossily",
+                term::path(file)
+            );
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}

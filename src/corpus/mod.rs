@@ -1,0 +1,683 @@
+//! Corpus loading: the only place Dossier reads articles and configuration from disk.
+//!
+//! A *corpus* is one or more folders ("roots") of `.txt` and `.md` files, one
+//! article each. [`load`] reads them all into a [`Corpus`]; the rest of Dossier
+//! works on that value and never reads articles itself. [`Config`] reads the
+//! workspace's `dossier.toml`, and [`Corpus::refresh`] — the one refresh path,
+//! used by the CLI and the language server alike — re-reads what changed.
+//!
+//! # Modules
+//!
+//! Each stage depends only on those above it in this list:
+//! - `read`: bytes under the size limit, decoding, BOM and blank-text helpers;
+//! - `walk`: listing the roots, hidden/build folders, symbolic-link rules;
+//! - `ids`: article ids from paths;
+//! - `meta`: front matter (bounded before parsing), `sources.toml`, metadata
+//!   dates, and merging them into an article;
+//! - `layout`: headline, dateline, byline and boilerplate of a text;
+//! - `load`: reading listed files in parallel into articles;
+//! - `config`: `dossier.toml`;
+//! - this file: the types, and [`Corpus::refresh`].
+//!
+//! # Rules
+//!
+//! **Files.** Roots are walked recursively in sorted order. Hidden entries
+//! (name starting with `.`, e.g. `.git`), `node_modules` and `target` folders
+//! are skipped, and only `.txt` / `.md` files (extension in any case) are
+//! articles. Symbolic links are followed only when their target lies inside
+//! the same root (compared on canonical paths): nothing outside the configured
+//! folders is ever read, and a link pointing out of its root is reported. A
+//! file reached twice (through a link, or through overlapping roots) is loaded
+//! once, under the first path of the sorted walk.
+//!
+//! **Ids.** An article's id is its file stem. When several loaded articles
+//! share a stem, each of them is qualified with its folder relative to its
+//! root, `/`-separated (`briefings-statements/2024-10/foo`; a file directly in
+//! the root keeps the bare stem). If that still clashes (`foo.txt` next to
+//! `foo.md`) the file name is used (`sub/foo.md`), then the root folder's name
+//! is prefixed (`articles/sub/foo.md`), and as a last resort `N:sub/foo.md`
+//! with `N` the root's index. Ids depend only on the set of loaded articles
+//! and their paths, so they are deterministic; [`Corpus::articles`] is sorted
+//! by id.
+//!
+//! **Offsets.** Every offset in Dossier is a byte offset into
+//! [`Article::text`], the full file text, front matter included. Metadata
+//! never shifts offsets. For a file that was not valid UTF-8, `text` is the
+//! lossily decoded text (invalid sequences become U+FFFD) and offsets refer
+//! to that text.
+//!
+//! **Metadata.** A `.md` file may start with YAML front matter between `---`
+//! and `---` (or `...`) lines, parsed as real YAML: `title`; `date`, else
+//! `published`, else `published_time` (its date part); `url`, else
+//! `source_url` (keys in any case). A `sources.toml` in a corpus folder gives
+//! metadata for the articles directly in that folder, as tables keyed by
+//! article id or file stem (`["001_f5c6b512ca1d2a60"]` with `title`, `date`,
+//! `url`). **`sources.toml` wins over front matter**, field by field: it is the
+//! analyst's own override. The publication date comes from metadata only and
+//! is never guessed from the text.
+//!
+//! **Title.** The metadata title, else the headline found in the text by
+//! [`headline`]. `title_range` is set when the title is found in the text.
+//!
+//! **Boilerplate.** Sidebars, related-story lists and trailers are located by
+//! [`boilerplate_regions`] so that later stages do not read them as content.
+//!
+//! **Bad files never stop a load.** Files that are not UTF-8 are decoded
+//! lossily and reported; binary, empty, whitespace-only, unreadable and
+//! over-size files are skipped and reported; bad front matter or a bad
+//! `sources.toml` is reported and ignored. Each report is a [`Problem`]. Only
+//! a missing or non-folder root is an error ([`CorpusError`]).
+
+mod config;
+mod ids;
+mod layout;
+mod load;
+mod meta;
+mod read;
+#[cfg(test)]
+mod test_support;
+mod walk;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+pub use config::{CONFIG_FILE, Config, ConfigError, find_config};
+pub use layout::{boilerplate_regions, headline, is_date_line, is_dateline};
+pub use load::{load, read_article, read_article_with_problems};
+pub use meta::{
+    MAX_FRONT_MATTER, MAX_FRONT_MATTER_DEPTH, parse_date, parse_front_matter, parse_sources,
+};
+pub use walk::list_files;
+
+use ids::assign_ids;
+use load::{analyse, read_guarded};
+use meta::{apply_sources, finish, sources_of_dir};
+use walk::{Walker, is_article_name, rel_is_walkable, relative_to_root};
+
+/// Name of the per-folder metadata override file.
+pub const SOURCES_FILE: &str = "sources.toml";
+/// Default size limit for one article file: 8 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+// ---------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------
+
+/// Metadata of an article, from front matter and/or `sources.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleMeta {
+    pub title: Option<String>,
+    /// Publication date. Only ever from metadata, never guessed from the text.
+    pub date: Option<Date>,
+    pub url: Option<String>,
+}
+
+/// One article of the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Unique within the corpus; see the module docs for the rule.
+    pub id: String,
+    /// The file, as found under its root (root joined with the relative path).
+    pub path: PathBuf,
+    /// Full file text (lossily decoded if it was not UTF-8). All offsets are
+    /// byte offsets into this string.
+    pub text: String,
+    /// Byte range of the article body: after the front matter (and after a
+    /// byte-order mark), up to the end of the text.
+    pub body: Range<usize>,
+    /// Merged metadata: `sources.toml` over front matter.
+    pub meta: ArticleMeta,
+    /// The metadata title, else the headline found in the text.
+    pub title: Option<String>,
+    /// Where the title is in `text`, when it was found there (for a headline
+    /// taken from the text, `text[title_range] == title`).
+    pub title_range: Option<Range<usize>>,
+    /// Byte ranges of sidebars, related-story lists and trailers: not content.
+    pub boilerplate: Vec<Range<usize>>,
+}
+
+/// A file that could not be loaded, or was loaded with a caveat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    /// Human-readable, says whether the file was skipped.
+    pub reason: String,
+}
+
+/// A loaded corpus.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Corpus {
+    /// The roots as given to [`load`].
+    pub roots: Vec<PathBuf>,
+    /// Sorted by id.
+    pub articles: Vec<Article>,
+    /// Sorted by path. Includes skipped files and non-fatal caveats.
+    pub problems: Vec<Problem>,
+}
+
+/// Options for [`load`] and friends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Files larger than this many bytes are skipped (and reported).
+    pub max_file_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// The options a [`Config`] asks for (defaults where it says nothing).
+    pub fn from_config(config: &Config) -> Self {
+        LoadOptions {
+            max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        }
+    }
+}
+
+/// A corpus root that cannot be loaded at all.
+#[derive(Debug)]
+pub enum CorpusError {
+    /// The folder does not exist.
+    Missing(PathBuf),
+    /// The path exists but is not a folder.
+    NotADirectory(PathBuf),
+    /// The folder exists but cannot be read.
+    Io(PathBuf, io::Error),
+}
+
+impl fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CorpusError::Missing(p) => write!(f, "corpus folder not found: {}", p.display()),
+            CorpusError::NotADirectory(p) => {
+                write!(f, "corpus path is not a folder: {}", p.display())
+            }
+            CorpusError::Io(p, e) => write!(f, "cannot read corpus folder {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for CorpusError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CorpusError::Io(_, e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Problem {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Article {
+    /// Builds an article from text already in memory (no `sources.toml`).
+    /// Front matter is parsed when `path` ends in `.md`. Useful for tests and
+    /// for unsaved buffers; `id` is taken as given.
+    pub fn from_text(
+        id: impl Into<String>,
+        path: impl Into<PathBuf>,
+        text: impl Into<String>,
+    ) -> Article {
+        let path = path.into();
+        let (pending, _) = analyse(path.clone(), text.into());
+        let mut article = finish(pending, None);
+        article.id = id.into();
+        article
+    }
+
+    /// The body text (after the front matter).
+    pub fn body_text(&self) -> &str {
+        self.text.get(self.body.clone()).unwrap_or("")
+    }
+
+    /// Whether a byte offset falls in a boilerplate region.
+    pub fn is_boilerplate(&self, offset: usize) -> bool {
+        self.boilerplate.iter().any(|r| r.contains(&offset))
+    }
+
+    /// The publication date, from metadata only.
+    pub fn date(&self) -> Option<Date> {
+        self.meta.date
+    }
+}
+
+impl Corpus {
+    /// The article with this id (articles are kept sorted by id).
+    pub fn get(&self, id: &str) -> Option<&Article> {
+        self.articles
+            .binary_search_by(|a| a.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.articles.get(i))
+    }
+
+    /// The article read from this path, if any.
+    pub fn by_path(&self, path: &Path) -> Option<&Article> {
+        self.articles.iter().find(|a| a.path == path)
+    }
+}
+
+/// What one [`Corpus::refresh`] found: the ids to re-extract and the ids to drop.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refresh {
+    /// Ids of articles that were added, whose text or metadata changed, or
+    /// that were renamed (new id), sorted. A file re-read without a change
+    /// (a watcher reporting an open or a touch) is not listed.
+    pub changed: Vec<String>,
+    /// Ids that no longer exist (file removed or skipped, or renamed), sorted.
+    pub removed: Vec<String>,
+}
+
+impl Refresh {
+    /// Whether nothing changed (the caller has nothing to rebuild).
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+}
+
+/// What a refresh re-reads, gathered over all the reported paths first.
+#[derive(Default)]
+struct Plan {
+    /// Article files to re-read, with their root and (when known) the
+    /// canonical path checked to be inside it.
+    files: BTreeMap<PathBuf, (usize, Option<PathBuf>)>,
+    /// Folders whose `sources.toml` changed, with their root.
+    sources_dirs: BTreeMap<PathBuf, usize>,
+    /// Reported files and folders (not `sources.toml`): their old problems go.
+    targets: Vec<PathBuf>,
+    /// Problems found while walking reported folders.
+    walk_problems: Vec<Problem>,
+}
+
+/// The paths of `sorted` equal to `prefix` or under it. Paths compare component
+/// by component, so these form one contiguous range: found by binary search,
+/// not by comparing every article with every reported path.
+fn under<'a>(sorted: &'a [&'a Path], prefix: &'a Path) -> impl Iterator<Item = &'a Path> + 'a {
+    let start = sorted.partition_point(|p| *p < prefix);
+    sorted[start..]
+        .iter()
+        .copied()
+        .take_while(move |p| p.starts_with(prefix))
+}
+
+impl Corpus {
+    /// Index of the first root holding `path`, and the path relative to it.
+    fn locate(&self, canon_roots: &[Option<PathBuf>], path: &Path) -> Option<(usize, PathBuf)> {
+        self.roots.iter().enumerate().find_map(|(i, root)| {
+            let canon = canon_roots.get(i).and_then(Option::as_deref);
+            relative_to_root(root, canon, path).map(|rel| (i, rel))
+        })
+    }
+
+    fn root_index(&self, path: &Path) -> usize {
+        self.roots
+            .iter()
+            .position(|r| path.starts_with(r))
+            .unwrap_or(0)
+    }
+
+    /// Adds what a change to `path` asks to re-read to `plan`.
+    fn plan_path(
+        &self,
+        canon_roots: &[Option<PathBuf>],
+        sorted: &[&Path],
+        path: &Path,
+        plan: &mut Plan,
+    ) {
+        let Some((root_idx, rel)) = self.locate(canon_roots, path) else {
+            return;
+        };
+        if !rel.as_os_str().is_empty() && !rel_is_walkable(&rel) {
+            return;
+        }
+        let (Some(root), Some(Some(canon_root))) =
+            (self.roots.get(root_idx), canon_roots.get(root_idx))
+        else {
+            return;
+        };
+        let target = root.join(&rel);
+        if rel.file_name().is_some_and(|n| n == SOURCES_FILE) {
+            let Some(dir) = target.parent() else { return };
+            plan.sources_dirs.insert(dir.to_path_buf(), root_idx);
+            for a in under(sorted, dir).filter(|a| a.parent() == Some(dir)) {
+                plan.files
+                    .entry(a.to_path_buf())
+                    .or_insert((root_idx, None));
+            }
+            return;
+        }
+        let real_target = fs::canonicalize(&target).ok();
+        // The articles at or under the target (a file, a folder, or
+        // something gone that may have been either): one range of the
+        // sorted paths.
+        for a in under(sorted, &target) {
+            plan.files
+                .entry(a.to_path_buf())
+                .or_insert((root_idx, None));
+        }
+        match real_target {
+            Some(real) if real.is_dir() && real.starts_with(canon_root) => {
+                let mut walk_roots = vec![PathBuf::new(); self.roots.len()];
+                walk_roots[root_idx] = canon_root.clone();
+                let mut walker = Walker::new(walk_roots);
+                // A folder that cannot be read simply contributes no articles.
+                let _ = walker.walk_dir(root_idx, &target, &real);
+                plan.walk_problems.extend(walker.out.problems);
+                for l in walker.out.files {
+                    plan.files.insert(l.path, (root_idx, Some(l.real)));
+                }
+            }
+            Some(real) if real.is_file() && real.starts_with(canon_root) => {
+                let name = rel
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                if is_article_name(&name) {
+                    plan.files.insert(target.clone(), (root_idx, Some(real)));
+                }
+            }
+            _ => {}
+        }
+        plan.targets.push(target);
+    }
+
+    /// Brings the corpus up to date after changes reported by a file watcher
+    /// (or by anyone who knows which files changed). Each path may be an
+    /// article file (created, modified or removed), a folder (all articles
+    /// under it, e.g. a root that was re-created), or a `sources.toml` (the
+    /// articles of its folder). Paths outside the roots, in skipped folders
+    /// or of other kinds are ignored. Problems about the re-read files are
+    /// replaced.
+    ///
+    /// All paths are gathered first and read once; ids are then re-assigned
+    /// over the whole corpus with the same rule as [`load`], so the result
+    /// equals a full reload (up to symbolic-link corner cases), also when
+    /// stems clash: a new file whose stem clashes with an existing article
+    /// renames that article (`foo` becomes `a/foo`); renames appear as the
+    /// old id in `removed` and the new id in `changed`. Files re-read without
+    /// a change give an empty [`Refresh`].
+    pub fn refresh<P: AsRef<Path>>(&mut self, paths: &[P], opts: &LoadOptions) -> Refresh {
+        let canon_roots: Vec<Option<PathBuf>> = self
+            .roots
+            .iter()
+            .map(|r| fs::canonicalize(r).ok())
+            .collect();
+        let mut plan = Plan::default();
+        {
+            let mut sorted: Vec<&Path> = self.articles.iter().map(|a| a.path.as_path()).collect();
+            sorted.sort_unstable();
+            for path in paths {
+                self.plan_path(&canon_roots, &sorted, path.as_ref(), &mut plan);
+            }
+        }
+        if plan.files.is_empty() && plan.sources_dirs.is_empty() {
+            return Refresh::default();
+        }
+
+        let old_ids: HashSet<String> = self.articles.iter().map(|a| a.id.clone()).collect();
+        let mut old: HashMap<PathBuf, Article> = HashMap::new();
+        let mut kept = Vec::with_capacity(self.articles.len());
+        for a in std::mem::take(&mut self.articles) {
+            if plan.files.contains_key(&a.path) {
+                old.insert(a.path.clone(), a);
+            } else {
+                kept.push(a);
+            }
+        }
+        self.articles = kept;
+        let sources_files: HashSet<PathBuf> = plan
+            .sources_dirs
+            .keys()
+            .map(|d| d.join(SOURCES_FILE))
+            .collect();
+        self.problems.retain(|p| {
+            !plan.files.contains_key(&p.path)
+                && !sources_files.contains(&p.path)
+                && !plan.targets.iter().any(|t| p.path.starts_with(t))
+        });
+        self.problems.append(&mut plan.walk_problems);
+
+        // Read.
+        let mut pendings = Vec::new();
+        for (p, (root_idx, real)) in &plan.files {
+            let Some(Some(canon_root)) = canon_roots.get(*root_idx) else {
+                continue;
+            };
+            let real = match real {
+                Some(r) => r.clone(),
+                None => match fs::canonicalize(p) {
+                    Ok(r) if r.starts_with(canon_root) && r.is_file() => r,
+                    _ => continue, // removed
+                },
+            };
+            match read_guarded(p, &real, opts) {
+                Ok((pending, caveats)) => {
+                    self.problems.extend(caveats);
+                    pendings.push(pending);
+                }
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+
+        // Ids over the whole corpus, as a full load would assign them.
+        let n_old = self.articles.len();
+        let keys: Vec<(usize, PathBuf)> = self
+            .articles
+            .iter()
+            .map(|a| a.path.clone())
+            .chain(pendings.iter().map(|p| p.article.path.clone()))
+            .map(|p| (self.root_index(&p), p))
+            .collect();
+        let key_refs: Vec<(usize, &Path)> = keys.iter().map(|(r, p)| (*r, p.as_path())).collect();
+        let ids = assign_ids(&self.roots, &key_refs);
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        for (article, id) in self.articles.iter_mut().zip(&ids) {
+            if article.id != *id {
+                article.id.clone_from(id);
+                changed.insert(id.clone());
+            }
+        }
+        for (pending, id) in pendings.iter_mut().zip(ids.iter().skip(n_old)) {
+            pending.article.id.clone_from(id);
+        }
+
+        // Metadata from the folders' sources.toml.
+        let mut dirs: BTreeMap<PathBuf, usize> = plan.sources_dirs;
+        for p in &pendings {
+            if let Some(dir) = p.article.path.parent() {
+                dirs.entry(dir.to_path_buf())
+                    .or_insert_with(|| self.root_index(&p.article.path));
+            }
+        }
+        let mut sources = HashMap::new();
+        for (dir, root_idx) in &dirs {
+            let file = dir.join(SOURCES_FILE);
+            self.problems.retain(|p| p.path != file);
+            let Some(Some(canon_root)) = canon_roots.get(*root_idx) else {
+                continue;
+            };
+            if let Some(s) = sources_of_dir(dir, canon_root, opts, &mut self.problems) {
+                sources.insert(dir.clone(), s);
+            }
+        }
+        let report: HashSet<PathBuf> = dirs.into_keys().collect();
+        let fresh = apply_sources(
+            pendings,
+            &sources,
+            &report,
+            &self.articles,
+            &mut self.problems,
+        );
+        for a in &fresh {
+            if old.get(&a.path) != Some(a) {
+                changed.insert(a.id.clone());
+            }
+        }
+        self.articles.extend(fresh);
+        self.articles.sort_by(|a, b| a.id.cmp(&b.id));
+        self.problems.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let now: HashSet<&str> = self.articles.iter().map(|a| a.id.as_str()).collect();
+        let removed: BTreeSet<String> = old_ids
+            .into_iter()
+            .filter(|id| !now.contains(id.as_str()))
+            .collect();
+        Refresh {
+            changed: changed.into_iter().collect(),
+            removed: removed.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::test_support::*;
+
+    #[test]
+    fn refresh_tracks_edits_additions_and_removals() {
+        let dir = TempDir::new("refresh");
+        dir.write("a/foo.txt", "Foo.\n");
+        dir.write("a/bar.txt", "Bar.\n");
+        let opts = LoadOptions::default();
+        let mut corpus = load_dir(dir.path());
+        assert_eq!(ids(&corpus), ["bar", "foo"]);
+
+        // Edit.
+        dir.write("a/bar.txt", "Bar, edited.\n");
+        let r = corpus.refresh(&[dir.path().join("a/bar.txt")], &opts);
+        assert_eq!(
+            r,
+            Refresh {
+                changed: vec!["bar".into()],
+                removed: vec![]
+            }
+        );
+        assert_eq!(
+            corpus.get("bar").map(|a| a.text.as_str()),
+            Some("Bar, edited.\n")
+        );
+
+        // A new file with a clashing stem renames the old one, as a full load would.
+        dir.write("b/foo.txt", "Other foo.\n");
+        let r = corpus.refresh(&[dir.path().join("b/foo.txt")], &opts);
+        assert_eq!(r.changed, ["a/foo", "b/foo"]);
+        assert_eq!(r.removed, ["foo"]);
+        assert_eq!(corpus, load_dir(dir.path()));
+
+        // Removal, and a file that became binary.
+        fs::remove_file(dir.path().join("b/foo.txt")).expect("rm");
+        dir.write("a/bar.txt", b"\x00\x01");
+        let r = corpus.refresh(&[dir.path().join("b/foo.txt")], &opts);
+        assert_eq!(
+            r,
+            Refresh {
+                changed: vec!["foo".into()],
+                removed: vec!["a/foo".into(), "b/foo".into()]
+            }
+        );
+        corpus.refresh(&[dir.path().join("a/bar.txt")], &opts);
+        assert_eq!(corpus, load_dir(dir.path()));
+        assert_eq!(corpus.problems.len(), 1);
+
+        // A new folder, a sources.toml, and ignored paths.
+        dir.write("c/d/new.md", "---\ntitle: T\n---\nNew.\n");
+        corpus.refresh(&[dir.path().join("c")], &opts);
+        dir.write("c/d/sources.toml", "[new]\ntitle = \"Override\"\n");
+        let r = corpus.refresh(&[dir.path().join("c/d/sources.toml")], &opts);
+        assert_eq!(r.changed, ["new"]);
+        assert_eq!(
+            corpus.get("new").and_then(|a| a.title.as_deref()),
+            Some("Override")
+        );
+        assert_eq!(corpus, load_dir(dir.path()));
+        dir.write(".git/HEAD.txt", "x");
+        assert_eq!(
+            corpus.refresh(&[dir.path().join(".git/HEAD.txt")], &opts),
+            Refresh::default()
+        );
+        assert_eq!(
+            corpus.refresh(&[Path::new("/elsewhere/x.txt")], &opts),
+            Refresh::default()
+        );
+
+        // Removing a whole folder.
+        fs::remove_dir_all(dir.path().join("c")).expect("rm");
+        let r = corpus.refresh(&[dir.path().join("c")], &opts);
+        assert_eq!(r.removed, ["new"]);
+        assert_eq!(corpus, load_dir(dir.path()));
+    }
+
+    #[test]
+    fn refresh_of_a_changed_file_gives_the_ids_of_a_fresh_load_when_stems_clash() {
+        let dir = TempDir::new("refresh-stems");
+        dir.write("a/foo.txt", "Foo in a.\n");
+        dir.write("b/foo.txt", "Foo in b.\n");
+        dir.write("b/foo.md", "Foo as markdown.\n");
+        dir.write("c/bar.txt", "Bar.\n");
+        let opts = LoadOptions::default();
+        let mut corpus = load_dir(dir.path());
+        assert_eq!(ids(&corpus), ["a/foo", "b/foo.md", "b/foo.txt", "bar"]);
+
+        // One file edited: its id stays qualified, nothing else changes.
+        dir.write("a/foo.txt", "Foo in a, edited.\n");
+        let r = corpus.refresh(&[dir.path().join("a/foo.txt")], &opts);
+        assert_eq!(r.changed, ["a/foo"]);
+        assert!(r.removed.is_empty());
+        assert_eq!(corpus, load_dir(dir.path()));
+
+        // A burst: an edit, a removal and an addition in one call.
+        dir.write("b/foo.md", "Foo as markdown, edited.\n");
+        fs::remove_file(dir.path().join("b/foo.txt")).expect("rm");
+        dir.write("d/bar.txt", "Another bar.\n");
+        let r = corpus.refresh(
+            &[
+                dir.path().join("b/foo.md"),
+                dir.path().join("b/foo.txt"),
+                dir.path().join("d/bar.txt"),
+            ],
+            &opts,
+        );
+        assert_eq!(corpus, load_dir(dir.path()));
+        assert_eq!(ids(&corpus), ["a/foo", "b/foo", "c/bar", "d/bar"]);
+        assert_eq!(r.changed, ["b/foo", "c/bar", "d/bar"]);
+        assert_eq!(r.removed, ["b/foo.md", "b/foo.txt", "bar"]);
+
+        // A file read again without a change (an open, a touch) changes nothing.
+        let r = corpus.refresh(&[dir.path().join("c/bar.txt"), dir.path().join("c")], &opts);
+        assert!(r.is_empty(), "{r:?}");
+        assert_eq!(corpus, load_dir(dir.path()));
+
+        // The whole root reported (re-created): same as a fresh load.
+        fs::remove_dir_all(dir.path().join("a")).expect("rm");
+        dir.write("e/new.txt", "New.\n");
+        let r = corpus.refresh(&[dir.path()], &opts);
+        assert_eq!(corpus, load_dir(dir.path()));
+        assert_eq!(r.changed, ["foo", "new"]);
+        assert_eq!(r.removed, ["a/foo", "b/foo"]);
+    }
+}
