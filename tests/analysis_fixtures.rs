@@ -62,7 +62,8 @@ fn hover_resolves_full_names_short_names_and_acronyms_to_one_card() {
         ("see [@00$01]", Some("article 001_f5c6b512ca1d2a60")),
         ("see [@99$09]", Some("unknown 999")),
         ("see [@0$00]", Some("unknown 00")),
-        ("Nair$0obi and Haiti", None),
+        ("Nair$0obi and Haiti", Some("Nairobi")),
+        ("the pass$0age and Haiti", None),
         ("`Ru$0to` in code", None),
     ];
     for (fixture, want) in cases {

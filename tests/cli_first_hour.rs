@@ -68,8 +68,8 @@ fn sources_are_shown_by_title_and_counts_are_singular() {
     );
     let (code, out, _) = dossier(&["entities"], &fixtures());
     assert_eq!(code, 0);
-    assert!(!out.contains("1 sources"), "{out}");
-    assert!(!out.contains("1 mentions"), "{out}");
+    assert!(!out.contains(" 1 sources"), "{out}");
+    assert!(!out.contains(" 1 mentions"), "{out}");
     assert!(out.contains(" in 1 source\n"), "{out}");
     // Roles and facts cite the article by its title, not by its file hash.
     let role = out

@@ -194,7 +194,12 @@ impl NoteIndex {
             })
             .cloned()
             .collect();
-        let facts = facts_in_text(text, &prose, &mentions, &dates);
+        let facts = facts_in_text(
+            text,
+            &prose,
+            &crate::kb::participants(&mentions, &kb.entities),
+            &dates,
+        );
         let ignores = ignores(text, &lines);
         NoteIndex {
             lines,

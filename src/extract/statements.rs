@@ -249,6 +249,11 @@ static WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
+/// The Snowball (Porter 2) English stem of a lower-case word.
+pub fn stem(lower: &str) -> String {
+    STEMMER.stem(lower).into_owned()
+}
+
 static STOPWORD_SET: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| STOPWORDS.iter().copied().collect());
 

@@ -13,6 +13,7 @@ use crate::extract::dates::{self, Anchor, DateContext, DateKind, DateValue, Temp
 use crate::extract::events::{EventKind, Trigger, find_triggers};
 use crate::extract::names::{
     Cue, EntityKind, NameMention, collapse, find_agreements, find_people, find_proper_names,
+    review_people,
 };
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
@@ -158,10 +159,16 @@ impl ArticleData {
         let (paragraphs, mut sentences) = segment(text, body.clone());
         sentences.retain(|s| !in_any(&article.boilerplate, &s.range));
         let ranges: Vec<ByteRange> = sentences.iter().map(|s| s.range.clone()).collect();
-        let mut people = find_people(text, &ranges);
+        let (mut people, not_people) = review_people(text, find_people(text, &ranges));
         let things = find_agreements(text, &ranges);
-        let taken: Vec<&NameMention> = people.iter().chain(things.iter()).collect();
+        let taken: Vec<&NameMention> = people
+            .iter()
+            .chain(things.iter())
+            .chain(not_people.iter())
+            .collect();
         let mut names = find_proper_names(text, &ranges, &taken);
+        names.extend(not_people);
+        names.sort_by_key(|m| m.range.start);
         // Names the words show to be people ("Kirk Kerkorian") join the people, to be merged as people.
         people.extend(
             names
@@ -502,6 +509,17 @@ impl Cluster {
     }
 
     fn canonical(&self) -> String {
+        // Proper names: the form the texts use most, then the longest.
+        if !matches!(self.kind, EntityKind::Person | EntityKind::Agreement)
+            && self.acronym.is_none()
+        {
+            return self
+                .forms
+                .iter()
+                .max_by_key(|(form, n)| (**n, form.len()))
+                .map(|(f, _)| f.clone())
+                .unwrap_or_default();
+        }
         let prefer_capitalised = |s: &str| {
             s.split_whitespace()
                 .filter(|w| w.starts_with(char::is_uppercase))
@@ -613,7 +631,24 @@ impl KnowledgeBase {
             .filter_map(|(k, i)| (new_index[i] != usize::MAX).then(|| (k, new_index[i])))
             .collect();
         lap("lower-case filter");
-        let proper = proper_clusters(&articles, &person_index, &thing_index, &acronym_index);
+        // Surnames and first names of known people are theirs, not names of other things.
+        let person_words: std::collections::HashSet<String> = person_clusters
+            .iter()
+            .flat_map(|c| {
+                c.forms
+                    .keys()
+                    .flat_map(|f| name_words(f))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let proper = proper_clusters(
+            &articles,
+            &person_index,
+            &person_words,
+            &thing_index,
+            &acronym_index,
+        );
         let first_proper = thing_clusters.len();
         for (target, cluster) in proper {
             match target {
@@ -815,7 +850,12 @@ impl KnowledgeBase {
             }
             resolve_in_context(&mut mentions, a.text(), &kb.entities);
             let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
-            let facts = facts_in_text(a.text(), &sentences, &mentions, &a.dates);
+            let facts = facts_in_text(
+                a.text(),
+                &sentences,
+                &participants(&mentions, &kb.entities),
+                &a.dates,
+            );
             (mentions, facts)
         });
         let mut all_mentions = Vec::with_capacity(kb.articles.len());
@@ -1100,7 +1140,12 @@ fn proper_key(name: &str) -> String {
     while words.len() > 1 && words.last().is_some_and(|w| LEGAL.contains(w)) {
         words.pop();
     }
-    words.join(" ")
+    // "Ford Motors" and "Ford Motor" alike.
+    words
+        .iter()
+        .map(|w| crate::extract::statements::stem(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Proper-name clusters, each with the existing organisation it belongs to (by key or acronym), or none for a
@@ -1110,6 +1155,7 @@ fn proper_key(name: &str) -> String {
 fn proper_clusters(
     articles: &[Arc<ArticleData>],
     person_index: &HashMap<(String, String), usize>,
+    person_words: &std::collections::HashSet<String>,
     thing_index: &HashMap<(EntityKind, String), usize>,
     acronym_index: &HashMap<String, usize>,
 ) -> Vec<(Option<usize>, Cluster)> {
@@ -1133,6 +1179,9 @@ fn proper_clusters(
                 continue;
             }
             let words: Vec<&str> = m.name.split_whitespace().collect();
+            if words.len() == 1 && person_words.contains(words[0]) {
+                continue;
+            }
             if words.len() >= 2
                 && person_index.contains_key(&(
                     full_given_name(words[0]),
@@ -1163,9 +1212,9 @@ fn proper_clusters(
         }
     }
     // A name only ever seen opening a sentence is kept when it recurs and is not a lower-case word too.
+    // A single word the corpus also writes in lower case is a common word ("Stock", "Standard"), not a name.
     let single: BTreeSet<String> = all
         .iter()
-        .filter(|p| !p.running)
         .map(|p| p.cluster.canonical().to_lowercase())
         .filter(|n| !n.contains(' '))
         .collect();
@@ -1173,8 +1222,9 @@ fn proper_clusters(
     let keep: Vec<bool> = all
         .iter()
         .map(|p| {
-            p.running
-                || (p.mentions >= 2 && !lower_seen.contains(&p.cluster.canonical().to_lowercase()))
+            let canonical = p.cluster.canonical();
+            let common = !canonical.contains(' ') && lower_seen.contains(&canonical.to_lowercase());
+            !common && (p.running || p.mentions >= 2)
         })
         .collect();
     // Kinds by vote: any typed evidence beats "name"; ties go to the first kind in declaration order.
@@ -1213,8 +1263,15 @@ fn proper_clusters(
                     )
             })
             .collect();
-        if let [j] = longer.as_slice() {
-            parent[i] = Some(*j);
+        // Organisations first: "Ford" belongs to "Ford Motor Company", not to "Ford Taurus".
+        let orgs: Vec<usize> = longer
+            .iter()
+            .copied()
+            .filter(|&j| all[j].cluster.kind == EntityKind::Organization)
+            .collect();
+        match (orgs.as_slice(), longer.as_slice()) {
+            ([j], _) | ([], [j]) => parent[i] = Some(*j),
+            _ => {}
         }
     }
     let mut out: Vec<(Option<usize>, Cluster)> = Vec::new();
@@ -1521,6 +1578,23 @@ pub fn resolve_in_context(mentions: &mut Vec<Mention>, text: &str, entities: &[E
         }
     }
     mentions.retain(|m| !m.candidates.is_empty());
+}
+
+/// The mentions that can be participants of an event fact: people, agreements and organisations (places are
+/// where it happens; products, indices and untyped names are matched by the statement check instead).
+pub fn participants(mentions: &[Mention], entities: &[Entity]) -> Vec<Mention> {
+    mentions
+        .iter()
+        .filter(|m| {
+            m.candidates.iter().all(|id| {
+                matches!(
+                    entities[*id].kind,
+                    EntityKind::Person | EntityKind::Agreement | EntityKind::Organization
+                )
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// A fact found in a text before it is tied to an article (shared by the corpus and the notes).

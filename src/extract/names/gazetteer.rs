@@ -84,6 +84,31 @@ pub fn is_place(name: &str) -> bool {
             .is_some_and(|n| PLACE_SET.contains(n))
 }
 
+const DEMONYMS: &str = "British|French|Dutch|Swiss|Greek|Thai|Irish|Scottish|Welsh|Spanish|Danish|Finnish|\
+Polish|Turkish|Swedish|English|Icelandic|Arab|Arabic|Czech|Slovak|Filipino|Pakistani|Israeli|Iraqi|Kuwaiti|\
+Saudi|Qatari|Yemeni|Omani|Afghan|Somali|Bangladeshi|Nepali|Kenyan|Western|Eastern|Northern|Southern";
+
+static DEMONYM_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| DEMONYMS.split('|').collect());
+
+/// Is this word a nationality or regional adjective ("Japanese", "American", "Canadian", "British")?
+pub fn is_demonym(word: &str) -> bool {
+    if DEMONYM_SET.contains(word) {
+        return true;
+    }
+    let ends = ["n", "ese", "ish", "i"];
+    if !ends.iter().any(|e| word.ends_with(e)) || word.len() < 5 {
+        return false;
+    }
+    PLACE_SET
+        .iter()
+        .filter(|p| !p.contains(' ') && p.len() >= 4)
+        .any(|p| {
+            let stem = p.trim_end_matches(['a', 'e', 'y', 'o']);
+            stem.len() >= 4 && word.starts_with(stem) && word.len() <= stem.len() + 4 && word != *p
+        })
+}
+
 /// Is this word a common given name (any case)?
 pub fn is_given_name(word: &str) -> bool {
     GIVEN_SET.contains(word.to_lowercase().as_str())
@@ -108,6 +133,14 @@ mod tests {
             assert!(!is_place(p), "{p}");
         }
         assert!(is_given_name("Jim") && is_given_name("MARY"));
+        for d in [
+            "Japanese", "American", "Canadian", "European", "German", "British", "Chinese",
+        ] {
+            assert!(is_demonym(d), "{d}");
+        }
+        for d in ["Chrysler", "Toyota", "Kenya", "Detroit"] {
+            assert!(!is_demonym(d), "{d}");
+        }
         assert!(!is_given_name("Chrysler"));
     }
 }

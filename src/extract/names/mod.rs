@@ -4,7 +4,7 @@
 pub mod gazetteer;
 pub mod proper;
 
-pub use proper::find_proper_names;
+pub use proper::{find_proper_names, review_people};
 
 use super::segment::{Token, tokens};
 use crate::text::ByteRange;

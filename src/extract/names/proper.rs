@@ -3,7 +3,7 @@
 //! suffix or organisation head, an index word, a place in the gazetteer or after "in", a given name — and
 //! left untyped ("name") when the text does not say.
 
-use super::gazetteer::{is_given_name, is_place};
+use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::{
     Cue, EntityKind, FUNCTION_WORDS_SET, NameMention, ORG_WORDS_SET, ROLE_NOUNS_SET, Sent,
     collapse, in_set, is_all_caps, is_cap, is_title, is_title_case, strip_possessive,
@@ -94,6 +94,12 @@ const ORG_SUFFIXES: &[&str] = &[
     "Foundation",
 ];
 
+/// Legal forms: a name ends with them ("Chrysler LLC Jim Press" is two names).
+const LEGAL_FORMS: &[&str] = &[
+    "Inc", "Inc.", "Corp", "Corp.", "LLC", "Ltd", "Ltd.", "plc", "PLC", "SpA", "S.p.A.", "AG",
+    "GmbH", "Co.",
+];
+
 /// Last words that make a name a market index.
 const INDEX_WORDS: &[&str] = &["Index", "Average", "Composite", "Industrials"];
 
@@ -116,6 +122,15 @@ static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
 pub fn kind_from_words(name: &str) -> Option<EntityKind> {
     let words: Vec<&str> = name.split_whitespace().collect();
     let last = *words.last()?;
+    if (2..=3).contains(&words.len())
+        && is_given_name(words[0])
+        && words.iter().all(|w| is_cap(w) && !is_all_caps(w))
+        && !LEGAL_FORMS.contains(&last)
+        && !in_set(&ORG_WORDS_SET, last)
+        && !INDEX_WORDS.contains(&last)
+    {
+        return Some(EntityKind::Person);
+    }
     if INDEX_WORDS.contains(&last) {
         return Some(EntityKind::Index);
     }
@@ -124,6 +139,13 @@ pub fn kind_from_words(name: &str) -> Option<EntityKind> {
     }
     if is_place(name) {
         return Some(EntityKind::Place);
+    }
+    // "Bank of America", "University of Michigan", "Ministry of Finance": the head before "of".
+    if let Some(i) = words.iter().position(|w| *w == "of")
+        && i > 0
+        && (in_set(&ORG_SUFFIX_SET, words[i - 1]) || in_set(&ORG_WORDS_SET, words[i - 1]))
+    {
+        return Some(EntityKind::Organization);
     }
     // A word with digits after a name: a product or model ("Boeing 787", "A380", "737-800").
     if words.len() >= 2
@@ -148,6 +170,65 @@ pub fn kind_from_words(name: &str) -> Option<EntityKind> {
     None
 }
 
+/// Common nouns that classify an organisation, before a name ("automaker Toyota", "its European division,
+/// Opel") or in an appositive after it ("Magna, a Canadian automobile parts company").
+const ORG_NOUNS: &[&str] = &[
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "automaker",
+    "automakers",
+    "carmaker",
+    "carmakers",
+    "maker",
+    "makers",
+    "manufacturer",
+    "manufacturers",
+    "bank",
+    "banks",
+    "lender",
+    "lenders",
+    "insurer",
+    "insurers",
+    "retailer",
+    "retailers",
+    "airline",
+    "airlines",
+    "division",
+    "unit",
+    "subsidiary",
+    "brand",
+    "brands",
+    "giant",
+    "conglomerate",
+    "corporation",
+    "group",
+    "agency",
+    "operator",
+    "supplier",
+    "suppliers",
+    "broker",
+    "brokerage",
+    "publisher",
+    "newspaper",
+    "network",
+    "union",
+    "exchange",
+    "regulator",
+    "party",
+];
+
+/// A name with a number after its first word ("Boeing 787", "Nikkei 225"): a model or an index; the caller
+/// decides by context and falls back to a product.
+fn numbered(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() >= 2
+        && words[1..]
+            .iter()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Evidence from the words around a mention: "shares of X", "X fell 3%", "in X".
 fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
     let before = |k: usize| (start >= k).then(|| s.word(start - k).to_lowercase());
@@ -159,6 +240,25 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
     {
         return Some(EntityKind::Organization);
     }
+    // "automaker Toyota", "the auto companies Toyota, Nissan", "its European division, Opel".
+    let classifier = (1..=3)
+        .filter_map(before)
+        .any(|w| ORG_NOUNS.contains(&w.as_str()));
+    // "Magna, a Canadian automobile parts company": an appositive ending in an organisation noun.
+    let appositive = s.punct(end) == Some(",")
+        && (end + 1 < s.toks.len())
+        && matches!(s.word(end + 1).to_lowercase().as_str(), "a" | "an" | "the")
+        && (end + 2..(end + 9).min(s.toks.len()))
+            .take_while(|&k| s.is_word(k))
+            .any(|k| ORG_NOUNS.contains(&s.word(k).to_lowercase().as_str()));
+    let employed = matches!(b1.as_deref(), Some("by"))
+        && matches!(
+            b2.as_deref(),
+            Some("employed" | "owned" | "acquired" | "bought")
+        );
+    if classifier || appositive || employed {
+        return Some(EntityKind::Organization);
+    }
     // "the Nikkei closed at 11,489", "the FTSE fell 5%": an index moves in points.
     let moves = (1..=6)
         .filter_map(after)
@@ -167,6 +267,54 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
         return Some(EntityKind::Index);
     }
     None
+}
+
+/// Second thoughts on people found by cue words: a role word the capitalisation swept into the name is
+/// dropped ("Executive Robert Nardelli"); a "person" whose last word is a company or institution word, or one
+/// found only as the subject of a verb of saying without a given name ("Ford Explorer said"), is a proper
+/// name of another kind; a lone suffix ("Jr.") is nothing. Returns (people, other names).
+pub fn review_people(text: &str, people: Vec<NameMention>) -> (Vec<NameMention>, Vec<NameMention>) {
+    let mut keep = Vec::new();
+    let mut other = Vec::new();
+    for mut m in people {
+        let words: Vec<&str> = m.name.split_whitespace().collect();
+        if words.len() >= 3
+            && (in_set(&ROLE_NOUNS_SET, words[0].to_lowercase().as_str()) || is_title(words[0]))
+        {
+            let cut = text[m.range.clone()]
+                .find(words[1])
+                .map_or(m.range.start, |i| m.range.start + i);
+            m.range = cut..m.range.end;
+            m.name = words[1..].join(" ");
+        }
+        let words: Vec<&str> = m.name.split_whitespace().collect();
+        let real: Vec<&&str> = words
+            .iter()
+            .filter(|w| !matches!(**w, "Jr." | "Sr." | "Jr" | "Sr" | "II" | "III"))
+            .collect();
+        if real.is_empty() {
+            continue;
+        }
+        let last = words.last().copied().unwrap_or("");
+        let org_word =
+            words.len() >= 2 && (in_set(&ORG_SUFFIX_SET, last) || in_set(&ORG_WORDS_SET, last));
+        // Without a title or a stated role, only a given name makes a person of a two-word name.
+        let unsupported = m.cue == Cue::Appositive
+            && m.role.is_none()
+            && !is_given_name(words[0])
+            && words.len() >= 2;
+        if org_word || unsupported || is_place(&m.name) {
+            m.kind = kind_from_words(&m.name)
+                .filter(|k| *k != EntityKind::Person)
+                .unwrap_or(EntityKind::Other);
+            m.cue = Cue::Running;
+            m.role = None;
+            other.push(m);
+        } else {
+            keep.push(m);
+        }
+    }
+    (keep, other)
 }
 
 /// Proper names of `text`'s sentences not already found as people, agreements or organisations (`taken`).
@@ -209,13 +357,27 @@ fn names_in_sentence(s: &Sent, taken: &[&NameMention], out: &mut Vec<NameMention
         // The run: capitalised words, digits after a name word, and connectors between capitalised words.
         let mut j = i;
         let mut end = i;
-        while j < n && s.is_word(j) {
+        while j < n {
             let w = s.word(j);
-            let (_, possessive) = strip_possessive(w);
+            if !s.is_word(j) {
+                // "Standard & Poor's", "AT & T"
+                if w == "&" && j > i && j + 1 < n && s.is_word(j + 1) && is_run_word(s.word(j + 1))
+                {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let (bare, possessive) = strip_possessive(w);
+            // A month or weekday inside a run ends it ("Ford May 05"); so does a title ("White House Press
+            // Secretary Dana Perino": the title belongs to the person after it).
+            if j > i && (in_set(&FUNCTION_WORDS_SET, bare) || is_title(bare)) {
+                break;
+            }
             if is_run_word(w) || (j > i && w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 4) {
                 j += 1;
                 end = j;
-                if possessive {
+                if possessive || LEGAL_FORMS.contains(&bare) {
                     break;
                 }
             } else if j > i
@@ -230,13 +392,25 @@ fn names_in_sentence(s: &Sent, taken: &[&NameMention], out: &mut Vec<NameMention
             }
         }
         let run_end = end.max(i + 1);
-        // Leading function words, titles, roles, months and weekdays are not part of the name.
+        // Leading function words, titles, roles, months and weekdays are not part of the name — unless the
+        // whole run names an organisation ("General Motors", "New York Stock Exchange").
+        let whole = collapse(&s.text[s.span(i, run_end)]);
+        let whole_org = matches!(
+            kind_from_words(&whole),
+            Some(EntityKind::Organization | EntityKind::Index | EntityKind::Place)
+        );
         let mut a = i;
         while a < run_end {
             let (w, _) = strip_possessive(s.word(a));
+            let keep_org_word = whole_org && w != "The" && !CONNECTORS.contains(&w);
+            if keep_org_word {
+                break;
+            }
             if in_set(&FUNCTION_WORDS_SET, w)
                 || is_title(w)
                 || in_set(&ROLE_NOUNS_SET, w.to_lowercase().as_str())
+                || (is_demonym(w) && a + 1 < run_end)
+                || matches!(w, "US" | "U.S." | "UK" | "EU") && a + 1 < run_end
                 || matches!(
                     w,
                     "Q" | "Mr" | "Mrs" | "Ms" | "Dr" | "Mr." | "Mrs." | "Ms." | "Dr."
@@ -275,20 +449,76 @@ fn names_in_sentence(s: &Sent, taken: &[&NameMention], out: &mut Vec<NameMention
         }
         if taken
             .iter()
-            .any(|m| m.range.start < range.end && range.start < m.range.end)
+            .any(|m| m.full_range.start < range.end && range.start < m.full_range.end)
         {
             continue;
         }
+        // A lone nationality adjective is not a name ("American", "European"), nor is a compound modifier
+        // ("Kenya-U.S. ties", "Russia-Ukraine war").
+        if b - a == 1
+            && (is_demonym(&name)
+                || name
+                    .split('-')
+                    .filter(|p| p.starts_with(char::is_uppercase))
+                    .count()
+                    >= 2)
+        {
+            continue;
+        }
+        // "Keith Springer of Capital Financial Advisory Services": a person, then the organisation.
+        if is_given_name(s.word(a))
+            && let Some(of) = (a + 2..b).find(|&k| s.word(k) == "of")
+            && of + 1 < b
+        {
+            for (x, y, kind) in [
+                (a, of, EntityKind::Person),
+                (of + 1, b, EntityKind::Organization),
+            ] {
+                let r = s.span(x, y);
+                let r = r.start..r.start + strip_possessive(&s.text[r.clone()]).0.len();
+                let nm = collapse(&s.text[r.clone()]);
+                out.push(NameMention {
+                    kind: if kind == EntityKind::Person {
+                        kind
+                    } else {
+                        kind_from_words(&nm).unwrap_or(kind)
+                    },
+                    range: r.clone(),
+                    name: nm,
+                    role: None,
+                    acronym: None,
+                    full_range: r,
+                    cue: Cue::Running,
+                });
+            }
+            continue;
+        }
         let initial = Some(a) == first_word;
+        // "Shares of Chrysler fell": at the start of a sentence the first word may be a common noun, so the
+        // name after its connector is a candidate of its own.
+        if initial
+            && b - a >= 3
+            && CONNECTORS.contains(&s.word(a + 1))
+            && is_run_word(s.word(a + 2))
+        {
+            let tail = s.span(a + 2, b);
+            let tail = tail.start..tail.start + strip_possessive(&s.text[tail.clone()]).0.len();
+            let tail_name = collapse(&s.text[tail.clone()]);
+            out.push(NameMention {
+                kind: kind_from_words(&tail_name)
+                    .or_else(|| kind_from_context(s, a + 2, b))
+                    .unwrap_or(EntityKind::Other),
+                range: tail.clone(),
+                name: tail_name,
+                role: None,
+                acronym: None,
+                full_range: tail,
+                cue: Cue::Running,
+            });
+        }
         let kind = kind_from_words(&name)
             .or_else(|| kind_from_context(s, a, b))
-            .or_else(|| {
-                // "in Nairobi", "from Detroit": a place when nothing says otherwise.
-                let prev = (a > 0).then(|| s.word(a - 1));
-                matches!(prev, Some("in" | "from" | "near"))
-                    .then_some(EntityKind::Place)
-                    .filter(|_| b - a <= 2)
-            })
+            .or_else(|| numbered(&name).then_some(EntityKind::Product))
             .unwrap_or(EntityKind::Other);
         out.push(NameMention {
             kind,
@@ -307,7 +537,8 @@ mod tests {
     use super::*;
 
     fn names(text: &str) -> Vec<(String, EntityKind, Cue)> {
-        find_proper_names(text, &[0..text.len()], &[])
+        let whole: Vec<ByteRange> = std::iter::once(0..text.len()).collect();
+        find_proper_names(text, &whole, &[])
             .into_iter()
             .map(|m| (m.name, m.kind, m.cue))
             .collect()
