@@ -296,8 +296,11 @@ pub fn review_people(text: &str, people: Vec<NameMention>) -> (Vec<NameMention>,
             continue;
         }
         let last = words.last().copied().unwrap_or("");
-        let org_word =
-            words.len() >= 2 && (in_set(&ORG_SUFFIX_SET, last) || in_set(&ORG_WORDS_SET, last));
+        let singular = last.strip_suffix('s').unwrap_or(last);
+        let org_word = words.len() >= 2
+            && [last, singular]
+                .iter()
+                .any(|w| in_set(&ORG_SUFFIX_SET, w) || in_set(&ORG_WORDS_SET, w));
         // Without a title or a stated role, only a given name makes a person of a two-word name.
         let unsupported = m.cue == Cue::Appositive
             && m.role.is_none()
@@ -334,7 +337,17 @@ pub fn find_proper_names(
     out
 }
 
+/// "I’m", "I’ve", "We’ll": contractions of pronouns, capitalised only by position.
+fn is_contraction(w: &str) -> bool {
+    w.split(['’', '\''])
+        .nth(1)
+        .is_some_and(|tail| matches!(tail, "m" | "ve" | "ll" | "d" | "re" | "t"))
+}
+
 fn is_run_word(w: &str) -> bool {
+    if is_contraction(w) {
+        return false;
+    }
     let (w, _) = strip_possessive(w);
     (is_cap(w) || (w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic)))
         && !w.ends_with("-based")
@@ -614,6 +627,8 @@ mod tests {
         );
         assert!(!got.iter().any(|n| n.starts_with("Q ")), "{got:?}");
         assert!(!got.iter().any(|n| n.contains("JEAN-PIERRE")), "{got:?}");
+        let found = names("Well, I’m glad. I’ve said so.");
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
@@ -628,5 +643,17 @@ mod tests {
                 .iter()
                 .any(|(n, _, c)| n == "Ford" && *c == Cue::Running)
         );
+    }
+}
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::extract::names::find_people;
+
+    #[test]
+    fn organisations_found_as_speakers_are_not_people() {
+        let text = "The British National Council for Voluntary Organisations said that 60 of its 6,500 have lost money.";
+        let (people, other) = review_people(text, find_people(text, &[0..text.len()]));
+        assert!(people.is_empty(), "{people:?} / {other:?}");
     }
 }
