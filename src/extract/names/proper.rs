@@ -653,7 +653,8 @@ mod review_tests {
     #[test]
     fn organisations_found_as_speakers_are_not_people() {
         let text = "The British National Council for Voluntary Organisations said that 60 of its 6,500 have lost money.";
-        let (people, other) = review_people(text, find_people(text, &[0..text.len()]));
+        let whole: Vec<ByteRange> = std::iter::once(0..text.len()).collect();
+        let (people, other) = review_people(text, find_people(text, &whole));
         assert!(people.is_empty(), "{people:?} / {other:?}");
     }
 }
