@@ -329,11 +329,11 @@ fn weigh_by_proximity(
 }
 
 /// Weighted overlap of the claim's terms with a sorted term list.
-fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[(Term, TermKind)]) -> f32 {
+fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[Term]) -> f32 {
     let a = &claim.terms;
     let (mut i, mut j, mut w) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match a[i].0.cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -443,7 +443,7 @@ fn names_shared(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bool {
         .collect();
     let shared = names
         .iter()
-        .filter(|t| st.terms.binary_search(&(**t, TermKind::Name)).is_ok())
+        .filter(|t| st.terms.binary_search(t).is_ok())
         .count();
     shared > 0 && shared * 3 >= names.len() * 2
 }

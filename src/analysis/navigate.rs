@@ -140,9 +140,8 @@ pub fn best_passage(
     for s in &a.sentences {
         let ents: BTreeSet<EntityId> = mentions
             .iter()
-            .filter(|m| s.range.start <= m.range.start && m.range.end <= s.range.end)
-            .filter(|&m| m.candidates.len() == 1)
-            .map(|m| m.candidates[0])
+            .filter(|m| s.range.start <= m.range().start && m.range().end <= s.range.end)
+            .map(|m| m.entity())
             .collect();
         let shared_e = ents.intersection(&claim_entities).count();
         let shared_w = content_words(&a.text()[s.range.clone()])

@@ -20,7 +20,7 @@ pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, U
     order.sort_by_key(|&i| {
         (
             kb.entities[i].kind,
-            std::cmp::Reverse(kb.entities[i].mentions.len()),
+            std::cmp::Reverse(kb.entities[i].mention_count),
             kb.entities[i].name.clone(),
         )
     });

@@ -16,23 +16,34 @@ pub type Term = u64;
 
 /// What kind of word a term is; names and figures identify an event more than common words do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
 pub enum TermKind {
     /// A capitalised word that is not a function word ("Chrysler", "Nikkei", "AIG").
-    Name,
+    Name = 0,
     /// A figure with its digits ("344.65", "38.7", "9.9").
-    Number,
+    Number = 1,
     /// The Snowball stem of a lower-case content word ("filed" → "file").
-    Stem,
+    Stem = 2,
 }
 
-/// The stable hash of a term: FNV-1a over the kind and the normalised text.
+/// The stable hash of a term: FNV-1a over the kind and the normalised text, with the kind in the low two
+/// bits (see [`kind_of`]).
 pub fn term(kind: TermKind, text: &str) -> Term {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in std::iter::once(kind as u8).chain(text.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    h
+    (h & !3) | kind as u64
+}
+
+/// The kind of a term.
+pub fn kind_of(t: Term) -> TermKind {
+    match t & 3 {
+        0 => TermKind::Name,
+        1 => TermKind::Number,
+        _ => TermKind::Stem,
+    }
 }
 
 /// A date stated in a clause.
@@ -54,7 +65,8 @@ impl StatedDate {
 pub struct Statement {
     pub clause: ByteRange,
     pub dates: Vec<StatedDate>,
-    pub terms: Vec<(Term, TermKind)>,
+    /// Sorted, no repeats; each term carries its kind (see [`kind_of`]).
+    pub terms: Vec<Term>,
 }
 
 /// Function words and words of dating or reporting that say nothing about which event it is.
@@ -345,7 +357,12 @@ pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
         if own.contains("decade") || own.contains("century") {
             return false;
         }
-        let before = text[..d.span.start].trim_end().to_lowercase();
+        // The few words before the expression (a bounded look-back, lower-cased).
+        let mut from = d.span.start.saturating_sub(24);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text[from..d.span.start].trim_end().to_lowercase();
         const HEDGES: &[&str] = &[
             "more than",
             "over",
@@ -400,10 +417,14 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                 .iter()
                 .map(|d| d.span.clone())
                 .collect();
-            let terms = terms_of(text, c.clone(), &skip);
+            let mut terms: Vec<Term> = terms_of(text, c.clone(), &skip)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
             if terms.is_empty() {
                 continue;
             }
+            terms.shrink_to_fit();
             out.push(Statement {
                 clause: c,
                 dates: stated,

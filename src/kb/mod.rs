@@ -11,10 +11,7 @@ pub use statement_index::{StatementIndex, StatementRef};
 use crate::corpus::{Article, Corpus, Problem};
 use crate::extract::dates::{self, Anchor, DateContext, DateKind, DateValue, TemporalExpr};
 use crate::extract::events::{EventKind, Trigger, find_triggers};
-use crate::extract::names::{
-    Cue, EntityKind, NameMention, collapse, find_agreements, find_people, find_proper_names,
-    review_people,
-};
+use crate::extract::names::{Cue, EntityKind, FoundNames, NameMention, collapse, find_all_names};
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
 use crate::extract::statements::{Statement, statements};
@@ -52,8 +49,32 @@ pub struct Entity {
     pub roles: Vec<Role>,
     /// The passage that best introduces it (full name with role, or the name with its acronym).
     pub intro: Option<Source>,
-    /// Every mention in the corpus, in article order.
+    /// Mentions in the corpus, in article order: the first [`KEPT_MENTIONS`] (counts below are complete).
     pub mentions: Vec<Source>,
+    /// How many times, and in how many articles, the corpus names it.
+    pub mention_count: usize,
+    pub source_count: usize,
+}
+
+/// Mentions kept per entity for references and passages; a country named 100,000 times keeps these.
+pub const KEPT_MENTIONS: usize = 256;
+
+/// A resolved name in a corpus article, compactly: its byte range and its one entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CorpusMention {
+    pub start: u32,
+    pub end: u32,
+    pub entity: u32,
+}
+
+impl CorpusMention {
+    pub fn range(&self) -> ByteRange {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn entity(&self) -> EntityId {
+        self.entity as usize
+    }
 }
 
 /// A date attached to a fact, with the expression that gives it.
@@ -159,25 +180,11 @@ impl ArticleData {
         let (paragraphs, mut sentences) = segment(text, body.clone());
         sentences.retain(|s| !in_any(&article.boilerplate, &s.range));
         let ranges: Vec<ByteRange> = sentences.iter().map(|s| s.range.clone()).collect();
-        let (mut people, not_people) = review_people(text, find_people(text, &ranges));
-        let things = find_agreements(text, &ranges);
-        let taken: Vec<&NameMention> = people
-            .iter()
-            .chain(things.iter())
-            .chain(not_people.iter())
-            .collect();
-        let mut names = find_proper_names(text, &ranges, &taken);
-        names.extend(not_people);
-        names.sort_by_key(|m| m.range.start);
-        // Names the words show to be people ("Kirk Kerkorian") join the people, to be merged as people.
-        people.extend(
-            names
-                .iter()
-                .filter(|m| m.kind == EntityKind::Person)
-                .cloned(),
-        );
-        names.retain(|m| m.kind != EntityKind::Person);
-        people.sort_by_key(|m| m.range.start);
+        let FoundNames {
+            people,
+            things,
+            names,
+        } = find_all_names(text, &ranges);
         let ctx = DateContext {
             reference: article.meta.date,
         };
@@ -283,8 +290,8 @@ pub struct KnowledgeBase {
     pub facts: Vec<Fact>,
     pub problems: Vec<Problem>,
     aliases: AliasTable,
-    /// Per article: resolved mentions (outside boilerplate), sorted by start.
-    pub article_mentions: Vec<Vec<Mention>>,
+    /// Per article: mentions resolved to one entity (outside boilerplate), sorted by start.
+    pub article_mentions: Vec<Vec<CorpusMention>>,
     /// Dated clauses by the terms they contain.
     pub statement_index: StatementIndex,
     /// Quotation look-ups already made, by folded text: re-checking a note after a keystroke repeats them.
@@ -757,23 +764,37 @@ impl KnowledgeBase {
                 roles: c.roles.clone(),
                 intro: c.intro.as_ref().map(|(_, s)| s.clone()),
                 mentions: Vec::new(),
+                mention_count: 0,
+                source_count: 0,
             });
         }
         lap("aliases");
-        // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti".
+        // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti". The forms
+        // are indexed by their last three words ("mission in haiti").
+        let mut by_tail: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        for (i, c) in thing_clusters.iter().enumerate() {
+            for f in c.forms.keys().filter(|f| f.contains(" in ")) {
+                let lower = f.to_lowercase();
+                let words: Vec<&str> = lower.split_whitespace().collect();
+                if words.len() >= 3 {
+                    by_tail
+                        .entry(words[words.len() - 3..].join(" "))
+                        .or_default()
+                        .insert(i);
+                }
+            }
+        }
         for a in &articles {
             for m in a.things.iter().filter(|m| m.cue == Cue::Surname) {
                 let mut words = m.name.split_whitespace();
                 let (Some(place), Some(head)) = (words.next(), words.next()) else {
                     continue;
                 };
-                let suffix = format!(" {} in {}", head.to_lowercase(), place.to_lowercase());
-                let hits: Vec<EntityId> = thing_clusters
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.forms.keys().any(|f| f.to_lowercase().ends_with(&suffix)))
-                    .map(|(i, _)| person_clusters.len() + i)
-                    .collect();
+                let tail = format!("{} in {}", head.to_lowercase(), place.to_lowercase());
+                let hits: Vec<EntityId> = by_tail
+                    .get(&tail)
+                    .map(|set| set.iter().map(|i| person_clusters.len() + i).collect())
+                    .unwrap_or_default();
                 if let [id] = hits.as_slice() {
                     add_alias(&m.name, *id, false, &mut alias_map);
                     if !entities[*id].aliases.contains(&m.name) {
@@ -858,20 +879,37 @@ impl KnowledgeBase {
             );
             (mentions, facts)
         });
-        let mut all_mentions = Vec::with_capacity(kb.articles.len());
+        let mut all_mentions: Vec<Vec<CorpusMention>> = Vec::with_capacity(kb.articles.len());
         let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
         for (ai, (mentions, facts)) in per_article.into_iter().enumerate() {
             text_facts.extend(facts.into_iter().map(|f| (ai, f)));
-            all_mentions.push(mentions);
+            let mut compact: Vec<CorpusMention> = mentions
+                .iter()
+                .filter_map(|m| match m.candidates.as_slice() {
+                    [id] => Some(CorpusMention {
+                        start: m.range.start as u32,
+                        end: m.range.end as u32,
+                        entity: *id as u32,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            compact.shrink_to_fit();
+            all_mentions.push(compact);
         }
         lap("mentions and facts");
         let facts = resolve_event_anchors(text_facts);
         for (ai, mentions) in all_mentions.iter().enumerate() {
             for m in mentions {
-                if let [id] = m.candidates.as_slice() {
-                    kb.entities[*id].mentions.push(Source {
+                let e = &mut kb.entities[m.entity()];
+                if e.mentions.last().is_none_or(|last| last.article != ai) {
+                    e.source_count += 1;
+                }
+                e.mention_count += 1;
+                if e.mentions.len() < KEPT_MENTIONS {
+                    e.mentions.push(Source {
                         article: ai,
-                        range: m.range.clone(),
+                        range: m.range(),
                     });
                 }
             }
@@ -1091,12 +1129,7 @@ impl KnowledgeBase {
 
     /// Number of distinct articles that mention an entity.
     pub fn source_count(&self, id: EntityId) -> usize {
-        self.entities[id]
-            .mentions
-            .iter()
-            .map(|m| m.article)
-            .collect::<BTreeSet<_>>()
-            .len()
+        self.entities[id].source_count
     }
 
     pub fn article(&self, ix: ArticleIx) -> &ArticleData {
@@ -1172,9 +1205,14 @@ fn proper_clusters(
         .collect();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut all: Vec<Proper> = Vec::new();
+    // The same name recurs across articles: its key is computed once.
+    let mut keys: HashMap<&str, String> = HashMap::new();
     for (ai, a) in articles.iter().enumerate() {
         for m in &a.names {
-            let key = proper_key(&m.name);
+            let key = keys
+                .entry(m.name.as_str())
+                .or_insert_with(|| proper_key(&m.name))
+                .clone();
             if key.is_empty() {
                 continue;
             }
@@ -1212,17 +1250,18 @@ fn proper_clusters(
         }
     }
     // A name only ever seen opening a sentence is kept when it recurs and is not a lower-case word too.
+    let canonical: Vec<String> = all.iter().map(|p| p.cluster.canonical()).collect();
     // A single word the corpus also writes in lower case is a common word ("Stock", "Standard"), not a name.
-    let single: BTreeSet<String> = all
+    let single: BTreeSet<String> = canonical
         .iter()
-        .map(|p| p.cluster.canonical().to_lowercase())
         .filter(|n| !n.contains(' '))
+        .map(|n| n.to_lowercase())
         .collect();
     let lower_seen = seen_lowercase(articles, &single);
     let keep: Vec<bool> = all
         .iter()
-        .map(|p| {
-            let canonical = p.cluster.canonical();
+        .zip(&canonical)
+        .map(|(p, canonical)| {
             let common = !canonical.contains(' ') && lower_seen.contains(&canonical.to_lowercase());
             !common && (p.running || p.mentions >= 2)
         })
@@ -1247,14 +1286,27 @@ fn proper_clusters(
         })
         .collect();
     let mut parent: Vec<Option<usize>> = vec![None; all.len()];
+    // Only names that share their first word can be prefixes of one another.
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, w) in words_of.iter().enumerate() {
+        if keep[j]
+            && let Some(first) = w.first()
+        {
+            by_first.entry(first.as_str()).or_default().push(j);
+        }
+    }
     for (i, w) in words_of.iter().enumerate() {
         if !keep[i] || matches!(all[i].cluster.kind, EntityKind::Place | EntityKind::Product) {
             continue;
         }
-        let longer: Vec<usize> = (0..all.len())
+        let Some(group) = w.first().and_then(|f| by_first.get(f.as_str())) else {
+            continue;
+        };
+        let longer: Vec<usize> = group
+            .iter()
+            .copied()
             .filter(|&j| {
                 j != i
-                    && keep[j]
                     && words_of[j].len() > w.len()
                     && words_of[j].starts_with(w)
                     && matches!(
@@ -1300,46 +1352,37 @@ fn proper_clusters(
     out
 }
 
-/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles.
+/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
+/// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
+/// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
 fn seen_lowercase(
     articles: &[Arc<ArticleData>],
     words: &BTreeSet<String>,
 ) -> std::collections::HashSet<String> {
-    let words: Vec<&String> = words.iter().collect();
-    let Ok(ac) = AhoCorasick::new(&words) else {
+    if words.is_empty() {
         return Default::default();
-    };
-    let found: Vec<Vec<usize>> = par_map(articles, |a| {
+    }
+    let wanted: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
+    let found: Vec<Vec<&str>> = par_map(articles, |a| {
         let text = &a.text()[a.article.body.clone()];
         let mut hits = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            // A word in running text, not part of a URL, path, e-mail address or hyphenated slug.
-            let before = text[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '‘'));
-            let rest = &text[m.end()..];
-            let after = match rest.chars().next() {
-                None => true,
-                Some('.') => rest[1..].chars().next().is_none_or(char::is_whitespace),
-                Some(c) => {
-                    c.is_whitespace()
-                        || matches!(c, ',' | ';' | ':' | '!' | '?' | ')' | '"' | '”' | '’')
-                }
-            };
-            if before && after {
-                hits.push(m.pattern().as_usize());
+        for chunk in text.split_whitespace() {
+            if !chunk.chars().any(char::is_lowercase) {
+                continue;
+            }
+            let core = chunk.strip_prefix(['(', '"', '“', '‘']).unwrap_or(chunk);
+            let core = core
+                .strip_suffix([',', ';', ':', '!', '?', ')', '"', '”', '’', '.'])
+                .unwrap_or(core);
+            if let Some(w) = wanted.get(core) {
+                hits.push(*w);
             }
         }
         hits.sort_unstable();
         hits.dedup();
         hits
     });
-    found
-        .into_iter()
-        .flatten()
-        .map(|i| words[i].clone())
-        .collect()
+    found.into_iter().flatten().map(str::to_string).collect()
 }
 
 /// Map `f` over `items` on all cores, keeping their order.
@@ -1978,7 +2021,7 @@ pub fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
         "aliases": e.aliases,
         "acronym": e.acronym,
         "roles": roles,
-        "mentions": e.mentions.len(),
+        "mentions": e.mention_count,
         "sources": kb.source_count(id),
         "facts": facts,
     })

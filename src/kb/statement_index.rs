@@ -26,7 +26,7 @@ impl StatementIndex {
         for (ai, a) in articles.iter().enumerate() {
             for (si, s) in a.statements.iter().enumerate() {
                 total += 1;
-                for (t, _) in &s.terms {
+                for t in &s.terms {
                     postings.entry(*t).or_default().push((ai as u32, si as u32));
                 }
             }

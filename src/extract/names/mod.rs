@@ -943,6 +943,60 @@ pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every name of a text's sentences, each sentence tokenised once: people (after [`review_people`]),
+/// agreements and organisations found by their heads, and every other proper name.
+pub struct FoundNames {
+    pub people: Vec<NameMention>,
+    pub things: Vec<NameMention>,
+    pub names: Vec<NameMention>,
+}
+
+pub fn find_all_names(text: &str, sentences: &[ByteRange]) -> FoundNames {
+    let sents: Vec<Sent> = sentences
+        .iter()
+        .map(|r| Sent {
+            text,
+            toks: tokens(text, r.clone()),
+        })
+        .collect();
+    let mut people = Vec::new();
+    for s in &sents {
+        people_in_sentence(s, &mut people);
+    }
+    let (mut people, not_people) = review_people(text, people);
+    let mut things = Vec::new();
+    for s in &sents {
+        things_in_sentence(s, &mut things);
+    }
+    let mut taken: Vec<ByteRange> = people
+        .iter()
+        .chain(things.iter())
+        .chain(not_people.iter())
+        .map(|m| m.full_range.clone())
+        .collect();
+    taken.sort_by_key(|r| r.start);
+    let mut names = Vec::new();
+    for s in &sents {
+        proper::names_in_sentence(s, &taken, &mut names);
+    }
+    names.extend(not_people);
+    // Names the words show to be people ("Kirk Kerkorian") join the people.
+    people.extend(
+        names
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person)
+            .cloned(),
+    );
+    names.retain(|m| m.kind != EntityKind::Person);
+    people.sort_by_key(|m| m.range.start);
+    names.sort_by_key(|m| m.range.start);
+    FoundNames {
+        people,
+        things,
+        names,
+    }
+}
+
 /// People named in the sentences of a text.
 pub fn find_people(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> {
     let mut out = Vec::new();

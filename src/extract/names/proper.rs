@@ -326,15 +326,23 @@ pub fn find_proper_names(
     sentences: &[ByteRange],
     taken: &[&NameMention],
 ) -> Vec<NameMention> {
+    let mut taken: Vec<ByteRange> = taken.iter().map(|m| m.full_range.clone()).collect();
+    taken.sort_by_key(|r| r.start);
     let mut out = Vec::new();
     for r in sentences {
         let s = Sent {
             text,
             toks: tokens(text, r.clone()),
         };
-        names_in_sentence(&s, taken, &mut out);
+        names_in_sentence(&s, &taken, &mut out);
     }
     out
+}
+
+/// Does `r` overlap one of `taken` (sorted by start)? Looks only at the few ranges that start before it ends.
+fn overlaps_taken(taken: &[ByteRange], r: &ByteRange) -> bool {
+    let upto = taken.partition_point(|t| t.start < r.end);
+    taken[..upto].iter().rev().take(16).any(|t| r.start < t.end)
 }
 
 /// "I’m", "I’ve", "We’ll": contractions of pronouns, capitalised only by position.
@@ -354,7 +362,7 @@ fn is_run_word(w: &str) -> bool {
         && !w.ends_with("-led")
 }
 
-fn names_in_sentence(s: &Sent, taken: &[&NameMention], out: &mut Vec<NameMention>) {
+pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<NameMention>) {
     // Headlines capitalise every word: their names are found where the text runs.
     if is_title_case(s) {
         return;
@@ -460,10 +468,7 @@ fn names_in_sentence(s: &Sent, taken: &[&NameMention], out: &mut Vec<NameMention
         {
             continue;
         }
-        if taken
-            .iter()
-            .any(|m| m.full_range.start < range.end && range.start < m.full_range.end)
-        {
+        if overlaps_taken(taken, &range) {
             continue;
         }
         // A lone nationality adjective is not a name ("American", "European"), nor is a compound modifier
