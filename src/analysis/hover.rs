@@ -60,6 +60,8 @@ pub enum Card {
         key: String,
         candidates: Vec<String>,
     },
+    /// A date of the note: how the date check judged it (as `dossier explain` prints it).
+    DateCheck { date: String, explanation: String },
 }
 
 /// A card and the range of the note it is about.
@@ -245,6 +247,28 @@ pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) ->
             card,
         });
     }
+    if let Some(d) = note
+        .dates
+        .iter()
+        .find(|d| d.span.start <= offset && offset < d.span.end)
+    {
+        let line = note.lines.line_of(d.span.start);
+        let explanation: String = super::claims::check_note(kb, note, text)
+            .into_iter()
+            .filter(|c| c.claim.date.range == d.span)
+            .map(|c| super::claims::render_check(kb, text, &c))
+            .collect();
+        if !explanation.is_empty() {
+            let _ = line;
+            return Some(Hover {
+                range: d.span.clone(),
+                card: Card::DateCheck {
+                    date: text[d.span.clone()].to_string(),
+                    explanation,
+                },
+            });
+        }
+    }
     let m = note.mention_at(offset)?;
     let card = match m.candidates.as_slice() {
         [id] => entity_card(kb, *id),
@@ -387,6 +411,12 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
             }
             if let Some(p) = passage {
                 md.push_str(&format!("\n> {} — {}\n", esc(&p.excerpt), src_link(p)));
+            }
+        }
+        Card::DateCheck { date, explanation } => {
+            md.push_str(&format!("**Date check: {}**\n\n", esc(date)));
+            for line in explanation.lines() {
+                md.push_str(&format!("{}  \n", esc(line.trim_start())));
             }
         }
         Card::UnknownKey { key, candidates } => {

@@ -3,6 +3,7 @@
 
 mod check;
 mod entities;
+mod explain;
 mod sarif;
 mod term;
 
@@ -57,6 +58,22 @@ pub enum Command {
         /// Notes, or folders to walk for .md and .txt files.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Explain the date checks on one line of a note: the claims, the source clauses that may report the
+    /// same events, their scores, and why each date is judged consistent, in conflict or unverifiable.
+    Explain {
+        /// Corpus folder (repeatable). Default: the nearest dossier.toml above the note.
+        #[arg(long = "corpus", value_name = "DIR")]
+        corpus: Vec<PathBuf>,
+        /// The note and a line number, counted from 1: `notes/brief.md:12`.
+        #[arg(value_name = "NOTE:LINE")]
+        at: String,
+    },
+    /// Score a development set (a folder with corpus/, notes/ and gold.json): conflicts found per kind,
+    /// false alarms, hovers, go-to-source and quotations. Misses and false alarms go to stderr.
+    Eval {
+        /// The set's folder, e.g. fixtures/devset/wikinews.
+        set: PathBuf,
     },
     /// Serve the Language Server Protocol over standard input and output.
     Lsp {
@@ -169,6 +186,8 @@ pub fn run(cli: Cli) -> ExitCode {
             disable,
             paths,
         } => check::check(&corpus, format, &disable, &paths),
+        Command::Explain { corpus, at } => explain::explain(&corpus, &at),
+        Command::Eval { set } => explain::eval(&set),
         Command::Lsp { .. } => {
             if std::io::stdin().is_terminal() {
                 eprintln!("{LSP_HINT}");

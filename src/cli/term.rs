@@ -65,6 +65,16 @@ pub fn json(value: &impl serde::Serialize) -> String {
     out
 }
 
+/// Several lines for a terminal: each line [`clean`], the line breaks kept.
+pub fn clean_lines(s: &str) -> String {
+    s.split_inclusive('\n')
+        .map(|l| {
+            let (body, nl) = l.strip_suffix('\n').map_or((l, ""), |b| (b, "\n"));
+            format!("{}{nl}", clean(body))
+        })
+        .collect()
+}
+
 /// A path for a terminal: shown as [`clean`] text.
 pub fn path(p: &std::path::Path) -> String {
     clean(&p.display().to_string()).into_owned()
