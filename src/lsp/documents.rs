@@ -297,4 +297,65 @@ mod tests {
         assert_eq!(n, 2);
         assert_eq!(docs.snapshot(&uri).unwrap().text.as_str(), "ab\ncd!");
     }
+
+    /// A small deterministic generator for the bounded property test.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// The model: positions resolved on a plain string with the line index, clamped as the protocol asks.
+    fn model_offset(text: &str, line: u32, character: u32, enc: PositionEncoding) -> usize {
+        let idx = crate::text::LineIndex::new(text);
+        idx.offset(text, crate::text::LinePos { line, character }, enc)
+            .unwrap_or(text.len())
+    }
+
+    #[test]
+    fn property_random_edits_match_a_string_model() {
+        const PIECES: &[&str] = &[
+            "a", "Ruto", " ", "é", "🇰🇪", "’", "\n", "\r\n", "\r", "\u{2028}", "\u{85}", "\u{c}",
+        ];
+        let uri = Uri::from_str("file:///p.md").unwrap();
+        for seed in 1..=200u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let enc = [
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ][rng.below(3)];
+            let mut model: String = (0..rng.below(30))
+                .map(|_| PIECES[rng.below(PIECES.len())])
+                .collect();
+            let mut docs = Documents::default();
+            docs.open(uri.clone(), &model, 0);
+            for v in 1..=20 {
+                let lines = crate::text::LineIndex::new(&model).line_count() as u32;
+                let mut pos = || (rng.below(lines as usize + 1) as u32, rng.below(14) as u32);
+                let (a, b) = (pos(), pos());
+                let insert: String = (0..rng.below(4))
+                    .map(|_| PIECES[rng.below(PIECES.len())])
+                    .collect();
+                let mut start = model_offset(&model, a.0, a.1, enc);
+                let mut end = model_offset(&model, b.0, b.1, enc);
+                if end < start {
+                    std::mem::swap(&mut start, &mut end);
+                }
+                model.replace_range(start..end, &insert);
+                docs.change(&uri, v, &[change(a.0, a.1, b.0, b.1, &insert)], enc)
+                    .unwrap();
+                assert_eq!(
+                    docs.snapshot(&uri).unwrap().text.as_str(),
+                    model,
+                    "seed {seed}, edit {v}, {enc:?}"
+                );
+            }
+        }
+    }
 }

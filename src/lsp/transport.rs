@@ -458,4 +458,121 @@ mod tests {
             assert_eq!(invalid_message(&good), None, "{good}");
         }
     }
+
+    /// A small deterministic generator for the bounded property tests.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// Input that arrives in pieces of random size.
+    struct Chunked {
+        data: Vec<u8>,
+        pos: usize,
+        rng: Rng,
+    }
+
+    impl AsyncRead for Chunked {
+        fn poll_read(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+            buf: &mut tokio::io::ReadBuf<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            let n = (1 + self.rng.below(40))
+                .min(buf.remaining())
+                .min(self.data.len() - self.pos);
+            let at = self.pos;
+            buf.put_slice(&self.data[at..at + n]);
+            self.pos += n;
+            std::task::Poll::Ready(Ok(()))
+        }
+    }
+
+    fn read_all(input: Chunked) -> Vec<Frame> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let mut r = FrameReader::new(input);
+            let mut out = Vec::new();
+            loop {
+                match r.next().await {
+                    Frame::Eof => break,
+                    f => out.push(f),
+                }
+            }
+            out
+        })
+    }
+
+    #[test]
+    fn property_any_chunking_with_junk_or_one_wrong_length_loses_only_that_message() {
+        const JUNK: &[&[u8]] = &[
+            b"x",
+            b"}}",
+            b"\r\n\r\n",
+            b"Content-Type: a\r\n\r\n",
+            b"{\"a\":",
+            b"\xff\xfe",
+        ];
+        for seed in 1..=300u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let count = 2 + rng.below(6);
+            let wrong = (rng.below(3) == 0).then(|| rng.below(count));
+            let mut data = Vec::new();
+            let mut expect = Vec::new();
+            for id in 0..count {
+                let text = "é🇰🇪\\\"".repeat(rng.below(5));
+                let body =
+                    json!({"jsonrpc": "2.0", "id": id, "method": "m", "params": {"t": text}})
+                        .to_string()
+                        .into_bytes();
+                let mut len = body.len();
+                if wrong == Some(id) {
+                    len = if rng.below(2) == 0 {
+                        len.saturating_sub(1 + rng.below(len))
+                    } else {
+                        len + 1 + rng.below(20)
+                    };
+                } else if wrong != Some(id.wrapping_sub(1)) {
+                    expect.push(id);
+                }
+                data.extend(format!("Content-Length: {len}\r\n\r\n").into_bytes());
+                data.extend(&body);
+                if wrong.is_none() && rng.below(3) == 0 {
+                    data.extend(JUNK[rng.below(JUNK.len())]);
+                    if rng.below(2) == 0 {
+                        data.extend(b"\r\n");
+                    }
+                }
+            }
+            let frames = read_all(Chunked {
+                data,
+                pos: 0,
+                rng: Rng(seed + 7),
+            });
+            let got: Vec<usize> = frames
+                .iter()
+                .filter_map(|f| match f {
+                    Frame::Body(b) => serde_json::from_slice::<Value>(b).ok()?["id"]
+                        .as_u64()
+                        .map(|i| i as usize),
+                    _ => None,
+                })
+                .collect();
+            for id in &expect {
+                assert!(
+                    got.contains(id),
+                    "seed {seed}: lost {id}, got {got:?}, wrong {wrong:?}"
+                );
+            }
+            assert!(got.windows(2).all(|w| w[0] < w[1]), "seed {seed}: {got:?}");
+        }
+    }
 }
