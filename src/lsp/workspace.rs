@@ -5,7 +5,7 @@ use super::server::{Backend, lock};
 use crate::corpus::{self, Config, LoadOptions};
 use crate::kb::{ArticleData, KnowledgeBase, extract_all};
 use notify::EventKind;
-use notify::event::ModifyKind;
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -69,6 +69,8 @@ fn is_content_change(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any | EventKind::Other => true,
         EventKind::Modify(m) => !matches!(m, ModifyKind::Metadata(_)),
+        // A file written and closed; reads (Dossier's own among them) are not changes.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) => false,
     }
 }
