@@ -419,3 +419,21 @@ fn a_quotation_with_a_long_repeated_token_is_checked_quickly() {
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert_eq!(c.shutdown().code(), Some(0));
 }
+
+#[test]
+fn initialized_sent_without_waiting_for_the_initialize_answer_is_not_lost() {
+    let mut c = Client::spawn(&bin(), &fixtures());
+    let root = file_uri(&fixtures());
+    let id = c.request_async(
+        "initialize",
+        json!({"processId": null, "rootUri": root, "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    let uri = note_uri("eager.md");
+    c.open(&uri, "William Ruto spoke.\n", 1);
+    assert!(c.response(id)["result"]["capabilities"].is_object());
+    assert_eq!(c.wait_ready()["params"]["state"], "ready");
+    let h = hover_text(&mut c, &uri, json!({"line": 0, "character": 2}));
+    assert!(h.starts_with("### William Ruto"), "{h}");
+    assert_eq!(c.shutdown().code(), Some(0));
+}

@@ -9,9 +9,9 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::panic::AssertUnwindSafe;
 use std::str::FromStr;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::task::{Context, Poll};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::ls_types::{
@@ -19,15 +19,38 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
+/// Holds later messages back while `initialize` runs. tower-lsp counts the server as uninitialised until the
+/// `initialize` handler has finished, and drops notifications that arrive meanwhile: an `initialized` sent
+/// right after `initialize`, without waiting for its answer, was lost and the corpus never loaded.
+#[derive(Default)]
+struct InitGate {
+    busy: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl InitGate {
+    fn open(&self) {
+        self.busy.store(false, Ordering::SeqCst);
+        if let Some(w) = lock(&self.waker).take() {
+            w.wake();
+        }
+    }
+}
+
 /// Wraps the tower-lsp service.
 pub struct Ordered<S> {
     inner: S,
     shared: Arc<Shared>,
+    init: Arc<InitGate>,
 }
 
 impl<S> Ordered<S> {
     pub fn new(inner: S, shared: Arc<Shared>) -> Self {
-        Ordered { inner, shared }
+        Ordered {
+            inner,
+            shared,
+            init: Arc::new(InitGate::default()),
+        }
     }
 
     /// Apply a text-synchronisation notification now, before any later message is looked at.
@@ -131,6 +154,12 @@ where
     type Future = BoxFuture<'static, Result<Option<Response>, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        if self.init.busy.load(Ordering::SeqCst) {
+            *lock(&self.init.waker) = Some(cx.waker().clone());
+            if self.init.busy.load(Ordering::SeqCst) {
+                return Poll::Pending;
+            }
+        }
         self.inner.poll_ready(cx)
     }
 
@@ -138,7 +167,10 @@ where
         let id = req.id().cloned();
         let method = req.method().to_string();
         match method.as_str() {
-            "initialize" => self.shared.initialized.store(true, Ordering::SeqCst),
+            "initialize" => {
+                self.shared.initialized.store(true, Ordering::SeqCst);
+                self.init.busy.store(true, Ordering::SeqCst);
+            }
             "shutdown" => self.shared.shutting_down.store(true, Ordering::SeqCst),
             // The protocol: exit status 0 after `shutdown`, 1 without.
             "exit" => self.shared.exit_code.store(
@@ -165,8 +197,13 @@ where
         }
         let pinned = self.pin(&req);
         let fut = PINNED.scope(pinned, self.inner.call(req));
+        let gate = (method == "initialize").then(|| self.init.clone());
         Box::pin(async move {
-            match AssertUnwindSafe(fut).catch_unwind().await {
+            let result = AssertUnwindSafe(fut).catch_unwind().await;
+            if let Some(g) = gate {
+                g.open();
+            }
+            match result {
                 Ok(r) => r,
                 Err(panic) => {
                     let what = panic
