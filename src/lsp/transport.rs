@@ -3,6 +3,8 @@
 //! resynchronises on the next `Content-Length:` header. tower-lsp's decoder stops reading for good at the first
 //! message it cannot decode, so nothing it would reject is passed on.
 
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -169,7 +171,8 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             }
             let body_start = self.pos + end;
             let body = &self.buf[body_start..body_start + len];
-            match serde_json::from_slice::<Value>(body) {
+            // Syntax only: nothing is built, however large the message.
+            match serde_json::from_slice::<IgnoredAny>(body) {
                 Ok(_) => {
                     let body = body.to_vec();
                     self.pos = body_start + len;
@@ -215,38 +218,55 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 }
 
-/// Why a JSON value is not a message tower-lsp can decode, if it is not. (tower-lsp accepts a request or
-/// notification with `"jsonrpc": "2.0"`, a string method if any, and an id that is a string, an integer or
-/// null; this check accepts only those.)
-pub(crate) fn invalid_message(v: &Value) -> Option<&'static str> {
-    let Value::Object(m) = v else {
-        return Some("not a JSON object");
-    };
-    if m.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return Some("\"jsonrpc\" must be \"2.0\"");
-    }
-    match m.get("id") {
-        None | Some(Value::Null) | Some(Value::String(_)) => {}
-        Some(Value::Number(n)) if n.as_i64().is_some() => {}
-        Some(_) => return Some("the id must be a string, an integer or null"),
-    }
-    match m.get("method") {
-        None | Some(Value::String(_)) => {}
-        Some(_) => return Some("the method must be a string"),
-    }
-    if m.get("method").is_none() && !m.contains_key("result") && !m.contains_key("error") {
-        return Some("neither a request, a notification nor a response");
-    }
-    None
+/// The fields of a message that decide whether tower-lsp can decode it; everything else (the params, a
+/// result) is skipped without being built.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "skipped")]
+    result: Option<()>,
+    #[serde(default, deserialize_with = "skipped")]
+    error: Option<()>,
 }
 
-/// The id of an invalid message, when it is one a response can carry.
-fn usable_id(v: &Value) -> Value {
-    match v.get("id") {
+/// A field that is there, even when it is `null`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+fn skipped<'de, D: Deserializer<'de>>(d: D) -> Result<Option<()>, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| Some(()))
+}
+
+/// Why a message body is not a message tower-lsp can decode, if it is not, and the id an error response can
+/// carry. (tower-lsp accepts a request or notification with `"jsonrpc": "2.0"`, a string method if any,
+/// and an id that is a string, an integer or null; this check accepts only those.)
+pub(crate) fn invalid_message(body: &[u8]) -> Option<(&'static str, Value)> {
+    let Ok(m) = serde_json::from_slice::<Envelope>(body) else {
+        return Some(("not a JSON object", Value::Null));
+    };
+    let id = match &m.id {
         Some(Value::String(s)) => Value::String(s.clone()),
         Some(Value::Number(n)) if n.as_i64().is_some() => Value::Number(n.clone()),
         _ => Value::Null,
-    }
+    };
+    let why = if m.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") {
+        "\"jsonrpc\" must be \"2.0\""
+    } else if !matches!(&m.id, None | Some(Value::Null) | Some(Value::String(_))) && id.is_null() {
+        "the id must be a string, an integer or null"
+    } else if !matches!(&m.method, None | Some(Value::String(_))) {
+        "the method must be a string"
+    } else if m.method.is_none() && m.result.is_none() && m.error.is_none() {
+        "neither a request, a notification nor a response"
+    } else {
+        return None;
+    };
+    Some((why, id))
 }
 
 fn error_frame(id: Value, code: i64, message: String) -> Vec<u8> {
@@ -273,14 +293,9 @@ where
                 ));
             }
             Frame::Body(body) => {
-                let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                if let Some(why) = invalid_message(&v) {
+                if let Some((why, id)) = invalid_message(&body) {
                     tracing::error!("invalid JSON-RPC message skipped: {why}");
-                    let _ = out.send(error_frame(
-                        usable_id(&v),
-                        -32600,
-                        format!("Invalid request: {why}"),
-                    ));
+                    let _ = out.send(error_frame(id, -32600, format!("Invalid request: {why}")));
                     continue;
                 }
                 if to_server.write_all(&frame(&body)).await.is_err() {
@@ -447,7 +462,10 @@ mod tests {
             json!({"jsonrpc": "2.0", "id": 1, "method": 3}),
             json!([1, 2]),
         ] {
-            assert!(invalid_message(&bad).is_some(), "{bad}");
+            assert!(
+                invalid_message(bad.to_string().as_bytes()).is_some(),
+                "{bad}"
+            );
         }
         for good in [
             json!({"jsonrpc": "2.0", "id": 1, "method": "x"}),
@@ -455,7 +473,7 @@ mod tests {
             json!({"jsonrpc": "2.0", "method": "x"}),
             json!({"jsonrpc": "2.0", "id": 1, "result": null}),
         ] {
-            assert_eq!(invalid_message(&good), None, "{good}");
+            assert_eq!(invalid_message(good.to_string().as_bytes()), None, "{good}");
         }
     }
 
