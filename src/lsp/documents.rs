@@ -5,6 +5,7 @@ use crate::text::PositionEncoding;
 use ropey::Rope;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 /// An open document.
@@ -12,10 +13,15 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
-    /// Counts every change, so that a text is identified even when a client reuses a version number.
+    /// Identifies this text: unique over the server's life (across changes, reopening, and clients that
+    /// reuse version numbers), and growing with every change.
     pub revision: u64,
-    /// The text as a string for this version, made on first use.
-    text: Option<Arc<String>>,
+}
+
+/// The next revision number.
+fn next_revision() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Document {
@@ -23,25 +29,34 @@ impl Document {
         Document {
             rope: Rope::from_str(text),
             version,
-            revision: 0,
-            text: None,
+            revision: next_revision(),
         }
-    }
-
-    /// The whole text of this version (shared; cheap after the first call).
-    pub fn text(&mut self) -> Arc<String> {
-        self.text
-            .get_or_insert_with(|| Arc::new(self.rope.to_string()))
-            .clone()
     }
 }
 
-/// One version of a document's text.
+/// One version of a document's text: a rope (cheap to take, in the ordered layer) made into a string only
+/// when a request's work runs.
 #[derive(Clone, Debug)]
 pub struct DocSnapshot {
-    pub text: Arc<String>,
+    rope: Rope,
     pub version: i32,
     pub revision: u64,
+}
+
+impl DocSnapshot {
+    /// The text as a string.
+    pub fn text(&self) -> Arc<String> {
+        Arc::new(self.rope.to_string())
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A position that is not in the document, clamped to the nearest place that is.
@@ -157,19 +172,18 @@ impl Documents {
             }
         }
         doc.version = version;
-        doc.revision += 1;
-        doc.text = None;
+        doc.revision = next_revision();
         Ok(Applied {
             clamped,
             not_newer_than,
         })
     }
 
-    /// A snapshot of a document: its text, version and revision.
-    pub fn snapshot(&mut self, uri: &Uri) -> Option<DocSnapshot> {
-        let d = self.docs.get_mut(uri)?;
+    /// A snapshot of a document: its text, version and revision. O(1): the rope is shared.
+    pub fn snapshot(&self, uri: &Uri) -> Option<DocSnapshot> {
+        let d = self.docs.get(uri)?;
         Some(DocSnapshot {
-            text: d.text(),
+            rope: d.rope.clone(),
             version: d.version,
             revision: d.revision,
         })
@@ -225,7 +239,7 @@ mod tests {
                 .unwrap();
             let snap = docs.snapshot(&uri).unwrap();
             assert_eq!(snap.version, 2);
-            assert_eq!(snap.text.as_str(), "“Kenya’s” 🇰🇪 Ruto met\n", "{enc:?}");
+            assert_eq!(snap.text().as_str(), "“Kenya’s” 🇰🇪 Ruto met\n", "{enc:?}");
         }
     }
 
@@ -239,7 +253,7 @@ mod tests {
             .unwrap();
         assert_eq!(applied.not_newer_than, Some(5));
         let snap = docs.snapshot(&uri).unwrap();
-        assert_eq!((snap.text.as_str(), snap.version), ("xabc", 4));
+        assert_eq!((snap.text().as_str(), snap.version), ("xabc", 4));
         docs.close(&uri);
         assert_eq!(
             docs.change(&uri, 6, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16),
@@ -265,7 +279,7 @@ mod tests {
             docs.change(&uri, 2, &[change(1, 0, 1, 0, "X")], PositionEncoding::Utf16)
                 .unwrap();
             assert_eq!(
-                docs.snapshot(&uri).unwrap().text.as_str(),
+                docs.snapshot(&uri).unwrap().text().as_str(),
                 expect,
                 "{text:?}"
             );
@@ -277,7 +291,7 @@ mod tests {
             .change(&uri, 2, &[change(0, 9, 0, 9, "!")], PositionEncoding::Utf8)
             .unwrap();
         assert_eq!(applied.clamped, 2);
-        assert_eq!(docs.snapshot(&uri).unwrap().text.as_str(), "ab!\rcd");
+        assert_eq!(docs.snapshot(&uri).unwrap().text().as_str(), "ab!\rcd");
     }
 
     #[test]
@@ -295,7 +309,7 @@ mod tests {
             .unwrap()
             .clamped;
         assert_eq!(n, 2);
-        assert_eq!(docs.snapshot(&uri).unwrap().text.as_str(), "ab\ncd!");
+        assert_eq!(docs.snapshot(&uri).unwrap().text().as_str(), "ab\ncd!");
     }
 
     /// A small deterministic generator for the bounded property test.
@@ -351,7 +365,7 @@ mod tests {
                 docs.change(&uri, v, &[change(a.0, a.1, b.0, b.1, &insert)], enc)
                     .unwrap();
                 assert_eq!(
-                    docs.snapshot(&uri).unwrap().text.as_str(),
+                    docs.snapshot(&uri).unwrap().text().as_str(),
                     model,
                     "seed {seed}, edit {v}, {enc:?}"
                 );

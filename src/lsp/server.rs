@@ -40,6 +40,7 @@ impl notification::Notification for StatusNotification {
 struct Cached {
     revision: u64,
     kb_gen: u64,
+    text: Arc<String>,
     index: Arc<NoteIndex>,
     diagnostics: Option<Arc<Vec<NoteDiagnostic>>>,
 }
@@ -154,17 +155,18 @@ impl Shared {
     /// A consistent view of one version of a document: its text, the knowledge base and the note's analysis.
     pub(super) fn snapshot_of(&self, uri: &Uri, doc: DocSnapshot) -> Snapshot {
         let (kb, kb_gen) = self.kb();
-        let light = doc.text.len() > NOTE_SIZE_LIMIT;
+        let light = doc.len() > NOTE_SIZE_LIMIT;
         let cached = lock(&self.cache).get(uri).and_then(|c| {
-            (c.revision == doc.revision && c.kb_gen == kb_gen).then(|| c.index.clone())
+            (c.revision == doc.revision).then(|| (c.text.clone(), c.kb_gen, c.index.clone()))
         });
-        let index = match cached {
-            Some(index) => index,
-            None => {
+        let (text, index) = match cached {
+            Some((text, g, index)) if g == kb_gen => (text, index),
+            other => {
+                let text = other.map_or_else(|| doc.text(), |(t, _, _)| t);
                 let index = Arc::new(if light {
-                    light_index(&doc.text)
+                    light_index(&text)
                 } else {
-                    NoteIndex::new(&kb, &doc.text)
+                    NoteIndex::new(&kb, &text)
                 });
                 let mut cache = lock(&self.cache);
                 // An older version (a request pinned before later edits) does not evict a newer one.
@@ -174,16 +176,17 @@ impl Shared {
                         Cached {
                             revision: doc.revision,
                             kb_gen,
+                            text: text.clone(),
                             index: index.clone(),
                             diagnostics: None,
                         },
                     );
                 }
-                index
+                (text, index)
             }
         };
         Snapshot {
-            text: doc.text,
+            text,
             version: doc.version,
             revision: doc.revision,
             kb,
