@@ -1,7 +1,7 @@
 //! Conversions to and from the protocol: positions and ranges in the negotiated encoding, article locations,
-//! diagnostics and symbol kinds. Analysis works on byte offsets; only this module knows LSP shapes.
+//! diagnostics and symbol kinds. Analysis works on byte offsets; only this module knows LSP shapes. It depends
+//! on no other part of the server.
 
-use super::server::Snapshot;
 use crate::analysis::Diagnostic as NoteDiagnostic;
 use crate::analysis::diagnostics::Severity;
 use crate::analysis::navigate::{CompletionKind, SymbolKind as NoteSymbolKind};
@@ -10,26 +10,23 @@ use crate::kb::{ArticleIx, KnowledgeBase};
 use crate::text::{ByteRange, LineIndex, LinePos, PositionEncoding};
 use tower_lsp_server::ls_types::*;
 
-impl Snapshot {
-    /// Byte offset of an editor position in this snapshot's text; `None` past the last line.
-    pub(super) fn offset(&self, pos: Position) -> Option<usize> {
-        self.index
-            .lines
-            .offset(
-                &self.text,
-                LinePos {
-                    line: pos.line,
-                    character: pos.character,
-                },
-                self.enc,
-            )
-            .ok()
-    }
-
-    /// Editor range of a byte range of this snapshot's text.
-    pub(super) fn range(&self, r: &ByteRange) -> Range {
-        to_range(&self.index.lines, &self.text, r, self.enc)
-    }
+/// Byte offset of an editor position in `text`; `None` past the last line.
+pub(super) fn to_offset(
+    lines: &LineIndex,
+    text: &str,
+    pos: Position,
+    enc: PositionEncoding,
+) -> Option<usize> {
+    lines
+        .offset(
+            text,
+            LinePos {
+                line: pos.line,
+                character: pos.character,
+            },
+            enc,
+        )
+        .ok()
 }
 
 pub(super) fn to_range(
@@ -78,15 +75,19 @@ pub(super) fn article_location(
     })
 }
 
+/// A note's diagnostics (on `text`, indexed by `lines`) as protocol diagnostics; related places are in `kb`.
 pub(super) fn to_lsp_diagnostics(
-    snap: &Snapshot,
+    lines: &LineIndex,
+    text: &str,
+    kb: &KnowledgeBase,
+    enc: PositionEncoding,
     diags: &[NoteDiagnostic],
     uri: &Uri,
 ) -> Vec<Diagnostic> {
     diags
         .iter()
         .map(|d| Diagnostic {
-            range: snap.range(&d.range),
+            range: to_range(lines, text, &d.range, enc),
             severity: Some(match d.severity {
                 Severity::Error => DiagnosticSeverity::ERROR,
                 Severity::Warning => DiagnosticSeverity::WARNING,
@@ -100,12 +101,7 @@ pub(super) fn to_lsp_diagnostics(
                     .iter()
                     .filter_map(|r| {
                         Some(DiagnosticRelatedInformation {
-                            location: article_location(
-                                &snap.kb,
-                                r.source.article,
-                                &r.source.range,
-                                snap.enc,
-                            )?,
+                            location: article_location(kb, r.source.article, &r.source.range, enc)?,
                             message: r.message.clone(),
                         })
                     })

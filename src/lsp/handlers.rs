@@ -3,10 +3,8 @@
 
 use super::convert::{
     article_location, article_range, article_uri, completion_kind, entity_symbol_kind, symbol_kind,
-    to_lsp_diagnostics,
 };
-use super::server::{Backend, internal, lock};
-use super::workspace::Settings;
+use super::server::{Backend, Settings, internal, lock};
 use crate::analysis::hover::render_markdown;
 use crate::analysis::navigate;
 use crate::kb::ArticleIx;
@@ -343,7 +341,7 @@ impl LanguageServer for Backend {
             let start = s.offset(params.range.start)?;
             let end = s.offset(params.range.end)?;
             let diags = shared.diagnostics_of(&uri, s);
-            let lsp = to_lsp_diagnostics(s, &diags, &uri);
+            let lsp = s.lsp_diagnostics(&diags, &uri);
             let mut actions = Vec::new();
             for (d, ld) in diags.iter().zip(lsp) {
                 if d.range.end < start || d.range.start > end {

@@ -13,8 +13,7 @@ mod transport;
 mod workspace;
 
 pub use documents::{Applied, ChangeError, DocSnapshot, Documents, char_index};
-pub use server::{Backend, NOTE_SIZE_LIMIT, Shared, StatusNotification};
-pub use workspace::Settings;
+pub use server::{Backend, NOTE_SIZE_LIMIT, Settings, Shared, StatusNotification};
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

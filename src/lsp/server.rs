@@ -1,9 +1,8 @@
-//! Server state and snapshots: the open documents, the knowledge base, per-version analysis caches, the
+//! Server state and snapshots: user settings, the open documents, the knowledge base, per-version caches, the
 //! snapshot a request reads (pinned at its arrival), cancellation, and publishing diagnostics.
 
-use super::convert::to_lsp_diagnostics;
+use super::convert::{to_lsp_diagnostics, to_offset, to_range};
 use super::documents::{DocSnapshot, Documents};
-use super::workspace::Settings;
 use crate::analysis::diagnostics::Severity;
 use crate::analysis::note::Ignores;
 use crate::analysis::{CheckOptions, Diagnostic as NoteDiagnostic, NoteIndex, diagnostics};
@@ -11,14 +10,14 @@ use crate::corpus::LoadOptions;
 use crate::kb::{ArticleData, KnowledgeBase};
 use crate::text::{LineIndex, PositionEncoding};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{Uri, notification};
+use tower_lsp_server::ls_types::{Diagnostic, Position, Range, Uri, notification};
 
 /// How long diagnostics wait for typing to pause.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -35,6 +34,44 @@ pub enum StatusNotification {}
 impl notification::Notification for StatusNotification {
     type Params = Value;
     const METHOD: &'static str = "dossier/status";
+}
+
+/// User settings: from `initializationOptions`, `workspace/didChangeConfiguration` or `dossier.toml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// Corpus folders given by the editor (absolute, or relative to the first workspace folder).
+    pub corpus: Option<Vec<PathBuf>>,
+    pub disabled: BTreeSet<String>,
+}
+
+impl Settings {
+    /// Read `{ corpus: [...], diagnostics: { disabled: [...] } }` (also nested under `dossier`).
+    pub fn from_json(v: &Value) -> Settings {
+        let v = v.get("dossier").unwrap_or(v);
+        let corpus = match v.get("corpus") {
+            Some(Value::String(s)) if !s.is_empty() => Some(vec![PathBuf::from(s)]),
+            Some(Value::Array(a)) => {
+                let paths: Vec<PathBuf> = a
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .filter(|s| !s.is_empty())
+                    .map(PathBuf::from)
+                    .collect();
+                (!paths.is_empty()).then_some(paths)
+            }
+            _ => None,
+        };
+        let disabled = v
+            .pointer("/diagnostics/disabled")
+            .and_then(|d| d.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Settings { corpus, disabled }
+    }
 }
 
 struct Cached {
@@ -276,6 +313,30 @@ pub(super) struct Snapshot {
     pub light: bool,
 }
 
+impl Snapshot {
+    /// Byte offset of an editor position in this snapshot's text; `None` past the last line.
+    pub(super) fn offset(&self, pos: Position) -> Option<usize> {
+        to_offset(&self.index.lines, &self.text, pos, self.enc)
+    }
+
+    /// Editor range of a byte range of this snapshot's text.
+    pub(super) fn range(&self, r: &crate::text::ByteRange) -> Range {
+        to_range(&self.index.lines, &self.text, r, self.enc)
+    }
+
+    /// Diagnostics of this snapshot as the protocol has them.
+    pub(super) fn lsp_diagnostics(&self, diags: &[NoteDiagnostic], uri: &Uri) -> Vec<Diagnostic> {
+        to_lsp_diagnostics(
+            &self.index.lines,
+            &self.text,
+            &self.kb,
+            self.enc,
+            diags,
+            uri,
+        )
+    }
+}
+
 /// Set when the request that owns it is dropped (cancelled by `$/cancelRequest`, or abandoned).
 pub(super) struct Cancel(Arc<AtomicBool>);
 
@@ -427,7 +488,7 @@ impl Backend {
                 Some((
                     snap.version,
                     snap.revision,
-                    to_lsp_diagnostics(&snap, &diags, &u2),
+                    snap.lsp_diagnostics(&diags, &u2),
                 ))
             })
             .await;

@@ -6,7 +6,6 @@ use crate::corpus::{self, Config, LoadOptions};
 use crate::kb::{ArticleData, KnowledgeBase, extract_all};
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,44 +17,6 @@ use tower_lsp_server::ls_types::*;
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(250);
 /// How often the corpus folders themselves are checked for being removed or replaced.
 const ROOT_CHECK: Duration = Duration::from_secs(2);
-
-/// User settings: from `initializationOptions`, `workspace/didChangeConfiguration` or `dossier.toml`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Settings {
-    /// Corpus folders given by the editor (absolute, or relative to the first workspace folder).
-    pub corpus: Option<Vec<PathBuf>>,
-    pub disabled: BTreeSet<String>,
-}
-
-impl Settings {
-    /// Read `{ corpus: [...], diagnostics: { disabled: [...] } }` (also nested under `dossier`).
-    pub fn from_json(v: &Value) -> Settings {
-        let v = v.get("dossier").unwrap_or(v);
-        let corpus = match v.get("corpus") {
-            Some(Value::String(s)) if !s.is_empty() => Some(vec![PathBuf::from(s)]),
-            Some(Value::Array(a)) => {
-                let paths: Vec<PathBuf> = a
-                    .iter()
-                    .filter_map(|x| x.as_str())
-                    .filter(|s| !s.is_empty())
-                    .map(PathBuf::from)
-                    .collect();
-                (!paths.is_empty()).then_some(paths)
-            }
-            _ => None,
-        };
-        let disabled = v
-            .pointer("/diagnostics/disabled")
-            .and_then(|d| d.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Settings { corpus, disabled }
-    }
-}
 
 /// What the watcher reports: changed paths, or that everything must be looked at again.
 enum WatchEvent {
