@@ -379,6 +379,11 @@ fn the_watcher_sees_new_folders_and_ignores_reads() {
     fresh.initialize(&dir, &["utf-16"], json!({}));
     assert_eq!(fresh.wait_ready()["params"]["articles"], 160);
     assert_eq!(fresh.shutdown().code(), Some(0));
+    // A folder removed: its articles go.
+    std::fs::remove_dir_all(articles.join("new")).unwrap();
+    c.wait_for("the removed folder's articles gone", |m| {
+        m["method"] == "dossier/status" && m["params"]["articles"] == 150
+    });
     // The corpus folder renamed away and made again: new files are seen.
     std::fs::rename(&articles, dir.join("old")).unwrap();
     copy_corpus(&articles, 3);

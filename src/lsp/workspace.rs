@@ -367,8 +367,12 @@ impl Backend {
         let articles = lock(&self.shared.articles).clone();
         let result = tokio::task::spawn_blocking(move || {
             let known: HashSet<&Path> = articles.iter().map(|a| a.article.path.as_path()).collect();
+            // A folder made, renamed or removed: its files may have come or gone without events of their own.
             let folder_changed = paths.iter().any(|p| {
-                p.is_dir() || (!known.contains(p.as_path()) && !is_article_path(p) && !p.exists())
+                p.is_dir()
+                    || (!p.exists()
+                        && !known.contains(p.as_path())
+                        && known.iter().any(|k| k.starts_with(p)))
             });
             let paths = if rescan || folder_changed {
                 let mut all: BTreeSet<PathBuf> = known.iter().map(|p| p.to_path_buf()).collect();
