@@ -205,9 +205,11 @@ impl Shared {
                 } else {
                     NoteIndex::new(&kb, &text)
                 });
+                let still_open = lock(&self.docs).revision(uri).is_some();
                 let mut cache = lock(&self.cache);
-                // An older version (a request pinned before later edits) does not evict a newer one.
-                if cache.get(uri).is_none_or(|c| c.revision <= doc.revision) {
+                // An older version (a request pinned before later edits) does not evict a newer one, and a
+                // document closed meanwhile is not cached again.
+                if still_open && cache.get(uri).is_none_or(|c| c.revision <= doc.revision) {
                     cache.insert(
                         uri.clone(),
                         Cached {
