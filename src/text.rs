@@ -24,19 +24,49 @@ pub struct LinePos {
     pub character: u32,
 }
 
-/// Start offsets of every line of a text. Lines end at `\n` (a preceding `\r` belongs to the line ending).
+/// Start offsets of every line of a text, and checkpoints for counting UTF-16 and UTF-32 units quickly.
+///
+/// Lines end exactly where the protocol says: at `\n`, `\r\n` or `\r` (not at U+2028, U+2029, U+0085, VT
+/// or FF). Converting a position costs a binary search plus a scan of at most one checkpoint block, so even
+/// a megabyte on one line converts in constant time per position.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For each block of `BLOCK` bytes, from the first character boundary at or after the block's start: how
+    /// many bytes the characters before it have beyond their UTF-16 length (`.0`) and UTF-32 length (`.1`).
+    checkpoints: Vec<(u64, u64)>,
     len: usize,
 }
 
+/// Bytes per checkpoint block.
+const BLOCK: usize = 256;
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        let blocks = text.len() / BLOCK + 1;
+        let mut checkpoints = Vec::with_capacity(blocks);
+        let (mut e16, mut e32) = (0u64, 0u64);
+        for (i, ch) in text.char_indices() {
+            while checkpoints.len() * BLOCK <= i {
+                checkpoints.push((e16, e32));
+            }
+            let n = ch.len_utf8() as u64;
+            e16 += n - ch.len_utf16() as u64;
+            e32 += n - 1;
+        }
+        while checkpoints.len() < blocks {
+            checkpoints.push((e16, e32));
+        }
         LineIndex {
             starts,
+            checkpoints,
             len: text.len(),
         }
     }
@@ -57,11 +87,42 @@ impl LineIndex {
     /// Byte range of a line without its line ending; `None` past the last line.
     pub fn line_range(&self, text: &str, line: usize) -> Option<ByteRange> {
         let start = *self.starts.get(line)?;
-        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s - 1);
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
-            end -= 1;
+        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s);
+        if line + 1 < self.starts.len() {
+            let b = text.as_bytes();
+            if end > start && b.get(end - 1) == Some(&b'\n') {
+                end -= 1;
+            }
+            if end > start && b.get(end - 1) == Some(&b'\r') {
+                end -= 1;
+            }
         }
         Some(start..end)
+    }
+
+    /// How many bytes the characters before char boundary `offset` have beyond their length in `enc`.
+    fn extra(&self, text: &str, offset: usize, enc: PositionEncoding) -> usize {
+        if enc == PositionEncoding::Utf8 {
+            return 0;
+        }
+        let block = (offset / BLOCK).min(self.checkpoints.len().saturating_sub(1));
+        let from = ceil_char_boundary(text, block * BLOCK);
+        let (e16, e32) = self.checkpoints.get(block).copied().unwrap_or_default();
+        let base = if enc == PositionEncoding::Utf16 {
+            e16
+        } else {
+            e32
+        } as usize;
+        if from >= offset {
+            return base;
+        }
+        let scanned = &text[from..offset];
+        base + scanned.len() - encoded_len(scanned, enc)
+    }
+
+    /// Length in `enc` of `text[start..end]` (both char boundaries).
+    fn units(&self, text: &str, start: usize, end: usize, enc: PositionEncoding) -> usize {
+        (end - start) - (self.extra(text, end, enc) - self.extra(text, start, enc))
     }
 
     /// Convert a byte offset to an editor position. Offsets inside a character snap back to its start;
@@ -70,10 +131,9 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let prefix = &text[start..offset];
         LinePos {
             line: line as u32,
-            character: encoded_len(prefix, enc) as u32,
+            character: self.units(text, start, offset, enc) as u32,
         }
     }
 
@@ -87,22 +147,32 @@ impl LineIndex {
     ) -> Result<usize, PositionError> {
         let line = pos.line as usize;
         if line >= self.starts.len() {
-            // The position just after a final newline-less line is still valid as the end of the text.
             return Err(PositionError::LineOutOfRange {
                 line: pos.line,
                 lines: self.starts.len() as u32,
             });
         }
         let range = self.line_range(text, line).unwrap_or(self.len..self.len);
-        let line_text = &text[range.clone()];
-        let mut units = 0usize;
-        for (i, ch) in line_text.char_indices() {
-            if units >= pos.character as usize {
-                return Ok(range.start + i);
-            }
-            units += char_len(ch, enc);
+        let target = pos.character as usize;
+        // The first character boundary whose units from the line start reach `target` (units grow with the
+        // offset), or the line's end.
+        let reaches = |b: usize| {
+            let c = ceil_char_boundary(text, b).min(range.end);
+            self.units(text, range.start, c, enc) >= target
+        };
+        let (mut lo, mut hi) = (range.start, range.end);
+        if !reaches(hi) {
+            return Ok(range.end);
         }
-        Ok(range.end)
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if reaches(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Ok(ceil_char_boundary(text, lo).min(range.end))
     }
 
     /// Convert a byte range to a pair of editor positions.
@@ -139,21 +209,6 @@ impl std::fmt::Display for PositionError {
 }
 
 impl std::error::Error for PositionError {}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
-}
-
-fn char_len(ch: char, enc: PositionEncoding) -> usize {
-    match enc {
-        PositionEncoding::Utf8 => ch.len_utf8(),
-        PositionEncoding::Utf16 => ch.len_utf16(),
-        PositionEncoding::Utf32 => 1,
-    }
-}
 
 /// Length of `s` in code units of `enc`.
 pub fn encoded_len(s: &str, enc: PositionEncoding) -> usize {
@@ -384,5 +439,77 @@ mod tests {
         let at = f.text.find(&needle).unwrap();
         let r = f.original_range(&(at..at + needle.len()));
         assert_eq!(&s[r], "Our  partnership with Kenya is critical");
+    }
+
+    #[test]
+    fn lines_break_at_lf_crlf_and_cr_only() {
+        // Each of these is one line break for the protocol.
+        for (sep, lines) in [("\n", 2), ("\r\n", 2), ("\r", 2)] {
+            let text = format!("ab{sep}cd");
+            let idx = LineIndex::new(&text);
+            assert_eq!(idx.line_count(), lines, "{sep:?}");
+            let cd = text.find("cd").unwrap();
+            let pos = LinePos {
+                line: 1,
+                character: 0,
+            };
+            assert_eq!(idx.position(&text, cd, PositionEncoding::Utf16), pos);
+            assert_eq!(idx.offset(&text, pos, PositionEncoding::Utf16), Ok(cd));
+            assert_eq!(idx.line_range(&text, 0), Some(0..2), "{sep:?}");
+        }
+        // These are characters within a line.
+        for sep in ["\u{2028}", "\u{2029}", "\u{85}", "\u{b}", "\u{c}"] {
+            let text = format!("ab{sep}cd");
+            let idx = LineIndex::new(&text);
+            assert_eq!(idx.line_count(), 1, "{sep:?}");
+            let cd = text.find("cd").unwrap();
+            assert_eq!(
+                idx.position(&text, cd, PositionEncoding::Utf16),
+                LinePos {
+                    line: 0,
+                    character: 3
+                },
+                "{sep:?}"
+            );
+        }
+        // `\r\r\n` is a bare CR then a CRLF: three lines.
+        assert_eq!(LineIndex::new("a\r\r\nb").line_count(), 3);
+    }
+
+    #[test]
+    fn long_lines_convert_like_a_plain_scan() {
+        let line: String = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "é",
+                1 => "🇰🇪",
+                2 => "’",
+                _ => "a",
+            })
+            .collect();
+        let text = format!("x\n{line}\r\n{line}");
+        let idx = LineIndex::new(&text);
+        for enc in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            for (off, _) in text.char_indices().step_by(7) {
+                let pos = idx.position(&text, off, enc);
+                let start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+                assert_eq!(pos.character as usize, encoded_len(&text[start..off], enc));
+                assert_eq!(idx.offset(&text, pos, enc), Ok(off), "{enc:?} at {off}");
+            }
+        }
+        // Inside a surrogate pair: the next character.
+        let flag = text.find('🇰').unwrap();
+        let p = idx.position(&text, flag, PositionEncoding::Utf16);
+        let inside = LinePos {
+            line: p.line,
+            character: p.character + 1,
+        };
+        assert_eq!(
+            idx.offset(&text, inside, PositionEncoding::Utf16),
+            Ok(flag + '🇰'.len_utf8())
+        );
     }
 }

@@ -31,6 +31,7 @@ fn hover_name(fixture: &str) -> Option<String> {
         Card::Article { id, .. } => format!("article {id}"),
         Card::Ambiguous { candidates, .. } => format!("one of {}", candidates.len()),
         Card::UnknownKey { key, .. } => format!("unknown {key}"),
+        Card::DateCheck { date, .. } => format!("date {date}"),
     })
 }
 
@@ -64,6 +65,10 @@ fn hover_resolves_full_names_short_names_and_acronyms_to_one_card() {
         ("see [@0$00]", Some("unknown 00")),
         ("Nair$0obi and Haiti", Some("Nairobi")),
         ("the pass$0age and Haiti", None),
+        (
+            "signed on 12 Sept$0ember 2024",
+            Some("date 12 September 2024"),
+        ),
         ("`Ru$0to` in code", None),
     ];
     for (fixture, want) in cases {

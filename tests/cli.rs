@@ -78,7 +78,7 @@ fn entities_text_reads_the_nearest_dossier_toml() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Aden Duale (person) — "), "{text}");
-    assert!(text.ends_with("43 entities from 5 articles\n"), "{text}");
+    assert!(text.ends_with("42 entities from 5 articles\n"), "{text}");
 }
 
 #[test]

@@ -1055,7 +1055,12 @@ impl KnowledgeBase {
             return QuoteMatch::None;
         }
         let grams: Vec<String> = grams.into_iter().collect();
-        let Ok(ac) = AhoCorasick::new(&grams) else {
+        // A non-contiguous automaton builds in time linear in the patterns; the default may pick a DFA,
+        // whose construction is quadratic or worse in a long word (thousands of digits took seconds).
+        let Ok(ac) = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&grams)
+        else {
             return QuoteMatch::None;
         };
         let mut best: Option<(f32, Source)> = None;

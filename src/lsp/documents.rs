@@ -5,6 +5,7 @@ use crate::text::PositionEncoding;
 use ropey::Rope;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 /// An open document.
@@ -12,8 +13,15 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
-    /// The text as a string for this version, made on first use.
-    text: Option<Arc<String>>,
+    /// Identifies this text: unique over the server's life (across changes, reopening, and clients that
+    /// reuse version numbers), and growing with every change.
+    pub revision: u64,
+}
+
+/// The next revision number.
+fn next_revision() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Document {
@@ -21,15 +29,33 @@ impl Document {
         Document {
             rope: Rope::from_str(text),
             version,
-            text: None,
+            revision: next_revision(),
         }
     }
+}
 
-    /// The whole text of this version (shared; cheap after the first call).
-    pub fn text(&mut self) -> Arc<String> {
-        self.text
-            .get_or_insert_with(|| Arc::new(self.rope.to_string()))
-            .clone()
+/// One version of a document's text: a rope (cheap to take, in the ordered layer) made into a string only
+/// when a request's work runs.
+#[derive(Clone, Debug)]
+pub struct DocSnapshot {
+    rope: Rope,
+    pub version: i32,
+    pub revision: u64,
+}
+
+impl DocSnapshot {
+    /// The text as a string.
+    pub fn text(&self) -> Arc<String> {
+        Arc::new(self.rope.to_string())
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -38,7 +64,8 @@ impl Document {
 pub struct Clamped;
 
 /// Char index in the rope of an editor position. A character past the end of its line clamps to the line's
-/// end; a line past the end clamps to the end of the text (and is reported).
+/// end; a line past the end clamps to the end of the text (and is reported). Lines end at `\n`, `\r\n` and
+/// `\r` only (ropey's `cr_lines`), as in the protocol. O(log n), however long the line.
 pub fn char_index(rope: &Rope, pos: Position, enc: PositionEncoding) -> (usize, Option<Clamped>) {
     let line = pos.line as usize;
     if line >= rope.len_lines() {
@@ -46,42 +73,60 @@ pub fn char_index(rope: &Rope, pos: Position, enc: PositionEncoding) -> (usize, 
     }
     let start = rope.line_to_char(line);
     let slice = rope.line(line);
-    let mut units = 0usize;
-    let mut idx = 0usize;
-    for ch in slice.chars() {
-        if ch == '\n' || ch == '\r' || units >= pos.character as usize {
-            break;
+    let mut len = slice.len_chars();
+    for _ in 0..2 {
+        if len > 0 && matches!(slice.char(len - 1), '\n' | '\r') {
+            len -= 1;
         }
-        units += match enc {
-            PositionEncoding::Utf8 => ch.len_utf8(),
-            PositionEncoding::Utf16 => ch.len_utf16(),
-            PositionEncoding::Utf32 => 1,
-        };
-        idx += 1;
     }
-    let clamped = (units < pos.character as usize).then_some(Clamped);
-    (start + idx, clamped)
+    let end = start + len;
+    let character = pos.character as usize;
+    let (idx, units_to_end) = match enc {
+        PositionEncoding::Utf32 => ((start + character).min(end), end - start),
+        PositionEncoding::Utf8 => {
+            let (s, e) = (rope.char_to_byte(start), rope.char_to_byte(end));
+            let target = (s + character).min(e);
+            let mut c = rope.byte_to_char(target);
+            if rope.char_to_byte(c) < target {
+                c += 1;
+            }
+            (c, e - s)
+        }
+        PositionEncoding::Utf16 => {
+            let (s, e) = (rope.char_to_utf16_cu(start), rope.char_to_utf16_cu(end));
+            let target = (s + character).min(e);
+            let mut c = rope.utf16_cu_to_char(target);
+            if rope.char_to_utf16_cu(c) < target {
+                c += 1;
+            }
+            (c, e - s)
+        }
+    };
+    let clamped = (character > units_to_end).then_some(Clamped);
+    (idx.min(end), clamped)
 }
 
 /// Why a change could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeError {
     NotOpen,
-    Stale { have: i32, got: i32 },
 }
 
 impl std::fmt::Display for ChangeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChangeError::NotOpen => f.write_str("the document is not open (edit after close?)"),
-            ChangeError::Stale { have, got } => {
-                write!(
-                    f,
-                    "version {got} is not newer than the current version {have}"
-                )
-            }
         }
     }
+}
+
+/// What applying a change did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// Change positions outside the document, clamped.
+    pub clamped: usize,
+    /// The version before, when the new one is not newer (applied anyway: the edits are what the editor did).
+    pub not_newer_than: Option<i32>,
 }
 
 /// The open documents. One writer (the ordered layer) applies changes; readers take snapshots.
@@ -99,22 +144,17 @@ impl Documents {
         self.docs.remove(uri).is_some()
     }
 
-    /// Apply a batch of content changes (in order) and move to `version`. Returns how many changes had
-    /// positions outside the document (clamped).
+    /// Apply a batch of content changes (in order) and move to `version`. A version that does not go up is
+    /// still applied, so that the text stays the editor's; the caller says so to the user.
     pub fn change(
         &mut self,
         uri: &Uri,
         version: i32,
         changes: &[TextDocumentContentChangeEvent],
         enc: PositionEncoding,
-    ) -> Result<usize, ChangeError> {
+    ) -> Result<Applied, ChangeError> {
         let doc = self.docs.get_mut(uri).ok_or(ChangeError::NotOpen)?;
-        if version <= doc.version {
-            return Err(ChangeError::Stale {
-                have: doc.version,
-                got: version,
-            });
-        }
+        let not_newer_than = (version <= doc.version).then_some(doc.version);
         let mut clamped = 0;
         for c in changes {
             match c.range {
@@ -132,18 +172,29 @@ impl Documents {
             }
         }
         doc.version = version;
-        doc.text = None;
-        Ok(clamped)
+        doc.revision = next_revision();
+        Ok(Applied {
+            clamped,
+            not_newer_than,
+        })
     }
 
-    /// A snapshot of a document: its text and version.
-    pub fn snapshot(&mut self, uri: &Uri) -> Option<(Arc<String>, i32)> {
-        let d = self.docs.get_mut(uri)?;
-        Some((d.text(), d.version))
+    /// A snapshot of a document: its text, version and revision. O(1): the rope is shared.
+    pub fn snapshot(&self, uri: &Uri) -> Option<DocSnapshot> {
+        let d = self.docs.get(uri)?;
+        Some(DocSnapshot {
+            rope: d.rope.clone(),
+            version: d.version,
+            revision: d.revision,
+        })
     }
 
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.docs.get(uri).map(|d| d.version)
+    }
+
+    pub fn revision(&self, uri: &Uri) -> Option<u64> {
+        self.docs.get(uri).map(|d| d.revision)
     }
 
     pub fn uris(&self) -> Vec<Uri> {
@@ -186,26 +237,61 @@ mod tests {
             docs.open(uri.clone(), "“Kenya’s” Ruto met\n", 1);
             docs.change(&uri, 2, &[change(0, col, 0, col, "🇰🇪 ")], enc)
                 .unwrap();
-            let (text, v) = docs.snapshot(&uri).unwrap();
-            assert_eq!(v, 2);
-            assert_eq!(text.as_str(), "“Kenya’s” 🇰🇪 Ruto met\n", "{enc:?}");
+            let snap = docs.snapshot(&uri).unwrap();
+            assert_eq!(snap.version, 2);
+            assert_eq!(snap.text().as_str(), "“Kenya’s” 🇰🇪 Ruto met\n", "{enc:?}");
         }
     }
 
     #[test]
-    fn stale_versions_and_edits_after_close_are_refused() {
+    fn versions_going_backwards_are_applied_and_reported_edits_after_close_refused() {
         let uri = Uri::from_str("file:///n.md").unwrap();
         let mut docs = Documents::default();
         docs.open(uri.clone(), "abc", 5);
-        assert!(matches!(
-            docs.change(&uri, 5, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16),
-            Err(ChangeError::Stale { .. })
-        ));
+        let applied = docs
+            .change(&uri, 4, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16)
+            .unwrap();
+        assert_eq!(applied.not_newer_than, Some(5));
+        let snap = docs.snapshot(&uri).unwrap();
+        assert_eq!((snap.text().as_str(), snap.version), ("xabc", 4));
         docs.close(&uri);
         assert_eq!(
             docs.change(&uri, 6, &[change(0, 0, 0, 0, "x")], PositionEncoding::Utf16),
             Err(ChangeError::NotOpen)
         );
+    }
+
+    #[test]
+    fn edits_use_the_protocol_line_breaks_only() {
+        let uri = Uri::from_str("file:///n.md").unwrap();
+        for (text, expect) in [
+            ("a\rb", "a\rXb"),
+            ("a\r\nb", "a\r\nXb"),
+            ("a\nb", "a\nXb"),
+            ("a\u{2028}b\nc", "a\u{2028}b\nXc"),
+            (
+                "a\u{2029}\u{85}\u{b}\u{c}b\nc",
+                "a\u{2029}\u{85}\u{b}\u{c}b\nXc",
+            ),
+        ] {
+            let mut docs = Documents::default();
+            docs.open(uri.clone(), text, 1);
+            docs.change(&uri, 2, &[change(1, 0, 1, 0, "X")], PositionEncoding::Utf16)
+                .unwrap();
+            assert_eq!(
+                docs.snapshot(&uri).unwrap().text().as_str(),
+                expect,
+                "{text:?}"
+            );
+        }
+        // Past the end of a line ending in CR: clamps before the CR.
+        let mut docs = Documents::default();
+        docs.open(uri.clone(), "ab\rcd", 1);
+        let applied = docs
+            .change(&uri, 2, &[change(0, 9, 0, 9, "!")], PositionEncoding::Utf8)
+            .unwrap();
+        assert_eq!(applied.clamped, 2);
+        assert_eq!(docs.snapshot(&uri).unwrap().text().as_str(), "ab!\rcd");
     }
 
     #[test]
@@ -220,8 +306,70 @@ mod tests {
                 &[change(1, 99, 7, 3, "!")],
                 PositionEncoding::Utf16,
             )
-            .unwrap();
+            .unwrap()
+            .clamped;
         assert_eq!(n, 2);
-        assert_eq!(docs.snapshot(&uri).unwrap().0.as_str(), "ab\ncd!");
+        assert_eq!(docs.snapshot(&uri).unwrap().text().as_str(), "ab\ncd!");
+    }
+
+    /// A small deterministic generator for the bounded property test.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// The model: positions resolved on a plain string with the line index, clamped as the protocol asks.
+    fn model_offset(text: &str, line: u32, character: u32, enc: PositionEncoding) -> usize {
+        let idx = crate::text::LineIndex::new(text);
+        idx.offset(text, crate::text::LinePos { line, character }, enc)
+            .unwrap_or(text.len())
+    }
+
+    #[test]
+    fn property_random_edits_match_a_string_model() {
+        const PIECES: &[&str] = &[
+            "a", "Ruto", " ", "é", "🇰🇪", "’", "\n", "\r\n", "\r", "\u{2028}", "\u{85}", "\u{c}",
+        ];
+        let uri = Uri::from_str("file:///p.md").unwrap();
+        for seed in 1..=200u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let enc = [
+                PositionEncoding::Utf8,
+                PositionEncoding::Utf16,
+                PositionEncoding::Utf32,
+            ][rng.below(3)];
+            let mut model: String = (0..rng.below(30))
+                .map(|_| PIECES[rng.below(PIECES.len())])
+                .collect();
+            let mut docs = Documents::default();
+            docs.open(uri.clone(), &model, 0);
+            for v in 1..=20 {
+                let lines = crate::text::LineIndex::new(&model).line_count() as u32;
+                let mut pos = || (rng.below(lines as usize + 1) as u32, rng.below(14) as u32);
+                let (a, b) = (pos(), pos());
+                let insert: String = (0..rng.below(4))
+                    .map(|_| PIECES[rng.below(PIECES.len())])
+                    .collect();
+                let mut start = model_offset(&model, a.0, a.1, enc);
+                let mut end = model_offset(&model, b.0, b.1, enc);
+                if end < start {
+                    std::mem::swap(&mut start, &mut end);
+                }
+                model.replace_range(start..end, &insert);
+                docs.change(&uri, v, &[change(a.0, a.1, b.0, b.1, &insert)], enc)
+                    .unwrap();
+                assert_eq!(
+                    docs.snapshot(&uri).unwrap().text().as_str(),
+                    model,
+                    "seed {seed}, edit {v}, {enc:?}"
+                );
+            }
+        }
     }
 }

@@ -1,34 +1,68 @@
 //! The service layer between the transport and tower-lsp: applies document changes synchronously in the order
-//! the messages arrive (tower-lsp runs handlers concurrently), and turns a panic in any handler into an error
-//! response instead of a dead server.
+//! the messages arrive (tower-lsp runs handlers concurrently), pins each request to the document version
+//! current at its arrival, keeps the protocol's lifecycle rules (no documents before `initialize`, `exit`
+//! status, unknown `$/` requests answered), and turns a panic in any handler into an error response instead
+//! of a dead server.
 
-use super::{Shared, lock};
+use super::server::{PINNED, Shared, lock};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use tower::Service;
 use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
 };
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+/// Holds later messages back while `initialize` runs. tower-lsp counts the server as uninitialised until the
+/// `initialize` handler has finished, and drops notifications that arrive meanwhile: an `initialized` sent
+/// right after `initialize`, without waiting for its answer, was lost and the corpus never loaded.
+#[derive(Default)]
+struct InitGate {
+    busy: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl InitGate {
+    fn open(&self) {
+        self.busy.store(false, Ordering::SeqCst);
+        if let Some(w) = lock(&self.waker).take() {
+            w.wake();
+        }
+    }
+}
 
 /// Wraps the tower-lsp service.
 pub struct Ordered<S> {
     inner: S,
     shared: Arc<Shared>,
+    init: Arc<InitGate>,
 }
 
 impl<S> Ordered<S> {
     pub fn new(inner: S, shared: Arc<Shared>) -> Self {
-        Ordered { inner, shared }
+        Ordered {
+            inner,
+            shared,
+            init: Arc::new(InitGate::default()),
+        }
     }
 
     /// Apply a text-synchronisation notification now, before any later message is looked at.
     fn apply(&self, req: &Request) {
+        let method = req.method();
+        if method.starts_with("textDocument/did") && !self.shared.initialized.load(Ordering::SeqCst)
+        {
+            tracing::warn!("{method} before initialize ignored");
+            return;
+        }
         let params = req.params().cloned().unwrap_or(serde_json::Value::Null);
-        match req.method() {
+        match method {
             "textDocument/didOpen" => {
                 match serde_json::from_value::<DidOpenTextDocumentParams>(params) {
                     Ok(p) => lock(&self.shared.docs).open(
@@ -44,17 +78,29 @@ impl<S> Ordered<S> {
                     Ok(p) => {
                         let enc = self.shared.encoding();
                         let uri = p.text_document.uri;
-                        match lock(&self.shared.docs).change(
+                        let applied = lock(&self.shared.docs).change(
                             &uri,
                             p.text_document.version,
                             &p.content_changes,
                             enc,
-                        ) {
-                            Ok(0) => {}
-                            Ok(n) => tracing::warn!(
-                                "{}: {n} change position(s) outside the document were clamped",
-                                uri.as_str()
-                            ),
+                        );
+                        match applied {
+                            Ok(a) => {
+                                if a.clamped > 0 {
+                                    tracing::warn!(
+                                        "{}: {} change position(s) outside the document were clamped",
+                                        uri.as_str(),
+                                        a.clamped
+                                    );
+                                }
+                                if let Some(before) = a.not_newer_than {
+                                    self.warn_user(format!(
+                                        "Dossier: the editor sent version {} of {} after version {before}; the change was applied as sent. If the note looks out of step, close and reopen it.",
+                                        p.text_document.version,
+                                        uri.as_str()
+                                    ));
+                                }
+                            }
                             Err(e) => tracing::warn!("{}: change ignored: {e}", uri.as_str()),
                         }
                     }
@@ -77,6 +123,24 @@ impl<S> Ordered<S> {
             _ => {}
         }
     }
+
+    /// Say something to the user (and the log), without waiting.
+    fn warn_user(&self, message: String) {
+        tracing::warn!("{message}");
+        if let Some(client) = self.shared.client.get() {
+            let client = client.clone();
+            tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+        }
+    }
+
+    /// The document a request is about, as it is now.
+    fn pin(&self, req: &Request) -> Option<(Uri, super::documents::DocSnapshot)> {
+        req.id()?;
+        let uri = req.params()?.get("textDocument")?.get("uri")?.as_str()?;
+        let uri = Uri::from_str(uri).ok()?;
+        let snap = lock(&self.shared.docs).snapshot(&uri)?;
+        Some((uri, snap))
+    }
 }
 
 impl<S> Service<Request> for Ordered<S>
@@ -90,19 +154,56 @@ where
     type Future = BoxFuture<'static, Result<Option<Response>, S::Error>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        if self.init.busy.load(Ordering::SeqCst) {
+            *lock(&self.init.waker) = Some(cx.waker().clone());
+            if self.init.busy.load(Ordering::SeqCst) {
+                return Poll::Pending;
+            }
+        }
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
         let id = req.id().cloned();
         let method = req.method().to_string();
+        match method.as_str() {
+            "initialize" => {
+                self.shared.initialized.store(true, Ordering::SeqCst);
+                self.init.busy.store(true, Ordering::SeqCst);
+            }
+            "shutdown" => self.shared.shutting_down.store(true, Ordering::SeqCst),
+            // The protocol: exit status 0 after `shutdown`, 1 without.
+            "exit" => self.shared.exit_code.store(
+                if self.shared.shutting_down.load(Ordering::SeqCst) {
+                    0
+                } else {
+                    1
+                },
+                Ordering::SeqCst,
+            ),
+            m if m.starts_with("$/") => {
+                // tower-lsp drops every `$/` message; a request among them still needs an answer.
+                if let Some(id) = id {
+                    let mut e = Error::method_not_found();
+                    e.message = format!("unknown method {m}").into();
+                    return Box::pin(async move { Ok(Some(Response::from_error(id, e))) });
+                }
+            }
+            _ => {}
+        }
         let applied = std::panic::catch_unwind(AssertUnwindSafe(|| self.apply(&req)));
         if applied.is_err() {
             tracing::error!("panic while applying {method}; the document may be out of date");
         }
-        let fut = self.inner.call(req);
+        let pinned = self.pin(&req);
+        let fut = PINNED.scope(pinned, self.inner.call(req));
+        let gate = (method == "initialize").then(|| self.init.clone());
         Box::pin(async move {
-            match AssertUnwindSafe(fut).catch_unwind().await {
+            let result = AssertUnwindSafe(fut).catch_unwind().await;
+            if let Some(g) = gate {
+                g.open();
+            }
+            match result {
                 Ok(r) => r,
                 Err(panic) => {
                     let what = panic

@@ -125,14 +125,19 @@ impl Client {
         }
     }
 
-    /// Wait for the response to request `id`; the full response (with `result` or `error`).
+    /// Wait for the response to request `id` (or take it from the backlog); the full response (with `result`
+    /// or `error`).
     pub fn response(&mut self, id: i64) -> Value {
+        let is_it = |m: &Value| m.get("id") == Some(&json!(id)) && m.get("method").is_none();
+        if let Some(i) = self.backlog.iter().position(is_it) {
+            return self.backlog.remove(i).expect("index in range");
+        }
         let deadline = Instant::now() + self.timeout;
         loop {
             let msg = self
                 .recv(deadline)
                 .unwrap_or_else(|| panic!("no response to request {id}"));
-            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+            if is_it(&msg) {
                 return msg;
             }
             self.answer_server_request(&msg);

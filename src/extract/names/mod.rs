@@ -1398,7 +1398,7 @@ pub fn find_agreements(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> 
     out
 }
 
-fn is_head(word: &str) -> bool {
+pub(crate) fn is_head(word: &str) -> bool {
     in_set(&AGREEMENT_HEADS_SET, word.to_lowercase().as_str())
 }
 

@@ -462,6 +462,10 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
         if b - a == 1 && (NOT_NAME_ACRONYMS.contains(&name.as_str()) || name.chars().count() < 2) {
             continue;
         }
+        // "the Framework", "the Council": a head noun alone refers back to a longer name.
+        if b - a == 1 && (super::is_head(&name) || in_set(&ORG_WORDS_SET, &name)) {
+            continue;
+        }
         if name
             .chars()
             .all(|c| c.is_ascii_digit() || !c.is_alphanumeric())
@@ -632,6 +636,8 @@ mod tests {
         );
         assert!(!got.iter().any(|n| n.starts_with("Q ")), "{got:?}");
         assert!(!got.iter().any(|n| n.contains("JEAN-PIERRE")), "{got:?}");
+        let found = names("so the Framework and the Council met.");
+        assert!(found.is_empty(), "{found:?}");
         let found = names("Well, I’m glad. I’ve said so.");
         assert!(found.is_empty(), "{found:?}");
     }

@@ -1,0 +1,533 @@
+//! Server state and snapshots: user settings, the open documents, the knowledge base, per-version caches, the
+//! snapshot a request reads (pinned at its arrival), cancellation, and publishing diagnostics.
+
+use super::convert::{to_lsp_diagnostics, to_offset, to_range};
+use super::documents::{DocSnapshot, Documents};
+use crate::analysis::diagnostics::Severity;
+use crate::analysis::note::Ignores;
+use crate::analysis::{CheckOptions, Diagnostic as NoteDiagnostic, NoteIndex, diagnostics};
+use crate::corpus::LoadOptions;
+use crate::kb::{ArticleData, KnowledgeBase};
+use crate::text::{LineIndex, PositionEncoding};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::Duration;
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{Diagnostic, Position, Range, Uri, notification};
+
+/// How long diagnostics wait for typing to pause.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Notes larger than this (in bytes of UTF-8) get lighter service: their text is kept in step with the
+/// editor, but they are not analysed; one information diagnostic says so.
+pub const NOTE_SIZE_LIMIT: usize = 2 << 20;
+/// The code of that diagnostic.
+pub const NOTE_TOO_LARGE: &str = "note-too-large";
+
+/// `dossier/status`: indexing state for editor status bars.
+pub enum StatusNotification {}
+
+impl notification::Notification for StatusNotification {
+    type Params = Value;
+    const METHOD: &'static str = "dossier/status";
+}
+
+/// User settings: from `initializationOptions`, `workspace/didChangeConfiguration` or `dossier.toml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Settings {
+    /// Corpus folders given by the editor (absolute, or relative to the first workspace folder).
+    pub corpus: Option<Vec<PathBuf>>,
+    pub disabled: BTreeSet<String>,
+}
+
+impl Settings {
+    /// Read `{ corpus: [...], diagnostics: { disabled: [...] } }` (also nested under `dossier`).
+    pub fn from_json(v: &Value) -> Settings {
+        let v = v.get("dossier").unwrap_or(v);
+        let corpus = match v.get("corpus") {
+            Some(Value::String(s)) if !s.is_empty() => Some(vec![PathBuf::from(s)]),
+            Some(Value::Array(a)) => {
+                let paths: Vec<PathBuf> = a
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .filter(|s| !s.is_empty())
+                    .map(PathBuf::from)
+                    .collect();
+                (!paths.is_empty()).then_some(paths)
+            }
+            _ => None,
+        };
+        let disabled = v
+            .pointer("/diagnostics/disabled")
+            .and_then(|d| d.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Settings { corpus, disabled }
+    }
+}
+
+struct Cached {
+    revision: u64,
+    kb_gen: u64,
+    text: Arc<String>,
+    index: Arc<NoteIndex>,
+    diagnostics: Option<Arc<Vec<NoteDiagnostic>>>,
+}
+
+/// State shared by the handlers, the ordered document layer and the background tasks.
+pub struct Shared {
+    pub(super) docs: Mutex<Documents>,
+    pub(super) encoding: RwLock<PositionEncoding>,
+    kb: RwLock<Arc<KnowledgeBase>>,
+    kb_gen: AtomicU64,
+    pub(super) load_gen: AtomicU64,
+    pub(super) settings: Mutex<Settings>,
+    pub(super) workspace: Mutex<Vec<PathBuf>>,
+    /// The corpus folders in use and their load options.
+    pub(super) corpus_roots: Mutex<(Vec<PathBuf>, LoadOptions)>,
+    pub(super) articles: Mutex<Vec<Arc<ArticleData>>>,
+    cache: Mutex<HashMap<Uri, Cached>>,
+    diag_gen: Mutex<HashMap<Uri, u64>>,
+    /// The revision of each document whose diagnostics were published last.
+    published: Mutex<HashMap<Uri, u64>>,
+    pub(super) watcher: Mutex<Option<notify::RecommendedWatcher>>,
+    pub(super) progress_supported: AtomicBool,
+    /// The client can watch files for us (`workspace/didChangeWatchedFiles` with dynamic registration).
+    pub(super) client_watches: AtomicBool,
+    pub(super) warned_no_corpus: AtomicBool,
+    /// The client, for messages the ordered layer sends.
+    pub(super) client: OnceLock<Client>,
+    /// `initialize` has arrived (documents opened before it are not stored).
+    pub(super) initialized: AtomicBool,
+    /// `shutdown` has arrived: long work stops, and `exit` exits 0.
+    pub(super) shutting_down: AtomicBool,
+    /// The input has ended: nobody reads answers any more.
+    pub(super) hung_up: Arc<AtomicBool>,
+    /// The process exit status once the server stops.
+    pub(super) exit_code: AtomicI32,
+}
+
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+tokio::task_local! {
+    /// The document a request is about, as it was when the request arrived (set by the ordered layer).
+    pub(super) static PINNED: Option<(Uri, DocSnapshot)>;
+}
+
+impl Shared {
+    pub(super) fn new() -> Self {
+        Shared {
+            docs: Mutex::new(Documents::default()),
+            encoding: RwLock::new(PositionEncoding::Utf16),
+            kb: RwLock::new(Arc::new(KnowledgeBase::empty())),
+            kb_gen: AtomicU64::new(0),
+            load_gen: AtomicU64::new(0),
+            settings: Mutex::new(Settings::default()),
+            workspace: Mutex::new(Vec::new()),
+            corpus_roots: Mutex::new((Vec::new(), LoadOptions::default())),
+            articles: Mutex::new(Vec::new()),
+            cache: Mutex::new(HashMap::new()),
+            diag_gen: Mutex::new(HashMap::new()),
+            published: Mutex::new(HashMap::new()),
+            watcher: Mutex::new(None),
+            progress_supported: AtomicBool::new(false),
+            client_watches: AtomicBool::new(false),
+            warned_no_corpus: AtomicBool::new(false),
+            client: OnceLock::new(),
+            initialized: AtomicBool::new(false),
+            shutting_down: AtomicBool::new(false),
+            hung_up: Arc::new(AtomicBool::new(false)),
+            exit_code: AtomicI32::new(0),
+        }
+    }
+
+    pub fn encoding(&self) -> PositionEncoding {
+        *self.encoding.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn kb(&self) -> (Arc<KnowledgeBase>, u64) {
+        let kb = self.kb.read().unwrap_or_else(|e| e.into_inner()).clone();
+        (kb, self.kb_gen.load(Ordering::SeqCst))
+    }
+
+    pub(super) fn set_kb(&self, kb: KnowledgeBase) {
+        *self.kb.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(kb);
+        self.kb_gen.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The server is going away (shutdown, or the client hung up): long work should stop.
+    pub(super) fn stopping(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst) || self.hung_up.load(Ordering::SeqCst)
+    }
+
+    /// Forget what was cached and published for a document (closed, or its versions restarted).
+    pub(super) fn forget(&self, uri: &Uri) {
+        lock(&self.cache).remove(uri);
+        lock(&self.published).remove(uri);
+    }
+
+    /// Forget the diagnostics of every document (settings changed).
+    pub(super) fn forget_diagnostics(&self) {
+        lock(&self.cache)
+            .values_mut()
+            .for_each(|c| c.diagnostics = None);
+    }
+
+    /// A snapshot of the current version of a document.
+    pub(super) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let doc = lock(&self.docs).snapshot(uri)?;
+        Some(self.snapshot_of(uri, doc))
+    }
+
+    /// A consistent view of one version of a document: its text, the knowledge base and the note's analysis.
+    pub(super) fn snapshot_of(&self, uri: &Uri, doc: DocSnapshot) -> Snapshot {
+        let (kb, kb_gen) = self.kb();
+        let light = doc.len() > NOTE_SIZE_LIMIT;
+        let cached = lock(&self.cache).get(uri).and_then(|c| {
+            (c.revision == doc.revision).then(|| (c.text.clone(), c.kb_gen, c.index.clone()))
+        });
+        let (text, index) = match cached {
+            Some((text, g, index)) if g == kb_gen => (text, index),
+            other => {
+                let text = other.map_or_else(|| doc.text(), |(t, _, _)| t);
+                let index = Arc::new(if light {
+                    light_index(&text)
+                } else {
+                    NoteIndex::new(&kb, &text)
+                });
+                let still_open = lock(&self.docs).revision(uri).is_some();
+                let mut cache = lock(&self.cache);
+                // An older version (a request pinned before later edits) does not evict a newer one, and a
+                // document closed meanwhile is not cached again.
+                if still_open && cache.get(uri).is_none_or(|c| c.revision <= doc.revision) {
+                    cache.insert(
+                        uri.clone(),
+                        Cached {
+                            revision: doc.revision,
+                            kb_gen,
+                            text: text.clone(),
+                            index: index.clone(),
+                            diagnostics: None,
+                        },
+                    );
+                }
+                (text, index)
+            }
+        };
+        Snapshot {
+            text,
+            version: doc.version,
+            revision: doc.revision,
+            kb,
+            index,
+            enc: self.encoding(),
+            light,
+        }
+    }
+
+    /// Diagnostics of a snapshot, cached per version.
+    pub(super) fn diagnostics_of(&self, uri: &Uri, snap: &Snapshot) -> Arc<Vec<NoteDiagnostic>> {
+        if let Some(c) = lock(&self.cache).get(uri)
+            && c.revision == snap.revision
+            && let Some(d) = &c.diagnostics
+        {
+            return d.clone();
+        }
+        let opts = CheckOptions {
+            disabled: lock(&self.settings).disabled.clone(),
+        };
+        let d = if self.is_corpus_file(uri) {
+            Arc::new(Vec::new())
+        } else if snap.light {
+            Arc::new(vec![too_large(snap.text.len())])
+        } else {
+            Arc::new(diagnostics(&snap.kb, &snap.index, &snap.text, &opts))
+        };
+        if let Some(c) = lock(&self.cache).get_mut(uri)
+            && c.revision == snap.revision
+        {
+            c.diagnostics = Some(d.clone());
+        }
+        d
+    }
+
+    pub(super) fn is_corpus_file(&self, uri: &Uri) -> bool {
+        let Some(path) = uri.to_file_path() else {
+            return false;
+        };
+        lock(&self.corpus_roots)
+            .0
+            .iter()
+            .any(|r| path.starts_with(r))
+    }
+}
+
+/// The analysis of a note too large to analyse: only its lines.
+fn light_index(text: &str) -> NoteIndex {
+    NoteIndex {
+        lines: LineIndex::new(text),
+        sentences: Vec::new(),
+        excluded: Vec::new(),
+        headings: Vec::new(),
+        mentions: Vec::new(),
+        citations: Vec::new(),
+        quotes: Vec::new(),
+        dates: Vec::new(),
+        facts: Vec::new(),
+        ignores: Ignores::default(),
+    }
+}
+
+fn too_large(len: usize) -> NoteDiagnostic {
+    NoteDiagnostic {
+        range: 0..0,
+        severity: Severity::Information,
+        code: NOTE_TOO_LARGE,
+        message: format!(
+            "This note is {:.1} MB, over Dossier's {} MB limit: it is not checked, and hover, go-to-source, references and completion are off for it. Split it to have it checked.",
+            len as f64 / (1 << 20) as f64,
+            NOTE_SIZE_LIMIT >> 20
+        ),
+        related: Vec::new(),
+        fixes: Vec::new(),
+    }
+}
+
+/// What a request reads: one version of a document with the analysis that goes with it.
+pub(super) struct Snapshot {
+    pub text: Arc<String>,
+    pub version: i32,
+    pub revision: u64,
+    pub kb: Arc<KnowledgeBase>,
+    pub index: Arc<NoteIndex>,
+    pub enc: PositionEncoding,
+    /// Over the size limit: not analysed.
+    pub light: bool,
+}
+
+impl Snapshot {
+    /// Byte offset of an editor position in this snapshot's text; `None` past the last line.
+    pub(super) fn offset(&self, pos: Position) -> Option<usize> {
+        to_offset(&self.index.lines, &self.text, pos, self.enc)
+    }
+
+    /// Editor range of a byte range of this snapshot's text.
+    pub(super) fn range(&self, r: &crate::text::ByteRange) -> Range {
+        to_range(&self.index.lines, &self.text, r, self.enc)
+    }
+
+    /// Diagnostics of this snapshot as the protocol has them.
+    pub(super) fn lsp_diagnostics(&self, diags: &[NoteDiagnostic], uri: &Uri) -> Vec<Diagnostic> {
+        to_lsp_diagnostics(
+            &self.index.lines,
+            &self.text,
+            &self.kb,
+            self.enc,
+            diags,
+            uri,
+        )
+    }
+}
+
+/// Set when the request that owns it is dropped (cancelled by `$/cancelRequest`, or abandoned).
+pub(super) struct Cancel(Arc<AtomicBool>);
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Whether work for a request should stop: the request was cancelled or the server is going away.
+#[derive(Clone)]
+pub(super) struct Token {
+    cancelled: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+}
+
+impl Token {
+    pub(super) fn stop(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst) || self.shared.stopping()
+    }
+}
+
+/// The language server.
+pub struct Backend {
+    pub(super) client: Client,
+    pub(super) shared: Arc<Shared>,
+}
+
+pub(super) fn internal(e: impl std::fmt::Display) -> Error {
+    let mut err = Error::internal_error();
+    err.message = format!("internal error: {e}").into();
+    err
+}
+
+impl Backend {
+    pub(super) async fn test_panic(&self) -> Result<()> {
+        panic!("test panic requested");
+    }
+
+    /// Test hook: a request that takes `ms` milliseconds of blocking work unless cancelled.
+    pub(super) async fn test_slow(&self, params: Value) -> Result<Value> {
+        let ms = params.get("ms").and_then(Value::as_u64).unwrap_or(10_000);
+        let (token, _guard) = self.token();
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            while started.elapsed() < Duration::from_millis(ms) {
+                if token.stop() {
+                    tracing::info!("slow test request stopped early");
+                    return Value::from("stopped");
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Value::from("done")
+        })
+        .await
+        .map_err(internal)
+    }
+
+    pub(super) fn clone_handle(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// A cancellation token for the current request, and the guard that trips it when the request goes.
+    pub(super) fn token(&self) -> (Token, Cancel) {
+        let cancelled = Arc::new(AtomicBool::new(false));
+        (
+            Token {
+                cancelled: cancelled.clone(),
+                shared: self.shared.clone(),
+            },
+            Cancel(cancelled),
+        )
+    }
+
+    /// Run `f` on the blocking pool, on the snapshot of `uri` pinned when the request arrived (the current one
+    /// when none was pinned). Notes over the size limit get no answer; a panic becomes an error response;
+    /// a cancelled request stops before its analysis.
+    pub(super) async fn with_snapshot<R: Send + 'static>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&Snapshot, &Token) -> Option<R> + Send + 'static,
+    ) -> Result<Option<R>> {
+        let shared = self.shared.clone();
+        let uri = uri.clone();
+        let pinned = PINNED
+            .try_with(|p| p.clone())
+            .ok()
+            .flatten()
+            .filter(|(u, _)| *u == uri)
+            .map(|(_, d)| d);
+        let (token, _guard) = self.token();
+        tokio::task::spawn_blocking(move || {
+            if token.stop() {
+                return None;
+            }
+            let snap = match pinned {
+                Some(doc) => shared.snapshot_of(&uri, doc),
+                None => shared.snapshot(&uri)?,
+            };
+            if snap.light || token.stop() {
+                return None;
+            }
+            f(&snap, &token)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!("request handler failed: {e}");
+            internal(e)
+        })
+    }
+
+    pub(super) async fn status(&self, state: &str, indexed: usize, total: usize, message: &str) {
+        let (kb, _) = self.shared.kb();
+        self.client
+            .send_notification::<StatusNotification>(serde_json::json!({
+                "state": state,
+                "indexed": indexed,
+                "total": total,
+                "articles": kb.articles.len(),
+                "entities": kb.entities.len(),
+                "message": message,
+            }))
+            .await;
+    }
+
+    /// Publish diagnostics for a document after typing pauses, never for an older text than already sent.
+    pub(super) fn schedule_diagnostics(&self, uri: Uri) {
+        let generation = {
+            let mut g = lock(&self.shared.diag_gen);
+            let e = g.entry(uri.clone()).or_default();
+            *e += 1;
+            *e
+        };
+        let shared = self.shared.clone();
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            if lock(&shared.diag_gen).get(&uri) != Some(&generation) || shared.stopping() {
+                return;
+            }
+            let s2 = shared.clone();
+            let u2 = uri.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                let snap = s2.snapshot(&u2)?;
+                let diags = s2.diagnostics_of(&u2, &snap);
+                Some((
+                    snap.version,
+                    snap.revision,
+                    snap.lsp_diagnostics(&diags, &u2),
+                ))
+            })
+            .await;
+            let Ok(Some((version, revision, diags))) = result else {
+                if let Err(e) = result {
+                    tracing::error!("diagnostics failed: {e}");
+                }
+                return;
+            };
+            // Newer edits or a close since: a later task publishes.
+            if lock(&shared.diag_gen).get(&uri) != Some(&generation)
+                || lock(&shared.docs).revision(&uri) != Some(revision)
+            {
+                return;
+            }
+            {
+                let mut p = lock(&shared.published);
+                if p.get(&uri).is_some_and(|r| *r > revision) {
+                    return;
+                }
+                p.insert(uri.clone(), revision);
+            }
+            client.publish_diagnostics(uri, diags, Some(version)).await;
+        });
+    }
+
+    /// Stop publishing for a closed document.
+    pub(super) fn cancel_diagnostics(&self, uri: &Uri) {
+        lock(&self.shared.diag_gen)
+            .entry(uri.clone())
+            .and_modify(|g| *g += 1);
+    }
+
+    pub(super) fn republish_all(&self) {
+        let uris = lock(&self.shared.docs).uris();
+        for u in uris {
+            self.schedule_diagnostics(u);
+        }
+    }
+}
