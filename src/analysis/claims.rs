@@ -9,7 +9,7 @@
 
 use super::note::NoteIndex;
 use crate::extract::dates::{Anchor, DateKind, DateValue, PartialDate};
-use crate::extract::statements::{StatedDate, Term, TermKind, clauses, terms_at};
+use crate::extract::statements::{StatedDate, Term, TermKind, attributive, clauses, terms_at};
 use crate::kb::{ArticleIx, KeyMatch, KnowledgeBase};
 use crate::text::ByteRange;
 use std::collections::BTreeSet;
@@ -41,6 +41,8 @@ pub struct Candidate {
     pub score: f32,
     /// Share of the claim's (known) term weight found in the statement.
     pub coverage: f32,
+    /// How many of the claim's terms the statement has.
+    pub shared: usize,
     pub cited: bool,
     /// The source date compared with the claim's, and whether they agree.
     pub date: Option<StatedDate>,
@@ -70,9 +72,11 @@ pub struct ClaimCheck {
 }
 
 /// A match must cover this share of the claim's identifying weight…
-const MIN_COVERAGE: f32 = 0.45;
+const MIN_COVERAGE: f32 = 0.40;
 /// …and reach this absolute weight (a few rare words, not one common one).
 const MIN_SCORE: f32 = 9.0;
+/// …and share at least this many of the claim's own words.
+const MIN_SHARED: usize = 2;
 /// Candidates within this factor of the best count as equally plausible.
 const RIVAL: f32 = 0.8;
 /// Bonus factor for a statement of an article the claim cites.
@@ -183,10 +187,42 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                         && d.relative.is_some_and(|r| r.anchor == Anchor::Event)
                 })
                 .map(|d| d.span.end);
+            // Every other date the note gives on this line: a source date equal to one of them is about what
+            // the note dates with it.
+            let line_dates: Vec<(ByteRange, DateValue)> = note
+                .lines
+                .line_range(text, line)
+                .map(|lr| {
+                    note.dates
+                        .iter()
+                        .filter(|d| lr.start <= d.span.start && d.span.end <= lr.end)
+                        .filter_map(|d| Some((d.span.clone(), d.value?)))
+                        .collect()
+                })
+                .unwrap_or_default();
             let mut dated: Vec<(StatedDate, bool)> = Vec::new();
+            let mut attributive_context: Vec<DateValue> = Vec::new();
             for d in &here {
-                let Some(mut value) = d.value else { continue };
+                // "three days later" after a month-precise date: count from the note's last full date.
+                let counted = d
+                    .relative
+                    .filter(|r| r.anchor == Anchor::PreviousDate)
+                    .and_then(|r| {
+                        let prev = previous?;
+                        let day = prev
+                            .checked_add(jiff::Span::new().days(i64::from(r.days)))
+                            .ok()?;
+                        Some(DateValue::Point(PartialDate::from_date(day)))
+                    });
+                let Some(mut value) = d.value.or(counted) else {
+                    continue;
+                };
                 if d.kind == DateKind::Duration {
+                    continue;
+                }
+                // "the 2008 model year": context for the clause's other dates, not a claim of its own.
+                if attributive(text, &d.span) {
+                    attributive_context.push(value);
                     continue;
                 }
                 if let Some(v) = resolve_weekday(&value, previous) {
@@ -238,6 +274,13 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     .filter(|(o, _)| o.range != date.range)
                     .map(|(o, head)| (o.value, *head))
                     .chain(lead.filter(|_| !from_line_head).map(|l| (l, true)))
+                    .chain(attributive_context.iter().map(|v| (*v, false)))
+                    .chain(
+                        line_dates
+                            .iter()
+                            .filter(|(r, _)| *r != date.range)
+                            .map(|(_, v)| (*v, true)),
+                    )
                     .collect();
                 let (mut terms, mut factors) =
                     weigh_by_proximity(text, &c, &located, &date.range, &own);
@@ -329,21 +372,22 @@ fn weigh_by_proximity(
 }
 
 /// Weighted overlap of the claim's terms with a sorted term list.
-fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[Term]) -> f32 {
+fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[Term]) -> (f32, usize) {
     let a = &claim.terms;
-    let (mut i, mut j, mut w) = (0, 0, 0.0);
+    let (mut i, mut j, mut w, mut n) = (0, 0, 0.0, 0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 w += kb.statement_index.weight(a[i].0, a[i].1) * claim.factors[i];
+                n += usize::from(claim.factors[i] >= 1.0);
                 i += 1;
                 j += 1;
             }
         }
     }
-    w
+    (w, n)
 }
 
 /// Do the two dates agree: one contains the other, or they conflict on no part both state?
@@ -365,12 +409,7 @@ fn common_parts(a: &DateValue, b: &DateValue) -> u8 {
 
 /// Score the corpus statements that may report the claim's event, best first.
 pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
-    let total: f32 = claim
-        .terms
-        .iter()
-        .zip(&claim.factors)
-        .map(|((t, k), f)| kb.statement_index.weight(*t, *k) * f)
-        .sum();
+    let total = claim_weight(kb, claim);
     if total <= 0.0 {
         return Vec::new();
     }
@@ -381,7 +420,7 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
         .filter_map(|(ai, si)| {
             let (ai, si) = (ai as usize, si as usize);
             let st = kb.article(ai).statements.get(si)?;
-            let w = shared_weight(kb, claim, &st.terms);
+            let (w, shared) = shared_weight(kb, claim, &st.terms);
             let cited = claim.cited.contains(&ai);
             let score = if cited { w * CITED_BONUS } else { w };
             // The source date to compare: of the same sort (a "since" with a "since"), stating the most
@@ -415,6 +454,7 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                 statement: si,
                 score,
                 coverage: w / total,
+                shared,
                 cited,
                 date,
                 agrees,
@@ -430,6 +470,74 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
 /// Without a good match in a cited article, a match elsewhere must be this much clearer.
 const UNCITED_MIN_COVERAGE: f32 = 0.7;
 const UNCITED_MIN_SCORE: f32 = 15.0;
+
+/// The terms of the articles a claim cites.
+fn cited_terms(kb: &KnowledgeBase, claim: &Claim) -> std::collections::HashSet<Term> {
+    claim
+        .cited
+        .iter()
+        .flat_map(|&ix| {
+            let a = kb.article(ix);
+            crate::extract::statements::terms_of(a.text(), a.article.body.clone(), &[])
+        })
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// The claim's identifying weight. Words no dated clause of the corpus uses, and no cited article either,
+/// count in full (as the rarest words): a claim made mostly of them is about something the sources do not
+/// date. Words only the cited article has are its details and count for nothing.
+fn claim_weight(kb: &KnowledgeBase, claim: &Claim) -> f32 {
+    let cited = cited_terms(kb, claim);
+    claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .map(|((t, k), f)| {
+            let w = kb.statement_index.weight(*t, *k);
+            f * if w > 0.0 {
+                w
+            } else if cited.contains(t) {
+                0.0
+            } else {
+                kb.statement_index.rare_weight(*k)
+            }
+        })
+        .sum()
+}
+
+/// Does a cited article have a sentence, dated or not, that covers the claim's words as well as a match must?
+fn cited_passage(kb: &KnowledgeBase, claim: &Claim) -> bool {
+    let total = claim_weight(kb, claim);
+    if total <= 0.0 {
+        return false;
+    }
+    claim.cited.iter().any(|&ix| {
+        let a = kb.article(ix);
+        a.sentences.iter().any(|s| {
+            let terms: Vec<Term> =
+                crate::extract::statements::terms_of(a.text(), s.range.clone(), &[])
+                    .into_iter()
+                    .map(|(t, _)| t)
+                    .collect();
+            let shared: f32 = claim
+                .terms
+                .iter()
+                .zip(&claim.factors)
+                .filter(|((t, _), _)| terms.binary_search(t).is_ok())
+                .map(|((t, k), f)| {
+                    let w = kb.statement_index.weight(*t, *k);
+                    f * if w > 0.0 {
+                        w
+                    } else {
+                        kb.statement_index.rare_weight(*k)
+                    }
+                })
+                .sum();
+            shared / total >= MIN_COVERAGE
+        })
+    })
+}
 
 /// Does a source statement name most of the claim's participants (its own capitalised names)?
 fn names_shared(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bool {
@@ -456,14 +564,21 @@ pub fn check(kb: &KnowledgeBase, claim: Claim) -> ClaimCheck {
 
 /// Judge a claim on its scored candidates (best first).
 fn judge(kb: &KnowledgeBase, claim: Claim, mut cands: Vec<Candidate>) -> ClaimCheck {
-    let good = |c: &Candidate, cov: f32, score: f32| c.coverage >= cov && c.score >= score;
+    // Clearly the same event: enough of the claim's weight, and at least two of its own words in common.
+    let good = |c: &Candidate, cov: f32, score: f32| {
+        c.coverage >= cov && c.score >= score && c.shared >= MIN_SHARED
+    };
     // A claim citing an article is judged by that article when it has a clear match there; otherwise a
     // match elsewhere must be clearer still.
     let cited_match = cands
         .iter()
         .position(|c| c.cited && good(c, MIN_COVERAGE, MIN_SCORE));
+    // A cited article that reports the claim in an undated passage is its source: another article's date
+    // for similar words is then about something else.
+    let cited_undated = cited_match.is_none() && cited_passage(kb, &claim);
     let best_ix = match cited_match {
         Some(i) => Some(i),
+        None if cited_undated => None,
         None => cands
             .iter()
             .position(|c| !c.cited)

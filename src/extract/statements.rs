@@ -346,6 +346,32 @@ pub fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
     out
 }
 
+/// A date used as a modifier of a noun names a thing rather than dating the clause's event: "the
+/// September 11 attacks", "its 2008 budget".
+pub fn attributive(text: &str, span: &ByteRange) -> bool {
+    let before = text[..span.start].trim_end();
+    let det = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "this" | "that"
+            )
+        });
+    let next = text[span.end..]
+        .trim_start_matches([' ', '\t'])
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    const NOT_NOUNS: &[&str] = &[
+        "and", "or", "to", "in", "on", "at", "by", "of", "for", "with", "from", "was", "is",
+        "were", "will", "had", "has", "when", "after", "before", "until", "as", "that", "which",
+        "the",
+    ];
+    det && next.starts_with(|c: char| c.is_lowercase()) && !NOT_NOUNS.contains(&next)
+}
+
 /// Is this expression a date an event can be compared on: a value, not a duration, and not a hedged count
 /// back from the reference ("more than a decade ago", "nearly two years ago" bound a date, they do not give it)?
 pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
@@ -399,9 +425,22 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
         for c in clauses(text, s.clone()) {
             let d0 = dates.partition_point(|d| d.span.start < c.start);
             let d1 = dates.partition_point(|d| d.span.start < c.end);
-            let stated: Vec<StatedDate> = dates[d0..d1.max(d0)]
+            let here = &dates[d0..d1.max(d0)];
+            // A clause that dates its event only vaguely ("more than a decade ago") says nothing
+            // comparable about it, whatever other date it mentions.
+            if here.iter().any(|d| {
+                d.span.end <= c.end
+                    && d.value.is_some()
+                    && d.kind == DateKind::RelativeToRef
+                    && !comparable(text, d)
+            }) {
+                continue;
+            }
+            let stated: Vec<StatedDate> = here
                 .iter()
-                .filter(|d| d.span.end <= c.end && comparable(text, d))
+                .filter(|d| {
+                    d.span.end <= c.end && comparable(text, d) && !attributive(text, &d.span)
+                })
                 .filter_map(|d| {
                     Some(StatedDate {
                         range: d.span.clone(),

@@ -56,6 +56,17 @@ impl StatementIndex {
         }
     }
 
+    /// The weight a term would have if one statement held it: what a word the dated clauses never use counts
+    /// for in a claim (the rarest there is).
+    pub fn rare_weight(&self, kind: TermKind) -> f32 {
+        ((1.0 + self.total as f32).ln()).max(0.0)
+            * match kind {
+                TermKind::Number => 2.0,
+                TermKind::Name => 1.5,
+                TermKind::Stem => 1.0,
+            }
+    }
+
     /// Statements that share at least one usable term with `terms`.
     pub fn candidates(&self, terms: &[(Term, TermKind)]) -> Vec<StatementRef> {
         let mut out: Vec<StatementRef> = terms
