@@ -2,7 +2,7 @@
 //! the server side and through the client), and refreshing the knowledge base when files change.
 
 use super::server::{Backend, lock};
-use crate::corpus::{self, Config, LoadOptions};
+use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
 use crate::kb::{ArticleData, KnowledgeBase, extract_all};
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -22,6 +22,145 @@ const ROOT_CHECK: Duration = Duration::from_secs(2);
 enum WatchEvent {
     Paths(Vec<PathBuf>),
     Rescan,
+}
+
+/// The loaded corpus as the server keeps it between refreshes: the article list [`Corpus::refresh`] works on,
+/// and the extraction of each article, in the same order (by id).
+///
+/// The articles of `corpus` are kept without their text: a text is held once, by its [`ArticleData`] (which
+/// the knowledge base shares). A refresh needs only paths and ids of the articles it does not re-read; the
+/// ones it re-reads come back with their text, which moves into their new extraction.
+#[derive(Default)]
+pub(crate) struct Loaded {
+    /// The load generation this corpus belongs to.
+    generation: u64,
+    corpus: Corpus,
+    data: Vec<Arc<ArticleData>>,
+}
+
+/// What one refresh did, for the log.
+struct Refreshed {
+    extracted: usize,
+    removed: usize,
+}
+
+/// An article without its text.
+fn outline(a: &Article) -> Article {
+    Article {
+        id: a.id.clone(),
+        path: a.path.clone(),
+        text: String::new(),
+        body: a.body.clone(),
+        meta: a.meta.clone(),
+        title: a.title.clone(),
+        title_range: a.title_range.clone(),
+        boilerplate: a.boilerplate.clone(),
+    }
+}
+
+impl Loaded {
+    /// The state after a full load, from the extractions (each holding its article).
+    fn new(
+        generation: u64,
+        roots: Vec<PathBuf>,
+        data: Vec<Arc<ArticleData>>,
+        problems: Vec<Problem>,
+    ) -> Self {
+        let articles = data.iter().map(|d| outline(&d.article)).collect();
+        Loaded {
+            generation,
+            corpus: Corpus {
+                roots,
+                articles,
+                problems,
+            },
+            data,
+        }
+    }
+
+    /// The knowledge base of this state.
+    fn knowledge_base(&self) -> KnowledgeBase {
+        KnowledgeBase::build(self.data.clone(), self.corpus.problems.clone())
+    }
+
+    /// Bring the corpus up to date with [`Corpus::refresh`], re-extracting only the articles it lists as
+    /// changed whose text or id really differs from their extraction; `None` when nothing changed.
+    fn refresh(&mut self, paths: &[PathBuf], opts: &LoadOptions) -> Option<Refreshed> {
+        let problems_before = self.corpus.problems.clone();
+        let r = self.corpus.refresh(paths, opts);
+        if self.corpus.problems != problems_before {
+            let known: HashSet<(&Path, &str)> = problems_before
+                .iter()
+                .map(|p| (p.path.as_path(), p.reason.as_str()))
+                .collect();
+            for p in &self.corpus.problems {
+                if !known.contains(&(p.path.as_path(), p.reason.as_str())) {
+                    tracing::warn!("{p}");
+                }
+            }
+        }
+        if r.is_empty() {
+            return None;
+        }
+        let changed: HashSet<&str> = r.changed.iter().map(String::as_str).collect();
+        let old = std::mem::take(&mut self.data);
+        let by_id: HashMap<&str, &Arc<ArticleData>> = old.iter().map(|d| (d.id(), d)).collect();
+        let by_path: HashMap<&Path, &Arc<ArticleData>> =
+            old.iter().map(|d| (d.article.path.as_path(), d)).collect();
+        // Extractions kept and articles to extract, by position in the new list.
+        let mut keep: Vec<(usize, Arc<ArticleData>)> = Vec::new();
+        let mut fresh: Vec<(usize, Article)> = Vec::new();
+        let mut articles = Vec::with_capacity(self.corpus.articles.len());
+        for mut a in std::mem::take(&mut self.corpus.articles) {
+            // Texts are kept only by articles the refresh re-read (a loaded article is never empty).
+            let text = std::mem::take(&mut a.text);
+            let same = |d: &&&Arc<ArticleData>| d.article.path == a.path;
+            let at = articles.len();
+            if !changed.contains(a.id.as_str())
+                && let Some(d) = by_id.get(a.id.as_str()).filter(same)
+            {
+                keep.push((at, Arc::clone(d)));
+            } else if !text.is_empty() {
+                let full = Article { text, ..a.clone() };
+                match by_path.get(a.path.as_path()) {
+                    // Read again without a change (an open, a touch, a save reported twice).
+                    Some(d) if d.article == full => keep.push((at, Arc::clone(d))),
+                    _ => fresh.push((at, full)),
+                }
+            } else if let Some(d) = by_path.get(a.path.as_path()) {
+                // Renamed (its id changed because another file's stem clashes with it, or stopped to).
+                let full = Article {
+                    text: d.article.text.clone(),
+                    ..a.clone()
+                };
+                fresh.push((at, full));
+            } else {
+                tracing::error!("no text for corpus article {}; dropped", a.id);
+                continue;
+            }
+            articles.push(a);
+        }
+        drop(by_id);
+        drop(by_path);
+        let extracted = fresh.len();
+        let (at, todo): (Vec<usize>, Vec<Article>) = fresh.into_iter().unzip();
+        keep.extend(at.into_iter().zip(extract_all(todo, &|_, _| {})));
+        keep.sort_by_key(|(i, _)| *i);
+        self.data = keep.into_iter().map(|(_, d)| d).collect();
+        self.corpus.articles = articles;
+        // Only files read again without a change: the knowledge base stays as it is.
+        let same = self.data.len() == old.len()
+            && self.data.iter().zip(&old).all(|(a, b)| Arc::ptr_eq(a, b))
+            && self.corpus.problems == problems_before;
+        drop(old);
+        if same {
+            return None;
+        }
+        Some(Refreshed {
+            extracted,
+            removed: r.removed.len(),
+        })
+    }
 }
 
 /// Whether a watcher event can mean a change of content: creations, writes, renames and removals do;
@@ -101,8 +240,13 @@ impl Backend {
         }
         *lock(&self.shared.corpus_roots) = (roots.clone(), opts);
         if roots.is_empty() {
-            *lock(&self.shared.articles) = Vec::new();
+            let mut loaded = self.shared.loaded.lock().await;
+            *loaded = Loaded {
+                generation,
+                ..Loaded::default()
+            };
             self.shared.set_kb(KnowledgeBase::empty());
+            drop(loaded);
             if !self.shared.warned_no_corpus.swap(true, Ordering::SeqCst) {
                 self.client
                     .show_message(
@@ -202,10 +346,23 @@ impl Backend {
         if self.shared.load_gen.load(Ordering::SeqCst) != generation {
             return;
         }
-        *lock(&self.shared.articles) = done.clone();
-        match tokio::task::spawn_blocking(move || KnowledgeBase::build(done, problems)).await {
-            Ok(kb) => self.shared.set_kb(kb),
-            Err(e) => tracing::error!("knowledge base build failed: {e}"),
+        // The state and the knowledge base change together, between refreshes.
+        let mut loaded = self.shared.loaded.clone().lock_owned().await;
+        let shared = self.shared.clone();
+        let r2 = roots.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            if shared.load_gen.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            *loaded = Loaded::new(generation, r2, done, problems);
+            shared.set_kb(loaded.knowledge_base());
+        })
+        .await;
+        if let Err(e) = built {
+            tracing::error!("knowledge base build failed: {e}");
+        }
+        if self.shared.load_gen.load(Ordering::SeqCst) != generation {
+            return;
         }
         let (kb, _) = self.shared.kb();
         let msg = format!(
@@ -360,54 +517,58 @@ impl Backend {
         }
     }
 
-    /// Re-read just the changed corpus files, then rebuild the knowledge base from cached extractions. A
-    /// folder among the paths (made, renamed or removed), or `rescan`, means every file is looked at.
-    pub(super) async fn refresh_paths(&self, paths: Vec<PathBuf>, rescan: bool) {
+    /// Bring the corpus up to date after changes to `paths` (files or folders, made, changed or removed),
+    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, ids
+    /// are those of a fresh load, and the knowledge base is rebuilt from the extractions. `rescan` looks at
+    /// every file again.
+    pub(super) async fn refresh_paths(&self, mut paths: Vec<PathBuf>, rescan: bool) {
         let (roots, opts) = lock(&self.shared.corpus_roots).clone();
-        let articles = lock(&self.shared.articles).clone();
+        if rescan {
+            // A root reported is a root looked at again, file by file.
+            paths.extend(roots);
+        }
+        if paths.is_empty() {
+            return;
+        }
+        let mut loaded = self.shared.loaded.clone().lock_owned().await;
+        let shared = self.shared.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let known: HashSet<&Path> = articles.iter().map(|a| a.article.path.as_path()).collect();
-            // A folder made, renamed or removed: its files may have come or gone without events of their own.
-            let folder_changed = paths.iter().any(|p| {
-                p.is_dir()
-                    || (!p.exists()
-                        && !known.contains(p.as_path())
-                        && known.iter().any(|k| k.starts_with(p)))
-            });
-            let paths = if rescan || folder_changed {
-                let mut all: BTreeSet<PathBuf> = known.iter().map(|p| p.to_path_buf()).collect();
-                match corpus::list_files(&roots) {
-                    Ok(files) => all.extend(files),
-                    Err(e) => tracing::warn!("cannot list the corpus: {e}"),
-                }
-                all.into_iter().collect()
-            } else {
-                paths
-            };
-            refresh_articles(articles, &roots, &opts, &paths)
+            // A newer load is under way, or done: it reads these files itself.
+            if loaded.generation != shared.load_gen.load(Ordering::SeqCst) {
+                return None;
+            }
+            let done = loaded.refresh(&paths, &opts)?;
+            shared.set_kb(loaded.knowledge_base());
+            Some(done)
         })
         .await;
-        let Ok(Some(articles)) = result else { return };
-        *lock(&self.shared.articles) = articles.clone();
-        if let Ok(kb) =
-            tokio::task::spawn_blocking(move || KnowledgeBase::build(articles, Vec::new())).await
-        {
-            tracing::info!("corpus refreshed: {} articles", kb.articles.len());
-            self.shared.set_kb(kb);
-            let (kb, _) = self.shared.kb();
-            self.status(
-                "ready",
+        let done = match result {
+            Ok(Some(done)) => done,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::error!("corpus refresh failed: {e}");
+                return;
+            }
+        };
+        let (kb, _) = self.shared.kb();
+        tracing::info!(
+            "corpus refreshed: {} articles ({} extracted again, {} removed)",
+            kb.articles.len(),
+            done.extracted,
+            done.removed
+        );
+        self.status(
+            "ready",
+            kb.articles.len(),
+            kb.articles.len(),
+            &format!(
+                "{} articles, {} entities",
                 kb.articles.len(),
-                kb.articles.len(),
-                &format!(
-                    "{} articles, {} entities",
-                    kb.articles.len(),
-                    kb.entities.len()
-                ),
-            )
-            .await;
-            self.republish_all();
-        }
+                kb.entities.len()
+            ),
+        )
+        .await;
+        self.republish_all();
     }
 }
 
@@ -416,74 +577,4 @@ fn display_paths(p: &[PathBuf]) -> String {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn is_article_path(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md"))
-        && !p.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|s| s.starts_with('.') && s.len() > 1)
-        })
-}
-
-/// The article list after some files changed, or `None` when nothing did. Only changed files are read;
-/// paths are matched through a map, so a burst of events costs no more than the files it names.
-fn refresh_articles(
-    mut articles: Vec<Arc<ArticleData>>,
-    roots: &[PathBuf],
-    opts: &LoadOptions,
-    paths: &[PathBuf],
-) -> Option<Vec<Arc<ArticleData>>> {
-    let mut changed = false;
-    let at: HashMap<PathBuf, usize> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.article.path.clone(), i))
-        .collect();
-    let mut removed: HashSet<usize> = HashSet::new();
-    let mut added = Vec::new();
-    let unique: BTreeSet<&PathBuf> = paths.iter().collect();
-    for path in unique.into_iter().filter(|p| is_article_path(p)) {
-        let Some(root) = roots.iter().find(|r| path.starts_with(r)) else {
-            continue;
-        };
-        let existing = at.get(path).copied();
-        if path.is_file() {
-            match corpus::read_article(root, path, opts) {
-                Ok(article) => {
-                    if let Some(i) = existing {
-                        if articles[i].article.text == article.text {
-                            continue;
-                        }
-                        articles[i] = Arc::new(ArticleData::extract(article));
-                    } else {
-                        added.push(Arc::new(ArticleData::extract(article)));
-                    }
-                    changed = true;
-                }
-                Err(problem) => {
-                    tracing::warn!("{problem}");
-                    if let Some(i) = existing {
-                        removed.insert(i);
-                        changed = true;
-                    }
-                }
-            }
-        } else if let Some(i) = existing {
-            removed.insert(i);
-            changed = true;
-        }
-    }
-    if !changed {
-        return None;
-    }
-    let mut i = 0;
-    articles.retain(|_| {
-        i += 1;
-        !removed.contains(&(i - 1))
-    });
-    articles.extend(added);
-    articles.sort_by(|a, b| a.id().cmp(b.id()));
-    Some(articles)
 }
