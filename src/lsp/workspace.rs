@@ -31,7 +31,7 @@ enum WatchEvent {
 /// the knowledge base shares). A refresh needs only paths and ids of the articles it does not re-read; the
 /// ones it re-reads come back with their text, which moves into their new extraction.
 #[derive(Default)]
-pub(crate) struct Loaded {
+pub(super) struct Loaded {
     /// The load generation this corpus belongs to.
     generation: u64,
     corpus: Corpus,
