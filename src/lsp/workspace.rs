@@ -578,3 +578,98 @@ fn display_paths(p: &[PathBuf]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(tag: &str) -> Dir {
+            let d = std::env::temp_dir()
+                .join(format!("dossier-lsp-loaded-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&d);
+            std::fs::create_dir_all(&d).expect("mkdir");
+            Dir(d)
+        }
+
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let p = self.0.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+            p
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn fresh(dir: &Dir) -> Corpus {
+        corpus::load(&[dir.0.clone()], &LoadOptions::default(), &|_, _| {}).expect("load")
+    }
+
+    /// The extraction of the article with this id.
+    fn data<'a>(l: &'a Loaded, id: &str) -> &'a Arc<ArticleData> {
+        l.data.iter().find(|d| d.id() == id).expect("article")
+    }
+
+    /// The state equals a fresh load's: the same articles, in the same order, held once (no text in the outline).
+    fn assert_fresh(l: &Loaded, dir: &Dir) {
+        let want = fresh(dir);
+        let have: Vec<&Article> = l.data.iter().map(|d| &d.article).collect();
+        assert_eq!(have, want.articles.iter().collect::<Vec<_>>());
+        let outline: Vec<Article> = want.articles.iter().map(outline).collect();
+        assert_eq!(l.corpus.articles, outline);
+        assert_eq!(l.corpus.problems, want.problems);
+    }
+
+    #[test]
+    fn refresh_extracts_again_only_what_changed_and_matches_a_fresh_load() {
+        let dir = Dir::new("refresh");
+        let opts = LoadOptions::default();
+        dir.write("a/foo.txt", "Foo in a.\n");
+        let bar = dir.write("c/bar.txt", "Bar.\n");
+        let c = fresh(&dir);
+        let mut l = Loaded::new(0, c.roots, extract_all(c.articles, &|_, _| {}), c.problems);
+        assert_fresh(&l, &dir);
+        let old_bar = data(&l, "bar").clone();
+
+        // Read again without a change: nothing to rebuild.
+        assert!(l.refresh(std::slice::from_ref(&bar), &opts).is_none());
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+        assert_fresh(&l, &dir);
+
+        // A clashing stem: the renamed article is extracted again under its new id, the others are kept.
+        let b_foo = dir.write("b/foo.txt", "Foo in b.\n");
+        let done = l
+            .refresh(std::slice::from_ref(&b_foo), &opts)
+            .expect("changed");
+        assert_eq!((done.extracted, done.removed), (2, 1));
+        assert_fresh(&l, &dir);
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+        assert_eq!(data(&l, "a/foo").text(), "Foo in a.\n");
+
+        // An edit of one of the two: only it is extracted again.
+        let old_a = data(&l, "a/foo").clone();
+        dir.write("b/foo.txt", "Foo in b, edited.\n");
+        let done = l
+            .refresh(std::slice::from_ref(&b_foo), &opts)
+            .expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 0));
+        assert_fresh(&l, &dir);
+        assert!(Arc::ptr_eq(data(&l, "a/foo"), &old_a));
+
+        // The other removed: the one left takes the bare stem, with its text.
+        let a_foo = dir.0.join("a/foo.txt");
+        std::fs::remove_file(&a_foo).expect("rm");
+        let done = l.refresh(&[a_foo], &opts).expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 2));
+        assert_fresh(&l, &dir);
+        assert_eq!(data(&l, "foo").text(), "Foo in b, edited.\n");
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+    }
+}
