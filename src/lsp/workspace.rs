@@ -609,7 +609,12 @@ mod tests {
     }
 
     fn fresh(dir: &Dir) -> Corpus {
-        corpus::load(&[dir.0.clone()], &LoadOptions::default(), &|_, _| {}).expect("load")
+        corpus::load(
+            std::slice::from_ref(&dir.0),
+            &LoadOptions::default(),
+            &|_, _| {},
+        )
+        .expect("load")
     }
 
     /// The extraction of the article with this id.
