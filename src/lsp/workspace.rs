@@ -1,5 +1,6 @@
 //! The workspace: settings, finding and loading the corpus in the background, watching it for changes (on
-//! the server side and through the client), and refreshing the knowledge base when files change.
+//! the server side and through the client), and refreshing the knowledge base when files change — through
+//! [`Corpus::refresh`], the refresh path the CLI uses too, so that ids are always those of a fresh load.
 
 use super::server::{Backend, lock};
 use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
