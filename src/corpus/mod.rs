@@ -354,12 +354,20 @@ impl Corpus {
         if !rel.as_os_str().is_empty() && !rel_is_walkable(&rel) {
             return;
         }
-        let (Some(root), Some(Some(canon_root))) =
-            (self.roots.get(root_idx), canon_roots.get(root_idx))
-        else {
+        let Some(root) = self.roots.get(root_idx) else {
             return;
         };
         let target = root.join(&rel);
+        let Some(Some(canon_root)) = canon_roots.get(root_idx) else {
+            // The root itself is gone (removed, or renamed away): the articles reported under it go too.
+            for a in under(sorted, &target) {
+                plan.files
+                    .entry(a.to_path_buf())
+                    .or_insert((root_idx, None));
+            }
+            plan.targets.push(target);
+            return;
+        };
         if rel.file_name().is_some_and(|n| n == SOURCES_FILE) {
             let Some(dir) = target.parent() else { return };
             plan.sources_dirs.insert(dir.to_path_buf(), root_idx);
@@ -679,5 +687,28 @@ mod tests {
         assert_eq!(corpus, load_dir(dir.path()));
         assert_eq!(r.changed, ["foo", "new"]);
         assert_eq!(r.removed, ["a/foo", "b/foo"]);
+    }
+
+    #[test]
+    fn refresh_of_a_root_renamed_away_and_made_again() {
+        let parent = TempDir::new("refresh-root");
+        parent.write("articles/a/foo.txt", "Foo.\n");
+        parent.write("articles/b/foo.txt", "Other foo.\n");
+        let root = parent.path().join("articles");
+        let opts = LoadOptions::default();
+        let mut corpus = load_dir(&root);
+        assert_eq!(ids(&corpus), ["a/foo", "b/foo"]);
+
+        // Gone: its articles go with it.
+        fs::rename(&root, parent.path().join("old")).expect("rename");
+        let r = corpus.refresh(&[&root], &opts);
+        assert_eq!(r.removed, ["a/foo", "b/foo"]);
+        assert!(corpus.articles.is_empty());
+
+        // Made again: the same as a fresh load.
+        parent.write("articles/c/foo.txt", "New foo.\n");
+        let r = corpus.refresh(&[&root], &opts);
+        assert_eq!(r.changed, ["foo"]);
+        assert_eq!(corpus, load_dir(&root));
     }
 }

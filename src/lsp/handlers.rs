@@ -146,7 +146,9 @@ impl LanguageServer for Backend {
             .iter()
             .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
             .collect();
-        self.refresh_paths(paths, false).await;
+        // Off the ordered layer: later messages need not wait for the refresh.
+        let backend = self.clone_handle();
+        tokio::spawn(async move { backend.refresh_paths(paths, false).await });
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

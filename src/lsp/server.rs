@@ -3,11 +3,12 @@
 
 use super::convert::{to_lsp_diagnostics, to_offset, to_range};
 use super::documents::{DocSnapshot, Documents};
+use super::workspace::Loaded;
 use crate::analysis::diagnostics::Severity;
 use crate::analysis::note::Ignores;
 use crate::analysis::{CheckOptions, Diagnostic as NoteDiagnostic, NoteIndex, diagnostics};
 use crate::corpus::LoadOptions;
-use crate::kb::{ArticleData, KnowledgeBase};
+use crate::kb::KnowledgeBase;
 use crate::text::{LineIndex, PositionEncoding};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -93,7 +94,8 @@ pub struct Shared {
     pub(super) workspace: Mutex<Vec<PathBuf>>,
     /// The corpus folders in use and their load options.
     pub(super) corpus_roots: Mutex<(Vec<PathBuf>, LoadOptions)>,
-    pub(super) articles: Mutex<Vec<Arc<ArticleData>>>,
+    /// The loaded corpus and its extractions; a refresh holds it (across its blocking work) until done.
+    pub(super) loaded: Arc<tokio::sync::Mutex<Loaded>>,
     cache: Mutex<HashMap<Uri, Cached>>,
     diag_gen: Mutex<HashMap<Uri, u64>>,
     /// The revision of each document whose diagnostics were published last.
@@ -135,7 +137,7 @@ impl Shared {
             settings: Mutex::new(Settings::default()),
             workspace: Mutex::new(Vec::new()),
             corpus_roots: Mutex::new((Vec::new(), LoadOptions::default())),
-            articles: Mutex::new(Vec::new()),
+            loaded: Arc::new(tokio::sync::Mutex::new(Loaded::default())),
             cache: Mutex::new(HashMap::new()),
             diag_gen: Mutex::new(HashMap::new()),
             published: Mutex::new(HashMap::new()),

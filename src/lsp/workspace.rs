@@ -1,8 +1,9 @@
 //! The workspace: settings, finding and loading the corpus in the background, watching it for changes (on
-//! the server side and through the client), and refreshing the knowledge base when files change.
+//! the server side and through the client), and refreshing the knowledge base when files change — through
+//! [`Corpus::refresh`], the refresh path the CLI uses too, so that ids are always those of a fresh load.
 
 use super::server::{Backend, lock};
-use crate::corpus::{self, Config, LoadOptions};
+use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
 use crate::kb::{ArticleData, KnowledgeBase, extract_all};
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -22,6 +23,145 @@ const ROOT_CHECK: Duration = Duration::from_secs(2);
 enum WatchEvent {
     Paths(Vec<PathBuf>),
     Rescan,
+}
+
+/// The loaded corpus as the server keeps it between refreshes: the article list [`Corpus::refresh`] works on,
+/// and the extraction of each article, in the same order (by id).
+///
+/// The articles of `corpus` are kept without their text: a text is held once, by its [`ArticleData`] (which
+/// the knowledge base shares). A refresh needs only paths and ids of the articles it does not re-read; the
+/// ones it re-reads come back with their text, which moves into their new extraction.
+#[derive(Default)]
+pub(super) struct Loaded {
+    /// The load generation this corpus belongs to.
+    generation: u64,
+    corpus: Corpus,
+    data: Vec<Arc<ArticleData>>,
+}
+
+/// What one refresh did, for the log.
+struct Refreshed {
+    extracted: usize,
+    removed: usize,
+}
+
+/// An article without its text.
+fn outline(a: &Article) -> Article {
+    Article {
+        id: a.id.clone(),
+        path: a.path.clone(),
+        text: String::new(),
+        body: a.body.clone(),
+        meta: a.meta.clone(),
+        title: a.title.clone(),
+        title_range: a.title_range.clone(),
+        boilerplate: a.boilerplate.clone(),
+    }
+}
+
+impl Loaded {
+    /// The state after a full load, from the extractions (each holding its article).
+    fn new(
+        generation: u64,
+        roots: Vec<PathBuf>,
+        data: Vec<Arc<ArticleData>>,
+        problems: Vec<Problem>,
+    ) -> Self {
+        let articles = data.iter().map(|d| outline(&d.article)).collect();
+        Loaded {
+            generation,
+            corpus: Corpus {
+                roots,
+                articles,
+                problems,
+            },
+            data,
+        }
+    }
+
+    /// The knowledge base of this state.
+    fn knowledge_base(&self) -> KnowledgeBase {
+        KnowledgeBase::build(self.data.clone(), self.corpus.problems.clone())
+    }
+
+    /// Bring the corpus up to date with [`Corpus::refresh`], re-extracting only the articles it lists as
+    /// changed whose text or id really differs from their extraction; `None` when nothing changed.
+    fn refresh(&mut self, paths: &[PathBuf], opts: &LoadOptions) -> Option<Refreshed> {
+        let problems_before = self.corpus.problems.clone();
+        let r = self.corpus.refresh(paths, opts);
+        if self.corpus.problems != problems_before {
+            let known: HashSet<(&Path, &str)> = problems_before
+                .iter()
+                .map(|p| (p.path.as_path(), p.reason.as_str()))
+                .collect();
+            for p in &self.corpus.problems {
+                if !known.contains(&(p.path.as_path(), p.reason.as_str())) {
+                    tracing::warn!("{p}");
+                }
+            }
+        }
+        if r.is_empty() {
+            return None;
+        }
+        let changed: HashSet<&str> = r.changed.iter().map(String::as_str).collect();
+        let old = std::mem::take(&mut self.data);
+        let by_id: HashMap<&str, &Arc<ArticleData>> = old.iter().map(|d| (d.id(), d)).collect();
+        let by_path: HashMap<&Path, &Arc<ArticleData>> =
+            old.iter().map(|d| (d.article.path.as_path(), d)).collect();
+        // Extractions kept and articles to extract, by position in the new list.
+        let mut keep: Vec<(usize, Arc<ArticleData>)> = Vec::new();
+        let mut fresh: Vec<(usize, Article)> = Vec::new();
+        let mut articles = Vec::with_capacity(self.corpus.articles.len());
+        for mut a in std::mem::take(&mut self.corpus.articles) {
+            // Texts are kept only by articles the refresh re-read (a loaded article is never empty).
+            let text = std::mem::take(&mut a.text);
+            let same = |d: &&&Arc<ArticleData>| d.article.path == a.path;
+            let at = articles.len();
+            if !changed.contains(a.id.as_str())
+                && let Some(d) = by_id.get(a.id.as_str()).filter(same)
+            {
+                keep.push((at, Arc::clone(d)));
+            } else if !text.is_empty() {
+                let full = Article { text, ..a.clone() };
+                match by_path.get(a.path.as_path()) {
+                    // Read again without a change (an open, a touch, a save reported twice).
+                    Some(d) if d.article == full => keep.push((at, Arc::clone(d))),
+                    _ => fresh.push((at, full)),
+                }
+            } else if let Some(d) = by_path.get(a.path.as_path()) {
+                // Renamed (its id changed because another file's stem clashes with it, or stopped to).
+                let full = Article {
+                    text: d.article.text.clone(),
+                    ..a.clone()
+                };
+                fresh.push((at, full));
+            } else {
+                tracing::error!("no text for corpus article {}; dropped", a.id);
+                continue;
+            }
+            articles.push(a);
+        }
+        drop(by_id);
+        drop(by_path);
+        let extracted = fresh.len();
+        let (at, todo): (Vec<usize>, Vec<Article>) = fresh.into_iter().unzip();
+        keep.extend(at.into_iter().zip(extract_all(todo, &|_, _| {})));
+        keep.sort_by_key(|(i, _)| *i);
+        self.data = keep.into_iter().map(|(_, d)| d).collect();
+        self.corpus.articles = articles;
+        // Only files read again without a change: the knowledge base stays as it is.
+        let same = self.data.len() == old.len()
+            && self.data.iter().zip(&old).all(|(a, b)| Arc::ptr_eq(a, b))
+            && self.corpus.problems == problems_before;
+        drop(old);
+        if same {
+            return None;
+        }
+        Some(Refreshed {
+            extracted,
+            removed: r.removed.len(),
+        })
+    }
 }
 
 /// Whether a watcher event can mean a change of content: creations, writes, renames and removals do;
@@ -101,8 +241,13 @@ impl Backend {
         }
         *lock(&self.shared.corpus_roots) = (roots.clone(), opts);
         if roots.is_empty() {
-            *lock(&self.shared.articles) = Vec::new();
+            let mut loaded = self.shared.loaded.lock().await;
+            *loaded = Loaded {
+                generation,
+                ..Loaded::default()
+            };
             self.shared.set_kb(KnowledgeBase::empty());
+            drop(loaded);
             if !self.shared.warned_no_corpus.swap(true, Ordering::SeqCst) {
                 self.client
                     .show_message(
@@ -202,10 +347,23 @@ impl Backend {
         if self.shared.load_gen.load(Ordering::SeqCst) != generation {
             return;
         }
-        *lock(&self.shared.articles) = done.clone();
-        match tokio::task::spawn_blocking(move || KnowledgeBase::build(done, problems)).await {
-            Ok(kb) => self.shared.set_kb(kb),
-            Err(e) => tracing::error!("knowledge base build failed: {e}"),
+        // The state and the knowledge base change together, between refreshes.
+        let mut loaded = self.shared.loaded.clone().lock_owned().await;
+        let shared = self.shared.clone();
+        let r2 = roots.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            if shared.load_gen.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            *loaded = Loaded::new(generation, r2, done, problems);
+            shared.set_kb(loaded.knowledge_base());
+        })
+        .await;
+        if let Err(e) = built {
+            tracing::error!("knowledge base build failed: {e}");
+        }
+        if self.shared.load_gen.load(Ordering::SeqCst) != generation {
+            return;
         }
         let (kb, _) = self.shared.kb();
         let msg = format!(
@@ -360,54 +518,58 @@ impl Backend {
         }
     }
 
-    /// Re-read just the changed corpus files, then rebuild the knowledge base from cached extractions. A
-    /// folder among the paths (made, renamed or removed), or `rescan`, means every file is looked at.
-    pub(super) async fn refresh_paths(&self, paths: Vec<PathBuf>, rescan: bool) {
+    /// Bring the corpus up to date after changes to `paths` (files or folders, made, changed or removed),
+    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, ids
+    /// are those of a fresh load, and the knowledge base is rebuilt from the extractions. `rescan` looks at
+    /// every file again.
+    pub(super) async fn refresh_paths(&self, mut paths: Vec<PathBuf>, rescan: bool) {
         let (roots, opts) = lock(&self.shared.corpus_roots).clone();
-        let articles = lock(&self.shared.articles).clone();
+        if rescan {
+            // A root reported is a root looked at again, file by file.
+            paths.extend(roots);
+        }
+        if paths.is_empty() {
+            return;
+        }
+        let mut loaded = self.shared.loaded.clone().lock_owned().await;
+        let shared = self.shared.clone();
         let result = tokio::task::spawn_blocking(move || {
-            let known: HashSet<&Path> = articles.iter().map(|a| a.article.path.as_path()).collect();
-            // A folder made, renamed or removed: its files may have come or gone without events of their own.
-            let folder_changed = paths.iter().any(|p| {
-                p.is_dir()
-                    || (!p.exists()
-                        && !known.contains(p.as_path())
-                        && known.iter().any(|k| k.starts_with(p)))
-            });
-            let paths = if rescan || folder_changed {
-                let mut all: BTreeSet<PathBuf> = known.iter().map(|p| p.to_path_buf()).collect();
-                match corpus::list_files(&roots) {
-                    Ok(files) => all.extend(files),
-                    Err(e) => tracing::warn!("cannot list the corpus: {e}"),
-                }
-                all.into_iter().collect()
-            } else {
-                paths
-            };
-            refresh_articles(articles, &roots, &opts, &paths)
+            // A newer load is under way, or done: it reads these files itself.
+            if loaded.generation != shared.load_gen.load(Ordering::SeqCst) {
+                return None;
+            }
+            let done = loaded.refresh(&paths, &opts)?;
+            shared.set_kb(loaded.knowledge_base());
+            Some(done)
         })
         .await;
-        let Ok(Some(articles)) = result else { return };
-        *lock(&self.shared.articles) = articles.clone();
-        if let Ok(kb) =
-            tokio::task::spawn_blocking(move || KnowledgeBase::build(articles, Vec::new())).await
-        {
-            tracing::info!("corpus refreshed: {} articles", kb.articles.len());
-            self.shared.set_kb(kb);
-            let (kb, _) = self.shared.kb();
-            self.status(
-                "ready",
+        let done = match result {
+            Ok(Some(done)) => done,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::error!("corpus refresh failed: {e}");
+                return;
+            }
+        };
+        let (kb, _) = self.shared.kb();
+        tracing::info!(
+            "corpus refreshed: {} articles ({} extracted again, {} removed)",
+            kb.articles.len(),
+            done.extracted,
+            done.removed
+        );
+        self.status(
+            "ready",
+            kb.articles.len(),
+            kb.articles.len(),
+            &format!(
+                "{} articles, {} entities",
                 kb.articles.len(),
-                kb.articles.len(),
-                &format!(
-                    "{} articles, {} entities",
-                    kb.articles.len(),
-                    kb.entities.len()
-                ),
-            )
-            .await;
-            self.republish_all();
-        }
+                kb.entities.len()
+            ),
+        )
+        .await;
+        self.republish_all();
     }
 }
 
@@ -418,72 +580,102 @@ fn display_paths(p: &[PathBuf]) -> String {
         .join(", ")
 }
 
-fn is_article_path(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md"))
-        && !p.components().any(|c| {
-            c.as_os_str()
-                .to_str()
-                .is_some_and(|s| s.starts_with('.') && s.len() > 1)
-        })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The article list after some files changed, or `None` when nothing did. Only changed files are read;
-/// paths are matched through a map, so a burst of events costs no more than the files it names.
-fn refresh_articles(
-    mut articles: Vec<Arc<ArticleData>>,
-    roots: &[PathBuf],
-    opts: &LoadOptions,
-    paths: &[PathBuf],
-) -> Option<Vec<Arc<ArticleData>>> {
-    let mut changed = false;
-    let at: HashMap<PathBuf, usize> = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.article.path.clone(), i))
-        .collect();
-    let mut removed: HashSet<usize> = HashSet::new();
-    let mut added = Vec::new();
-    let unique: BTreeSet<&PathBuf> = paths.iter().collect();
-    for path in unique.into_iter().filter(|p| is_article_path(p)) {
-        let Some(root) = roots.iter().find(|r| path.starts_with(r)) else {
-            continue;
-        };
-        let existing = at.get(path).copied();
-        if path.is_file() {
-            match corpus::read_article(root, path, opts) {
-                Ok(article) => {
-                    if let Some(i) = existing {
-                        if articles[i].article.text == article.text {
-                            continue;
-                        }
-                        articles[i] = Arc::new(ArticleData::extract(article));
-                    } else {
-                        added.push(Arc::new(ArticleData::extract(article)));
-                    }
-                    changed = true;
-                }
-                Err(problem) => {
-                    tracing::warn!("{problem}");
-                    if let Some(i) = existing {
-                        removed.insert(i);
-                        changed = true;
-                    }
-                }
-            }
-        } else if let Some(i) = existing {
-            removed.insert(i);
-            changed = true;
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(tag: &str) -> Dir {
+            let d = std::env::temp_dir()
+                .join(format!("dossier-lsp-loaded-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&d);
+            std::fs::create_dir_all(&d).expect("mkdir");
+            Dir(d)
+        }
+
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let p = self.0.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+            p
         }
     }
-    if !changed {
-        return None;
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
-    let mut i = 0;
-    articles.retain(|_| {
-        i += 1;
-        !removed.contains(&(i - 1))
-    });
-    articles.extend(added);
-    articles.sort_by(|a, b| a.id().cmp(b.id()));
-    Some(articles)
+
+    fn fresh(dir: &Dir) -> Corpus {
+        corpus::load(
+            std::slice::from_ref(&dir.0),
+            &LoadOptions::default(),
+            &|_, _| {},
+        )
+        .expect("load")
+    }
+
+    /// The extraction of the article with this id.
+    fn data<'a>(l: &'a Loaded, id: &str) -> &'a Arc<ArticleData> {
+        l.data.iter().find(|d| d.id() == id).expect("article")
+    }
+
+    /// The state equals a fresh load's: the same articles, in the same order, held once (no text in the outline).
+    fn assert_fresh(l: &Loaded, dir: &Dir) {
+        let want = fresh(dir);
+        let have: Vec<&Article> = l.data.iter().map(|d| &d.article).collect();
+        assert_eq!(have, want.articles.iter().collect::<Vec<_>>());
+        let outline: Vec<Article> = want.articles.iter().map(outline).collect();
+        assert_eq!(l.corpus.articles, outline);
+        assert_eq!(l.corpus.problems, want.problems);
+    }
+
+    #[test]
+    fn refresh_extracts_again_only_what_changed_and_matches_a_fresh_load() {
+        let dir = Dir::new("refresh");
+        let opts = LoadOptions::default();
+        dir.write("a/foo.txt", "Foo in a.\n");
+        let bar = dir.write("c/bar.txt", "Bar.\n");
+        let c = fresh(&dir);
+        let mut l = Loaded::new(0, c.roots, extract_all(c.articles, &|_, _| {}), c.problems);
+        assert_fresh(&l, &dir);
+        let old_bar = data(&l, "bar").clone();
+
+        // Read again without a change: nothing to rebuild.
+        assert!(l.refresh(std::slice::from_ref(&bar), &opts).is_none());
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+        assert_fresh(&l, &dir);
+
+        // A clashing stem: the renamed article is extracted again under its new id, the others are kept.
+        let b_foo = dir.write("b/foo.txt", "Foo in b.\n");
+        let done = l
+            .refresh(std::slice::from_ref(&b_foo), &opts)
+            .expect("changed");
+        assert_eq!((done.extracted, done.removed), (2, 1));
+        assert_fresh(&l, &dir);
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+        assert_eq!(data(&l, "a/foo").text(), "Foo in a.\n");
+
+        // An edit of one of the two: only it is extracted again.
+        let old_a = data(&l, "a/foo").clone();
+        dir.write("b/foo.txt", "Foo in b, edited.\n");
+        let done = l
+            .refresh(std::slice::from_ref(&b_foo), &opts)
+            .expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 0));
+        assert_fresh(&l, &dir);
+        assert!(Arc::ptr_eq(data(&l, "a/foo"), &old_a));
+
+        // The other removed: the one left takes the bare stem, with its text.
+        let a_foo = dir.0.join("a/foo.txt");
+        std::fs::remove_file(&a_foo).expect("rm");
+        let done = l.refresh(&[a_foo], &opts).expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 2));
+        assert_fresh(&l, &dir);
+        assert_eq!(data(&l, "foo").text(), "Foo in b, edited.\n");
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+    }
 }
