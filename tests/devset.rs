@@ -3,7 +3,7 @@
 //! fails; `DOSSIER_EVAL_VERBOSE=1` prints every miss and false alarm.
 
 use dossier::analysis::NoteIndex;
-use dossier::analysis::claims::explain_line;
+use dossier::analysis::explain::explain_line;
 use dossier::corpus::{self, LoadOptions};
 use dossier::eval::{Gold, Report, score};
 use dossier::kb::KnowledgeBase;

@@ -692,21 +692,6 @@ pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim
         .collect()
 }
 
-/// `dossier explain`: the claims on a (zero-based) line, their candidates and verdicts, in plain text.
-pub fn explain_line(kb: &KnowledgeBase, note: &NoteIndex, text: &str, line: usize) -> String {
-    let mut s = String::new();
-    for c in check_note(kb, note, text)
-        .into_iter()
-        .filter(|c| note.lines.line_of(c.claim.clause.start) == line)
-    {
-        s.push_str(&render_check(kb, text, &c));
-    }
-    if s.is_empty() {
-        s.push_str("no dated claim on this line\n");
-    }
-    s
-}
-
 /// One judged claim in plain text: the claim, the verdict and why, and the candidates with their scores.
 pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
     use std::fmt::Write as _;

@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod diagnostics;
+pub mod explain;
 pub mod hover;
 pub mod navigate;
 pub mod note;

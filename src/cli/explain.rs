@@ -4,7 +4,7 @@
 
 use super::{UsageError, corpus_roots, load_kb, term};
 use crate::analysis::NoteIndex;
-use crate::analysis::claims::explain_line;
+use crate::analysis::explain::explain_line;
 use crate::corpus::LoadOptions;
 use crate::eval::{Gold, score};
 use std::path::{Path, PathBuf};
