@@ -2,6 +2,7 @@
 
 pub mod dates;
 pub mod events;
+pub mod facts;
 pub mod names;
 pub mod quotes;
 pub mod segment;
