@@ -270,7 +270,7 @@ fn print_human(
         let sentence = a
             .sentence_at(r.source.range.start)
             .map_or(r.source.range.clone(), |s| s.range.clone());
-        let passage = crate::analysis::hover::excerpt(&a.text()[sentence]);
+        let passage = crate::analysis::passages::excerpt(&a.text()[sentence]);
         let _ = writeln!(
             out,
             "  {} {}:{}: {} — in “{}”",
