@@ -1,4 +1,5 @@
-//! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events and dated statements.
+//! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events, event
+//! facts and dated statements.
 
 pub mod dates;
 pub mod events;

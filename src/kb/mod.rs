@@ -3,6 +3,16 @@
 //!
 //! Building is two-stage so that a changed article costs one re-extraction: [`ArticleData::extract`] is the
 //! per-article (cacheable, parallel) part, [`KnowledgeBase::build`] merges them.
+//!
+//! # Modules
+//! - `article`: [`ArticleData`] and [`extract_all`], the per-article part;
+//! - `keys`: when two names are one entity (person keys, short given names, legal forms);
+//! - `merge`: [`KnowledgeBase::build`], clustering names into entities and resolving facts' relative dates;
+//! - `lookup`: names in a text ([`KnowledgeBase::find_mentions`], [`resolve_in_context`]), citation keys,
+//!   the facts of an entity;
+//! - `quotes`: [`KnowledgeBase::find_quote`], verbatim and near matches;
+//! - `statement_index`: dated clauses by their identifying terms;
+//! - this file: the public types. Facts of a single text come from [`crate::extract::facts`].
 
 mod article;
 mod keys;

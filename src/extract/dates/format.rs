@@ -1,7 +1,7 @@
 //! Formatting a date value in the style of an example from a note ("Nov. 7", "7 November 2024").
 
-use super::DateValue;
 use super::{
+    DateValue,
     grammar::{M, SCANNER},
     words::{ordinal_word, word_in},
 };

@@ -1,8 +1,8 @@
 //! Normalisation of one match: the words of a candidate turned into a raw value (a point, a range, a
 //! duration or a relative expression) before resolution.
 
-use super::{Anchor, DateKind, PartialDate};
 use super::{
+    Anchor, DateKind, PartialDate,
     grammar::{G, M},
     raw::{Dir, Raw, Unit, What},
     words::{

@@ -48,6 +48,12 @@
 //!
 //! Times of day ("10:22 A.M. EDT", "3pm") are never emitted; an ISO timestamp's time part is swallowed
 //! into the date's span.
+//!
+//! # Modules
+//! By stage: `grammar` (the combined regex), `scanner` (candidates: matches interpreted and neighbours
+//! merged), `interpret` (one match to a raw value, in `raw`), `resolve` (raw values against the reference
+//! date and the preceding expression), `format` (a value written like an example); `words` holds the
+//! word-level helpers and context checks. This file has the public types and [`find_dates`].
 
 use jiff::civil::{Date, Weekday};
 use std::ops::Range;

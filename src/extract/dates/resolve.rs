@@ -1,8 +1,8 @@
 //! Relative resolution: raw values resolved against a reference date and the preceding expression (years
 //! of month-days, weekdays, "the next day"), and [`shift`] for event anchors.
 
-use super::{Anchor, DateValue, PartialDate, Relative};
 use super::{
+    Anchor, DateValue, PartialDate, Relative,
     raw::{Dir, Unit, What},
     words::{add_days, add_months, coarsen, monday_of},
 };

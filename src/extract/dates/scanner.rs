@@ -1,8 +1,8 @@
 //! Candidates: the matches of the grammar over a text, interpreted, and neighbouring candidates merged
 //! ("Thursday, November 7", "from March to May 2024", "since 2008").
 
-use super::{DateKind, PartialDate};
 use super::{
+    DateKind, PartialDate,
     grammar::{M, SCANNER},
     interpret::interpret,
     raw::{Raw, What},

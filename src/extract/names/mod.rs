@@ -1,5 +1,9 @@
 //! People, agreements and organisations named in a text, found by general rules (titles and roles,
 //! capitalisation, appositives, "Long Name (ACRONYM)", keyword heads) — never by lists of known names.
+//!
+//! By kind of name: `people`, `agreements` (and organisations found by their heads), `proper` (every other
+//! proper name), with the shared word lists and word shapes in `words` and place and given names in
+//! `gazetteer`. This file has the types and [`find_all_names`], which tokenises each sentence once for all.
 
 mod agreements;
 pub mod gazetteer;
