@@ -30,12 +30,12 @@ pub struct ArticleData {
     pub statements: Vec<Statement>,
 }
 
-pub(super) fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
+fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
     ranges.iter().any(|b| b.start <= r.start && r.start < b.end)
 }
 
 /// Lines that are layout, not prose: the headline and a line that holds nothing but a date (the dateline).
-pub(super) fn layout_lines(
+fn layout_lines(
     text: &str,
     body: ByteRange,
     title: Option<&str>,

@@ -39,7 +39,7 @@ pub(super) const PERSONAL_TITLES: &[&str] = &[
     "President-elect",
 ];
 
-pub(super) fn is_initial(w: &str) -> bool {
+fn is_initial(w: &str) -> bool {
     let mut cs = w.chars();
     matches!((cs.next(), cs.next(), cs.next()), (Some(a), Some('.'), None) if a.is_uppercase())
 }
@@ -51,7 +51,7 @@ pub(super) fn name_words(name: &str) -> Vec<&str> {
 }
 
 /// Common English short forms of given names, so that "Joe Biden" and "Joseph R. Biden" are one person.
-pub(super) const SHORT_FORMS: &[(&str, &str)] = &[
+const SHORT_FORMS: &[(&str, &str)] = &[
     ("joe", "joseph"),
     ("joey", "joseph"),
     ("tony", "anthony"),

@@ -7,7 +7,7 @@ use crate::text::ByteRange;
 use std::collections::BTreeSet;
 
 /// Heads that a definite reference ("the Framework") can use for the agreement named before it.
-pub(super) const ANAPHOR_HEADS: &[&str] = &[
+const ANAPHOR_HEADS: &[&str] = &[
     "Framework",
     "Agreement",
     "Mission",

@@ -493,7 +493,7 @@ impl KnowledgeBase {
 /// new entity. Names seen only at the start of sentences are kept when they recur; a cluster's kind is the
 /// kind most of its mentions show; a short name that starts exactly one longer organisation or index name
 /// ("Dow Jones" → "Dow Jones Industrial Average") joins it.
-pub(super) fn proper_clusters(
+fn proper_clusters(
     articles: &[Arc<ArticleData>],
     person_index: &HashMap<(String, String), usize>,
     person_words: &std::collections::HashSet<String>,
@@ -663,7 +663,7 @@ pub(super) fn proper_clusters(
 /// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
 /// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
 /// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
-pub(super) fn seen_lowercase(
+fn seen_lowercase(
     articles: &[Arc<ArticleData>],
     words: &BTreeSet<String>,
 ) -> std::collections::HashSet<String> {
@@ -695,7 +695,7 @@ pub(super) fn seen_lowercase(
 
 /// Capitalised words of the sentences that are not followed by another capitalised word ("Aden" in "Aden and
 /// Austin", not in "Aden Duale").
-pub(super) fn standalone_capitalised<'a>(
+fn standalone_capitalised<'a>(
     text: &'a str,
     sentences: &[Sentence],
 ) -> std::collections::HashSet<&'a str> {
@@ -721,7 +721,7 @@ pub(super) fn standalone_capitalised<'a>(
 /// Give relative-to-event facts their dates ("a day after <event>"): the anchor is a fact of the anchor's
 /// kind whose entities include the anchor's entities and that has a day-precise date — first in the same
 /// article, then anywhere in the corpus.
-pub(super) fn resolve_event_anchors(text_facts: Vec<(ArticleIx, TextFact)>) -> Vec<Fact> {
+fn resolve_event_anchors(text_facts: Vec<(ArticleIx, TextFact)>) -> Vec<Fact> {
     let resolved: Vec<Option<FactDate>> = text_facts
         .iter()
         .map(|(ai, f)| {

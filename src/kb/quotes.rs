@@ -123,7 +123,7 @@ impl KnowledgeBase {
 }
 
 /// Find `needle` in `hay` at word boundaries.
-pub(super) fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
+fn find_bounded(hay: &str, needle: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = hay[from..].find(needle) {
         let at = from + i;
@@ -183,7 +183,7 @@ impl KnowledgeBase {
 }
 
 /// Words that say little about which passage a quotation comes from.
-pub(super) const STOPWORDS: &[&str] = &[
+const STOPWORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "with",
     "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that",
     "these", "those", "we", "our", "you", "your", "they", "their", "he", "his", "she", "her", "i",
@@ -194,7 +194,7 @@ pub(super) const STOPWORDS: &[&str] = &[
 ];
 
 /// The words of a folded text that identify a passage.
-pub(super) fn content_words(words: &[&str]) -> Vec<String> {
+fn content_words(words: &[&str]) -> Vec<String> {
     words
         .iter()
         .filter(|w| !STOPWORDS.contains(w))
@@ -203,7 +203,7 @@ pub(super) fn content_words(words: &[&str]) -> Vec<String> {
 }
 
 /// Share of the quotation's content words that the passage has (counted with multiplicity).
-pub(super) fn word_similarity(quote: &[String], passage: &[&str]) -> f32 {
+fn word_similarity(quote: &[String], passage: &[&str]) -> f32 {
     if quote.is_empty() {
         return 0.0;
     }

@@ -39,7 +39,7 @@ pub const WEEKDAY_NAMES: [&str; 7] = [
 ];
 
 /// Re-case `word` like `example` (all caps, all lower, or as is).
-pub(super) fn case_like(example: &str, word: &str) -> String {
+fn case_like(example: &str, word: &str) -> String {
     let letters: Vec<char> = example.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         word.to_uppercase()
@@ -50,7 +50,7 @@ pub(super) fn case_like(example: &str, word: &str) -> String {
     }
 }
 
-pub(super) fn month_like(example: &str, dotted: bool, m: i8) -> (String, bool) {
+fn month_like(example: &str, dotted: bool, m: i8) -> (String, bool) {
     let full = MONTH_NAMES[m as usize - 1];
     let is_full =
         example.len() > 4 || word_in(example, &["june", "july", "may"]) && example.len() >= 3;
@@ -71,7 +71,7 @@ pub(super) fn month_like(example: &str, dotted: bool, m: i8) -> (String, bool) {
     (case_like(example, &name), keep_dot)
 }
 
-pub(super) fn weekday_like(example: &str, wd: Weekday) -> String {
+fn weekday_like(example: &str, wd: Weekday) -> String {
     let full = WEEKDAY_NAMES[wd.to_monday_zero_offset() as usize];
     let name = if example.len() <= 4 {
         full[..3].to_string()
@@ -81,7 +81,7 @@ pub(super) fn weekday_like(example: &str, wd: Weekday) -> String {
     case_like(example, &name)
 }
 
-pub(super) fn ordinal_suffix(d: i8) -> &'static str {
+fn ordinal_suffix(d: i8) -> &'static str {
     match (d % 10, d % 100) {
         (1, x) if x != 11 => "st",
         (2, x) if x != 12 => "nd",
@@ -90,7 +90,7 @@ pub(super) fn ordinal_suffix(d: i8) -> &'static str {
     }
 }
 
-pub(super) fn day_like(example: &str, d: i8) -> String {
+fn day_like(example: &str, d: i8) -> String {
     if !example.as_bytes()[0].is_ascii_digit() {
         return case_like(example, &ordinal_word(d));
     }

@@ -19,7 +19,7 @@ use std::ops::Range;
 // ---------------------------------------------------------------------------------------------------
 
 /// "2023–2024", "from 2023 to 2028", "between 2019 and 2024", "2019-20"; also "2014-10" as a month.
-pub(super) fn year_range(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
+fn year_range(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
     let text = m.text;
     let raw = |span: Range<usize>, kind: DateKind, what: What| Some(Raw { span, kind, what });
     let y1: i16 = m.s(g.y1)?.parse().ok()?;

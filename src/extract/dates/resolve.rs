@@ -21,7 +21,7 @@ pub(super) struct Resolver<'a> {
 }
 
 /// The year of a month-day without one (see the module docs).
-pub(super) fn year_for_month_day(
+fn year_for_month_day(
     month: i8,
     day: i8,
     weekday: Option<Weekday>,
@@ -68,7 +68,7 @@ pub(super) fn year_for_month_day(
         .map(|(_, yy)| yy)
 }
 
-pub(super) fn days_between(a: Date, b: Date) -> i64 {
+fn days_between(a: Date, b: Date) -> i64 {
     let to_days = |d: Date| -> i64 {
         // Days since 0000-03-01 (civil-from-days inverse).
         let (y, m, dd) = (d.year() as i64, d.month() as i64, d.day() as i64);
@@ -83,7 +83,7 @@ pub(super) fn days_between(a: Date, b: Date) -> i64 {
     to_days(b) - to_days(a)
 }
 
-pub(super) fn weekday_date(r: Date, wd: Weekday, dir: Dir, week: Option<i32>) -> Option<Date> {
+fn weekday_date(r: Date, wd: Weekday, dir: Dir, week: Option<i32>) -> Option<Date> {
     let rw = r.weekday().to_monday_zero_offset() as i64;
     let w = wd.to_monday_zero_offset() as i64;
     if let Some(k) = week {
@@ -100,7 +100,7 @@ pub(super) fn weekday_date(r: Date, wd: Weekday, dir: Dir, week: Option<i32>) ->
     }
 }
 
-pub(super) fn month_year(r: Date, month: i8, dir: Dir) -> i16 {
+fn month_year(r: Date, month: i8, dir: Dir) -> i16 {
     let (y, rm) = (r.year(), r.month());
     match dir {
         Dir::Past => {
@@ -135,7 +135,7 @@ pub(super) fn month_year(r: Date, month: i8, dir: Dir) -> i16 {
     }
 }
 
-pub(super) fn shift_partial(p: &PartialDate, days: i32) -> Option<PartialDate> {
+fn shift_partial(p: &PartialDate, days: i32) -> Option<PartialDate> {
     let (m, d) = (p.month?, p.day?);
     let with_weekday = |nd: Date| PartialDate {
         weekday: p.weekday.map(|_| nd.weekday()),
@@ -178,7 +178,7 @@ pub fn shift(value: &DateValue, days: i32) -> Option<DateValue> {
 }
 
 impl Resolver<'_> {
-    pub(super) fn cal(&self, start: &PartialDate) -> PartialDate {
+    fn cal(&self, start: &PartialDate) -> PartialDate {
         let mut p = *start;
         if p.year.is_none()
             && let (Some(m), Some(d)) = (p.month, p.day)
@@ -189,7 +189,7 @@ impl Resolver<'_> {
     }
 
     /// Fill the missing year of `p` from `other` (its neighbour in a range); `p_first` tells their order.
-    pub(super) fn fill_year(p: &mut PartialDate, other: &PartialDate, p_first: bool) {
+    fn fill_year(p: &mut PartialDate, other: &PartialDate, p_first: bool) {
         if p.year.is_some() {
             return;
         }
@@ -205,7 +205,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn point_of(&self, w: &What) -> Option<PartialDate> {
+    fn point_of(&self, w: &What) -> Option<PartialDate> {
         match self.resolve(w).0? {
             DateValue::Point(p) => Some(p),
             DateValue::Range { .. } => None,
@@ -379,7 +379,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn resolve_pair(&self, a: &What, b: &What) -> Option<DateValue> {
+    fn resolve_pair(&self, a: &What, b: &What) -> Option<DateValue> {
         let explicit = |w: &What| -> Option<PartialDate> {
             match w {
                 What::Cal { start, end: None } => Some(*start),

@@ -11,7 +11,7 @@ use super::{
 use std::ops::Range;
 
 /// Drop a final '.' that ends the sentence rather than an abbreviation ("in April." but "in Sept.").
-pub(super) fn trim_sentence_period(text: &str, span: &mut Range<usize>) {
+fn trim_sentence_period(text: &str, span: &mut Range<usize>) {
     let inner = &text[span.clone()];
     let Some(head) = inner.strip_suffix('.') else {
         return;
@@ -64,12 +64,7 @@ pub(super) fn scan(text: &str) -> Vec<Raw> {
 // Merging neighbours
 // ---------------------------------------------------------------------------------------------------
 
-pub(super) fn gap_is(
-    text: &str,
-    a: &Range<usize>,
-    b: &Range<usize>,
-    allowed: &[&str],
-) -> Option<String> {
+fn gap_is(text: &str, a: &Range<usize>, b: &Range<usize>, allowed: &[&str]) -> Option<String> {
     if a.end > b.start {
         return None;
     }
@@ -79,7 +74,7 @@ pub(super) fn gap_is(
     allowed.iter().any(|x| *x == gap).then_some(gap)
 }
 
-pub(super) fn mergeable_point(w: &What) -> bool {
+fn mergeable_point(w: &What) -> bool {
     match w {
         What::Cal { end: None, .. } | What::MonthOnly { .. } => true,
         What::Weekday { bare, .. } => *bare,

@@ -21,7 +21,7 @@ pub(super) fn is_space(c: char) -> bool {
     c.is_whitespace()
 }
 
-pub(super) fn is_word_char(c: char) -> bool {
+fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
 
@@ -63,7 +63,7 @@ pub(super) fn starts_upper(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
-pub(super) fn char_after(text: &str, pos: usize) -> Option<char> {
+fn char_after(text: &str, pos: usize) -> Option<char> {
     text[pos..].chars().next()
 }
 
@@ -128,10 +128,10 @@ pub(super) fn weekday_from(s: &str) -> Option<Weekday> {
     })
 }
 
-pub(super) const ORD_UNITS: [&str; 9] = [
+const ORD_UNITS: [&str; 9] = [
     "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
 ];
-pub(super) const ORD_TEENS: [&str; 11] = [
+const ORD_TEENS: [&str; 11] = [
     "tenth",
     "eleventh",
     "twelfth",
@@ -145,7 +145,7 @@ pub(super) const ORD_TEENS: [&str; 11] = [
     "twentieth",
 ];
 
-pub(super) fn ordinal_word_value(s: &str) -> Option<i8> {
+fn ordinal_word_value(s: &str) -> Option<i8> {
     let l = s.to_ascii_lowercase();
     let l = l.trim();
     if l == "thirtieth" {
@@ -298,7 +298,7 @@ pub(super) fn coarsen(a: Date, b: Date) -> Option<PartialDate> {
 // ---------------------------------------------------------------------------------------------------
 
 /// Words after which a bare year or month reads as a date.
-pub(super) const YEARISH: &[&str] = &[
+const YEARISH: &[&str] = &[
     "in",
     "since",
     "by",
@@ -347,11 +347,11 @@ pub(super) const YEARISH: &[&str] = &[
     "c",
 ];
 /// Of those, the ones also common before quantities ("of 2000 troops").
-pub(super) const QUANTITY_PREPS: &[&str] = &["of", "by", "to", "and", "or", "for", "around", "as"];
-pub(super) const DETERMINERS: &[&str] = &[
+const QUANTITY_PREPS: &[&str] = &["of", "by", "to", "and", "or", "for", "around", "as"];
+const DETERMINERS: &[&str] = &[
     "the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "whose",
 ];
-pub(super) const QUANTITY_WORDS: &[&str] = &[
+const QUANTITY_WORDS: &[&str] = &[
     "reached",
     "reach",
     "reaches",
@@ -400,7 +400,7 @@ pub(super) const QUANTITY_WORDS: &[&str] = &[
     "highway",
     "flight",
 ];
-pub(super) const UNIT_WORDS: &[&str] = &[
+const UNIT_WORDS: &[&str] = &[
     "million",
     "billion",
     "trillion",
@@ -510,7 +510,7 @@ pub(super) fn year_context_ok(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Words that split a sentence into clauses for the tense check.
-pub(super) const CLAUSE_SPLIT: &[&str] = &[
+const CLAUSE_SPLIT: &[&str] = &[
     "that",
     "said",
     "says",

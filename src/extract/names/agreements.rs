@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Head words of agreements and named initiatives.
-pub(super) const AGREEMENT_HEADS: &[&str] = &[
+const AGREEMENT_HEADS: &[&str] = &[
     "agreement",
     "agreements",
     "framework",
@@ -36,7 +36,7 @@ pub(super) const AGREEMENT_HEADS: &[&str] = &[
 ];
 
 /// Heads that may form lowercase agreement names ("strategic trade and investment agreement").
-pub(super) const LOWERCASE_AGREEMENT_HEADS: &[&str] = &[
+const LOWERCASE_AGREEMENT_HEADS: &[&str] = &[
     "agreement",
     "agreements",
     "framework",
@@ -48,7 +48,7 @@ pub(super) const LOWERCASE_AGREEMENT_HEADS: &[&str] = &[
 ];
 
 /// Modifiers too generic to make a lowercase agreement name on their own.
-pub(super) const GENERIC_MODIFIERS: &[&str] = &[
+const GENERIC_MODIFIERS: &[&str] = &[
     "other",
     "all",
     "such",
@@ -136,9 +136,9 @@ pub(super) const GENERIC_MODIFIERS: &[&str] = &[
     "landmark",
 ];
 
-pub(super) static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =
+static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| AGREEMENT_HEADS.iter().copied().collect());
-pub(super) static GENERIC_MODIFIERS_SET: LazyLock<HashSet<&'static str>> =
+static GENERIC_MODIFIERS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| GENERIC_MODIFIERS.iter().copied().collect());
 
 /// Agreements, named initiatives and organisations named in the sentences of a text.
@@ -329,14 +329,14 @@ pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     }
 }
 
-pub(super) fn lower_head_is_generic(words: &[&str]) -> bool {
+fn lower_head_is_generic(words: &[&str]) -> bool {
     words
         .first()
         .is_some_and(|w| FUNCTION_WORDS.contains(w) || is_all_caps(w))
 }
 
 /// "(ATMIS)" right after token `k`: the acronym and its range (without parentheses).
-pub(super) fn acronym_after(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
+fn acronym_after(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     if s.punct(k) == Some("(") && s.is_word(k + 1) && s.punct(k + 2) == Some(")") {
         let w = s.word(k + 1);
         let letters = w.chars().filter(|c| c.is_alphabetic()).count();
@@ -347,7 +347,7 @@ pub(super) fn acronym_after(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     None
 }
 
-pub(super) fn lowercase_agreement(s: &Sent, head: usize) -> Option<NameMention> {
+fn lowercase_agreement(s: &Sent, head: usize) -> Option<NameMention> {
     let mut a = head;
     while a > 0 && s.is_word(a - 1) {
         let w = s.word(a - 1);

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Verbs of saying that make a preceding capitalised run a person.
-pub(super) const SPEECH_VERBS: &[&str] = &[
+const SPEECH_VERBS: &[&str] = &[
     "said",
     "says",
     "told",
@@ -51,7 +51,7 @@ pub(super) const SPEECH_VERBS: &[&str] = &[
     "died",
 ];
 
-pub(super) static SPEECH_VERBS_SET: LazyLock<HashSet<&'static str>> =
+static SPEECH_VERBS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
 
 /// People named in the sentences of a text.
@@ -251,7 +251,7 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
 
 /// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
 /// end token and whether the name was possessive ("Ruto’s").
-pub(super) fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
+fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
     let mut k = start;
     let mut real = 0;
     while k < s.toks.len()
@@ -269,7 +269,7 @@ pub(super) fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool
     (k, false)
 }
 
-pub(super) fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {
+fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {
     out.iter()
         .any(|m| m.range.start <= r.start && r.end <= m.range.end)
 }
@@ -347,7 +347,7 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
 
 /// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by
 /// "of" and one to three lowercase words, then a name.
-pub(super) fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
+fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
     if !(s.is_word(i)
         && in_set(&ROLE_NOUNS_SET, s.word(i))
         && s.is_word(i + 1)
@@ -363,7 +363,7 @@ pub(super) fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
 }
 
 /// Verbs of appointing that take "<Name> as <role>".
-pub(super) const APPOINTING: &[&str] = &[
+const APPOINTING: &[&str] = &[
     "named",
     "appointed",
     "elected",
@@ -382,7 +382,7 @@ pub(super) const APPOINTING: &[&str] = &[
 ];
 
 /// "named Mary Barra as its new chief executive": the role after "as", when the name follows an appointing verb.
-pub(super) fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)> {
+fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)> {
     let before = (0..start).rev().find(|&x| s.is_word(x))?;
     if !(APPOINTING.contains(&s.word(before)) && s.is_word(k) && s.word(k) == "as") {
         return None;
@@ -407,7 +407,7 @@ pub(super) fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, 
 }
 
 /// ", 51," or ", who" after a name.
-pub(super) fn age_or_who(s: &Sent, k: usize) -> bool {
+fn age_or_who(s: &Sent, k: usize) -> bool {
     if s.punct(k) != Some(",") || !s.is_word(k + 1) {
         return false;
     }

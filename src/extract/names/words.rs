@@ -7,7 +7,7 @@ use crate::text::ByteRange;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-pub(super) const TITLES: &[&str] = &[
+const TITLES: &[&str] = &[
     "President",
     "President-elect",
     "Vice-President",
@@ -95,7 +95,7 @@ pub(super) const TITLES: &[&str] = &[
 ];
 
 /// Lowercase role nouns that introduce a name ("current director Theodore Solso", "US counterpart Austin").
-pub(super) const ROLE_NOUNS: &[&str] = &[
+const ROLE_NOUNS: &[&str] = &[
     "president",
     "secretary",
     "minister",
@@ -148,7 +148,7 @@ pub(super) const ROLE_NOUNS: &[&str] = &[
 ];
 
 /// Words that make a capitalised run a place, an organisation or a thing rather than a person.
-pub(super) const NOT_PERSON_WORDS: &[&str] = &[
+const NOT_PERSON_WORDS: &[&str] = &[
     "Command",
     "Mission",
     "Agreement",
@@ -542,7 +542,7 @@ pub(super) const FUNCTION_WORDS: &[&str] = &[
 ];
 
 /// Words that make a "Name (ACRONYM)" an organisation.
-pub(super) const ORG_WORDS: &[&str] = &[
+const ORG_WORDS: &[&str] = &[
     "Command",
     "Department",
     "Agency",
@@ -600,11 +600,11 @@ pub(super) const CONNECTORS: &[&str] = &[
 ];
 
 // The word lists as hash sets: they are consulted for every capitalised word of a corpus.
-pub(super) static TITLES_SET: LazyLock<HashSet<&'static str>> =
+static TITLES_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
 pub(crate) static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
-pub(super) static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
+static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
 pub(crate) static FUNCTION_WORDS_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     // Month and weekday names open sentences too ("In March …", "Monday's talks").
