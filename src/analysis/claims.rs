@@ -732,7 +732,7 @@ pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
                     d.value.describe(),
                     if cand.agrees { "agrees" } else { "disagrees" }
                 )),
-                super::hover::excerpt(&a.text()[st.clause.clone()]),
+                super::passages::excerpt(&a.text()[st.clause.clone()]),
             );
         }
     }

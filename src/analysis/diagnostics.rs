@@ -293,7 +293,7 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
                     message: format!(
                         "{}: “{}”",
                         art.id(),
-                        super::hover::excerpt(&art.text()[s.source.range.clone()])
+                        super::passages::excerpt(&art.text()[s.source.range.clone()])
                     ),
                 }
             })
@@ -432,7 +432,7 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
                         "No article has these exact words; closest is {} line {}: “{}” — {how}",
                         a.id(),
                         a.line_of(window.start),
-                        super::hover::excerpt(&src_text)
+                        super::passages::excerpt(&src_text)
                     ),
                     related: vec![Related {
                         source: Source {
@@ -536,7 +536,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
             "The source dates {what} to {src_when}, not {note_when} — {}, line {}: “{}”",
             a.id(),
             a.line_of(src_date.range.start),
-            super::hover::excerpt(&a.text()[st.clause.clone()]),
+            super::passages::excerpt(&a.text()[st.clause.clone()]),
         );
         let note_text = &text[range.clone()];
         let mut fixes = Vec::new();
@@ -565,7 +565,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
                 message: format!(
                     "{}: “{}”",
                     a.id(),
-                    super::hover::excerpt(&a.text()[st.clause.clone()])
+                    super::passages::excerpt(&a.text()[st.clause.clone()])
                 ),
             }],
             fixes,

@@ -2,6 +2,7 @@
 //! plain data, and rendered to Markdown with every piece of corpus text escaped.
 
 use super::note::NoteIndex;
+use super::passages::{best_passage, excerpt};
 use crate::extract::names::collapse;
 use crate::kb::{ArticleData, ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
 use crate::text::ByteRange;
@@ -69,22 +70,6 @@ pub enum Card {
 pub struct Hover {
     pub range: ByteRange,
     pub card: Card,
-}
-
-const MAX_EXCERPT: usize = 180;
-
-/// Shorten a passage to about `MAX_EXCERPT` characters at a word boundary.
-pub fn excerpt(s: &str) -> String {
-    let s = collapse(s);
-    if s.chars().count() <= MAX_EXCERPT {
-        return s;
-    }
-    let cut: String = s.chars().take(MAX_EXCERPT).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map_or(cut.as_str(), |(a, _)| a)
-        .to_string();
-    format!("{cut} …")
 }
 
 /// How an analyst recognises an article: its title (else its first words), shortened, and its
@@ -230,9 +215,7 @@ pub fn article_card(kb: &KnowledgeBase, ix: ArticleIx, best: Option<Source>) -> 
 pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) -> Option<Hover> {
     if let Some(c) = note.citation_at(offset) {
         let card = match &c.target {
-            KeyMatch::One(ix) => {
-                article_card(kb, *ix, super::navigate::best_passage(kb, note, text, c))
-            }
+            KeyMatch::One(ix) => article_card(kb, *ix, best_passage(kb, note, text, c)),
             KeyMatch::None => Card::UnknownKey {
                 key: c.key.clone(),
                 candidates: Vec::new(),
@@ -451,13 +434,5 @@ mod tests {
         assert!(e.contains("\\*\\*bold\\*\\*"));
         assert!(!escape_markdown("see www.example.com or a@b.org").contains("www.e"));
         assert_eq!(escape_markdown("Antony J. Blinken"), "Antony J. Blinken");
-    }
-
-    #[test]
-    fn long_passages_are_cut_at_a_word() {
-        let long = "word ".repeat(100);
-        let e = excerpt(&long);
-        assert!(e.ends_with(" …"));
-        assert!(e.chars().count() <= MAX_EXCERPT + 2);
     }
 }

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod hover;
 pub mod navigate;
 pub mod note;
+pub mod passages;
 
 pub use diagnostics::{CheckOptions, Diagnostic, Fix, Related, Severity, diagnostics};
 pub use hover::{Card, Hover, hover, render_markdown};

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use super::sarif;
 use super::term::{self, clean};
-use super::{CheckFormat, UsageError, corpus_roots, load_kb, read_input};
+use super::{
+    CheckFormat, UsageError, corpus_roots, load_kb, read_input, relative_to_cwd, severity_name,
+};
 use crate::analysis::diagnostics::{ALL_CODES, Severity};
 use crate::analysis::hover::article_label;
 use crate::analysis::{CheckOptions, Diagnostic, NoteIndex, diagnostics};
@@ -154,22 +156,6 @@ pub(super) fn check(
     Ok(worst)
 }
 
-/// A path relative to the working directory when it lies below it (shorter, and clickable in terminals).
-pub(super) fn relative_to_cwd(p: &Path) -> PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| p.to_path_buf())
-}
-
-pub(super) fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Information => "info",
-    }
-}
-
 fn diagnostic_json(
     kb: &KnowledgeBase,
     path: &Path,
@@ -270,7 +256,7 @@ fn print_human(
         let sentence = a
             .sentence_at(r.source.range.start)
             .map_or(r.source.range.clone(), |s| s.range.clone());
-        let passage = crate::analysis::hover::excerpt(&a.text()[sentence]);
+        let passage = crate::analysis::passages::excerpt(&a.text()[sentence]);
         let _ = writeln!(
             out,
             "  {} {}:{}: {} — in “{}”",

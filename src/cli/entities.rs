@@ -9,8 +9,10 @@ use super::term::{self, clean};
 use super::{Format, UsageError, corpus_roots, load_kb, read_input};
 use crate::analysis::hover::article_label;
 use crate::corpus;
+use crate::extract::dates::DateValue;
 use crate::extract::dates::{DateContext, find_dates};
-use crate::kb::{ArticleData, entity_summary};
+use crate::extract::names::collapse;
+use crate::kb::{ArticleData, EntityId, KnowledgeBase};
 
 pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, UsageError> {
     let cwd = std::env::current_dir().map_err(|e| UsageError(e.to_string()))?;
@@ -167,4 +169,52 @@ pub(super) fn dates(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lines of a knowledge base as data for `dossier entities` and tests.
+fn entity_summary(kb: &KnowledgeBase, id: EntityId) -> serde_json::Value {
+    let e = &kb.entities[id];
+    let roles: Vec<serde_json::Value> = e
+        .roles
+        .iter()
+        .map(|r| {
+            let a = kb.article(r.source.article);
+            serde_json::json!({ "role": r.text, "source": a.id(), "line": a.line_of(r.source.range.start) })
+        })
+        .collect();
+    let facts: Vec<serde_json::Value> = kb
+        .facts_of(id)
+        .into_iter()
+        .filter(|f| f.date.is_some())
+        .map(|f| {
+            let a = kb.article(f.source.article);
+            let d = f.date.as_ref().map(|d| d.value.to_iso());
+            let weekday = match f.date.as_ref().map(|d| d.value) {
+                Some(DateValue::Point(p)) => p.weekday.map(|w| format!("{w:?}")),
+                _ => None,
+            };
+            serde_json::json!({
+                "date": d,
+                "when": f.date.as_ref().map(|d| d.value.describe()),
+                "weekday": weekday,
+                "since": f.date.as_ref().is_some_and(|d| d.since),
+                "event": f.kind.as_str(),
+                "with": f.entities.iter().filter(|x| **x != id).map(|x| kb.entities[*x].name.clone()).collect::<Vec<_>>(),
+                "place": f.place,
+                "source": a.id(),
+                "line": a.line_of(f.source.range.start),
+                "text": collapse(&a.text()[f.source.range.clone()]),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "kind": e.kind.as_str(),
+        "name": e.name,
+        "aliases": e.aliases,
+        "acronym": e.acronym,
+        "roles": roles,
+        "mentions": e.mention_count,
+        "sources": kb.source_count(id),
+        "facts": facts,
+    })
 }

@@ -7,6 +7,7 @@ mod explain;
 mod sarif;
 mod term;
 
+use crate::analysis::Severity;
 use crate::corpus::{self, Config, LoadOptions};
 use crate::kb::KnowledgeBase;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -225,5 +226,21 @@ pub(crate) fn read_input(file: &Path) -> Result<String, UsageError> {
             );
             Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
+    }
+}
+
+/// A path relative to the working directory when it lies below it (shorter, and clickable in terminals).
+fn relative_to_cwd(p: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf())
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information => "info",
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::check::{relative_to_cwd, severity_name};
+use super::{relative_to_cwd, severity_name};
 use crate::analysis::Diagnostic;
 use crate::analysis::diagnostics::{ALL_CODES, Severity};
 use crate::analysis::hover::article_label;

@@ -3,7 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,15 +14,7 @@ use super::layout::{boilerplate_regions, headline};
 use super::meta::{apply_sources, finish, parse_front_matter, read_sources, sources_of_dir};
 use super::read::{bom_len, decode, is_blank, read_bytes};
 use super::walk::{Listed, is_article_name, is_markdown, rel_is_walkable, relative_to_root, walk};
-use super::{Article, ArticleMeta, Corpus, CorpusError, LoadOptions, Problem};
-
-/// An article read and analysed, before ids and `sources.toml` are applied.
-#[derive(Debug)]
-pub(super) struct Pending {
-    pub(super) article: Article,
-    pub(super) front_matter: ArticleMeta,
-    pub(super) headline: Option<(String, Range<usize>)>,
-}
+use super::{Article, ArticleMeta, Corpus, CorpusError, LoadOptions, Pending, Problem};
 
 /// Parses front matter, finds headline and boilerplate. Returns the caveat
 /// about the front matter, if any.

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use super::ids::stem_of;
-use super::load::Pending;
 use super::read::{Lines, bom_len, decode, is_blank, read_bytes};
-use super::{Article, ArticleMeta, LoadOptions, Problem, SOURCES_FILE};
+use super::{Article, ArticleMeta, LoadOptions, Pending, Problem, SOURCES_FILE};
 
 /// Applies `sources.toml` metadata and sets the title.
 pub(super) fn finish(pending: Pending, overrides: Option<&ArticleMeta>) -> Article {

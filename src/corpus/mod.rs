@@ -142,6 +142,14 @@ pub struct Article {
     pub boilerplate: Vec<Range<usize>>,
 }
 
+/// An article read and analysed, before ids and `sources.toml` are applied.
+#[derive(Debug)]
+struct Pending {
+    article: Article,
+    front_matter: ArticleMeta,
+    headline: Option<(String, Range<usize>)>,
+}
+
 /// A file that could not be loaded, or was loaded with a caveat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

@@ -8,7 +8,10 @@ use crate::analysis::navigate::{CompletionKind, SymbolKind as NoteSymbolKind};
 use crate::extract::names::EntityKind;
 use crate::kb::{ArticleIx, KnowledgeBase};
 use crate::text::{ByteRange, LineIndex, LinePos, PositionEncoding};
-use tower_lsp_server::ls_types::*;
+use tower_lsp_server::ls_types::{
+    CompletionItemKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Position, Range, SymbolKind, Uri,
+};
 
 /// Byte offset of an editor position in `text`; `None` past the last line.
 pub(super) fn to_offset(

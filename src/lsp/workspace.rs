@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use tower_lsp_server::ls_types::*;
+use tower_lsp_server::ls_types::{
+    DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, MessageType,
+    NumberOrString, OneOf, Registration, RelativePattern, Uri,
+};
 
 /// How long corpus file events wait for more events before a refresh.
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(250);

@@ -3,11 +3,13 @@
 //! suffix or organisation head, an index word, a place in the gazetteer or after "in", a given name — and
 //! left untyped ("name") when the text does not say.
 
+use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
-use super::{
-    Cue, EntityKind, FUNCTION_WORDS_SET, NameMention, ORG_WORDS_SET, ROLE_NOUNS_SET, Sent,
-    collapse, in_set, is_all_caps, is_cap, is_title, is_title_case, strip_possessive,
+use super::words::{
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_all_caps, is_cap, is_title,
+    is_title_case, strip_possessive,
 };
+use super::{Cue, EntityKind, NameMention, collapse};
 use crate::extract::segment::tokens;
 use crate::text::ByteRange;
 use std::collections::HashSet;
@@ -463,7 +465,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             continue;
         }
         // "the Framework", "the Council": a head noun alone refers back to a longer name.
-        if b - a == 1 && (super::is_head(&name) || in_set(&ORG_WORDS_SET, &name)) {
+        if b - a == 1 && (is_head(&name) || in_set(&ORG_WORDS_SET, &name)) {
             continue;
         }
         if name

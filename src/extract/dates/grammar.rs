@@ -1,0 +1,136 @@
+//! The grammar: one combined regex of every date form (compiled once) and the look-up of its capture groups.
+
+use regex::{CaptureLocations, Regex, RegexBuilder};
+use std::sync::LazyLock;
+
+// ---------------------------------------------------------------------------------------------------
+// The combined scanner
+// ---------------------------------------------------------------------------------------------------
+
+const B: &str = r"(?-u:\b)";
+const WDANY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)";
+const WDFULL: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+const MON: &str = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)";
+const DAYNUM: &str = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?";
+const ORDW: &str = r"(?:(?:twenty|thirty)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth)";
+const RSEP: &str = r"(?:\s*[-–—]\s*|\s+(?:to|through|thru|until|till)\s+)";
+const NUM: &str = r"(?:[0-9]{1,3}|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|several|few)";
+const YEARWORDS: &str = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
+const UNIT: &str = r"(?:days?|weeks?|months?|years?|yrs?|decades?)";
+
+fn build_pattern() -> String {
+    let alts = [
+        // ISO / year-first numeric, optionally with a time part that is swallowed.
+        format!(
+            r"(?P<t_iso>{B}(?P<iy>[12][0-9]{{3}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?:T[0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?|{B}))"
+        ),
+        // US numeric M/D/Y (D/M/Y when the first number cannot be a month).
+        format!(
+            r"(?P<t_num>{B}(?:(?P<nw>{WDANY})\.?,?\s+)?(?P<n1>[0-9]{{1,2}})(?P<ns1>[-/.])(?P<n2>[0-9]{{1,2}})(?P<ns2>[-/.])(?P<n3>[12][0-9]{{3}}|[0-9]{{2}}){B})"
+        ),
+        // Month name, day, optional day range, optional year.
+        format!(
+            r"(?P<t_mdy>{B}(?:(?P<aw>{WDANY})\.?,?\s*)?(?P<am>{MON})\.?(?:\s*,\s*|\s*[-/]\s*|\s*)(?:the\s+)?(?P<ad>{DAYNUM}|{ORDW}){B}(?:{RSEP}(?:(?P<am2>{MON})\.?\s*)?(?:the\s+)?(?P<ad2>{DAYNUM}|{ORDW}){B})?(?:(?:\s*,\s*|\s*[-/]\s*|\s+)(?P<ay>[12][0-9]{{3}}){B})?)"
+        ),
+        // Day, optional day range, month name, optional year.
+        format!(
+            r"(?P<t_dmy>{B}(?:(?P<bw>{WDANY})\.?,?\s*)?(?:the\s+)?(?P<bd>{DAYNUM}|{ORDW})(?:{RSEP}(?:the\s+)?(?P<bd2>{DAYNUM}|{ORDW}))?(?:\s+day)?(?:\s+of\s+|\s*[-/]\s*|\s*,?\s*)(?P<bm>{MON}){B}\.?(?:(?:\s*,\s*|\s*[-/]\s*|\s+)(?P<by>[12][0-9]{{3}}){B}|[-/](?P<by2>[0-9]{{2}}){B}|,?\s+in\s+the\s+year\s+of\s+our\s+lord\s+two\s+thousand(?:\s+and)?(?:\s+(?P<bylord>{YEARWORDS}))?{B})?)"
+        ),
+        // Numeric month/year: 9/2012.
+        format!(r"(?P<t_my>{B}(?P<sm>0?[1-9]|1[0-2])/(?P<sy>[12][0-9]{{3}}){B})"),
+        // Month name + year.
+        format!(
+            r"(?P<t_mony>{B}(?P<cm>{MON})\.?(?:\s+of\s+|\s*,\s*|\s*[-/]\s*|\s+)(?P<cy>[12][0-9]{{3}}){B})"
+        ),
+        // Year ranges (and YYYY-MM months).
+        format!(
+            r"(?P<t_yr>{B}(?:(?P<ypre>from|between)\s+)?(?:(?:fy|fiscal\s+years?)\s*)?(?P<y1>(?:19|20)[0-9]{{2}})(?P<ysep>\s*[-–—/]\s*|\s+(?:to|through|thru|until|till|and)\s+)(?:(?:fy|fiscal\s+year)\s*)?(?P<y2>(?:19|20)[0-9]{{2}}|[0-9]{{2}}){B})"
+        ),
+        // A bare year (checked against its context in code).
+        format!(r"(?P<t_y>{B}(?:(?:fy|fiscal\s+year)\s*)?(?P<yr>(?:19|20)[0-9]{{2}}){B})"),
+        // Relative to the reference.
+        format!(r"(?P<t_rdd>{B}the\s+day\s+(?P<rdd>before\s+yesterday|after\s+tomorrow){B})"),
+        format!(
+            r"(?P<t_rw>{B}(?:(?:earlier|later)\s+)?(?P<rw>today|tonight|yesterday|tomorrow|last\s+night|this\s+morning|this\s+afternoon|this\s+evening)(?:\s+(?:morning|afternoon|evening|night))?{B})"
+        ),
+        format!(
+            r"(?P<t_rel>{B}(?:(?:earlier|later)\s+)?(?P<rm>this|last|next|coming|current|previous)\s+(?P<ru>weekend|week|month|year|yr){B})"
+        ),
+        format!(
+            r"(?P<t_n>{B}(?:(?:just|only|barely|nearly|almost|about|roughly|around|some|exactly|over|under|more\s+than|less\s+than)\s+)?(?P<nn>{NUM})\s+(?P<nu>{UNIT})\s+(?P<nd>ago|from\s+now|from\s+today|hence|before\s+(?:today|yesterday|tomorrow)|after\s+(?:today|yesterday|tomorrow)|before|after|later|earlier|prior(?:\s+to)?|afterwards?){B})"
+        ),
+        // Relative to the previous date or an event.
+        format!(
+            r"(?P<t_pd>{B}the\s+(?P<pdm>next|following|previous|preceding|same|prior)\s+(?P<pdu>day|morning|afternoon|evening|night|weekend|week|month|year){B})"
+        ),
+        format!(
+            r"(?P<t_that>{B}(?:(?P<thm>later|earlier)\s+)?that\s+(?P<ths>same\s+)?(?P<thu>day|morning|afternoon|evening|night|week|month|year){B})"
+        ),
+        format!(r"(?P<t_db>{B}the\s+(?P<dbu>day|week)\s+(?P<dbd>before|after|prior(?:\s+to)?){B})"),
+        // A weekday alone.
+        format!(
+            r"(?P<t_wd>{B}(?:(?P<wm>last|past|next|this\s+coming|this\s+past|this|coming|previous)\s+)?(?P<ww>{WDFULL}){B}(?:\s*,?\s*(?:of\s+)?(?P<wk>next|last|this|the\s+following|previous|the\s+previous)\s+week{B})?)"
+        ),
+        // A month alone (checked against its context in code).
+        format!(r"(?P<t_mo>{B}(?P<em>{MON}){B}\.?)"),
+        // Durations.
+        format!(
+            r"(?P<t_dur>{B}(?:(?:for|over|during|within|throughout|in)\s+(?:the\s+)?(?:(?:past|last|next|coming|previous|following|first|final)\s+)?|(?:the\s+)?(?:past|last|next|coming)\s+)(?P<un>{NUM})\s+(?P<uu>{UNIT}){B})"
+        ),
+    ];
+    format!("(?i){}", alts.join("|"))
+}
+
+macro_rules! groups {
+    ($($name:ident),* $(,)?) => {
+        /// Capture-group indices of the combined pattern, looked up once.
+        pub(super) struct G { $(pub(super) $name: usize),* }
+        impl G {
+            fn new(re: &Regex) -> G {
+                let names: Vec<Option<&str>> = re.capture_names().collect();
+                let find = |n: &str| names.iter().position(|x| *x == Some(n)).unwrap_or(0);
+                G { $($name: find(stringify!($name))),* }
+            }
+        }
+    };
+}
+
+groups!(
+    t_iso, iy, im, id, t_num, nw, n1, ns1, n2, ns2, n3, t_mdy, aw, am, ad, am2, ad2, ay, t_dmy, bw,
+    bd, bd2, bm, by, by2, bylord, t_my, sm, sy, t_mony, cm, cy, t_yr, ypre, y1, ysep, y2, t_y, yr,
+    t_rdd, rdd, t_rw, rw, t_rel, rm, ru, t_n, nn, nu, nd, t_pd, pdm, pdu, t_that, thm, ths, thu,
+    t_db, dbu, dbd, t_wd, wm, ww, wk, t_mo, em, t_dur,
+);
+
+pub(super) struct Scanner {
+    pub(super) re: Regex,
+    pub(super) g: G,
+}
+
+pub(super) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
+    let re = RegexBuilder::new(&build_pattern())
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .expect("date pattern compiles");
+    let g = G::new(&re);
+    Scanner { re, g }
+});
+
+/// Spans of the groups of one match.
+pub(super) struct M<'a> {
+    pub(super) text: &'a str,
+    pub(super) locs: &'a CaptureLocations,
+}
+
+impl<'a> M<'a> {
+    pub(super) fn pos(&self, i: usize) -> Option<(usize, usize)> {
+        if i == 0 { None } else { self.locs.get(i) }
+    }
+    pub(super) fn s(&self, i: usize) -> Option<&'a str> {
+        self.pos(i).map(|(a, b)| &self.text[a..b])
+    }
+    pub(super) fn has(&self, i: usize) -> bool {
+        self.pos(i).is_some()
+    }
+}

@@ -1,0 +1,407 @@
+//! Temporal expressions: finding dates in English text and normalising them with explicit precision.
+//!
+//! [`find_dates`] makes one pass of a single combined regex over the text (compiled once), checks each
+//! candidate against its context with a few byte look-ups, merges neighbours ("Thursday, November 7";
+//! "from March to May 2024"; "since 2008") and then resolves values in text order, so that "the next day"
+//! can count from the closest preceding resolved date.
+//!
+//! # Values and precision
+//! A [`PartialDate`] states only what the text (or the reference date) fixes: "May 2024" is `2024-05`,
+//! "November 7" with no reference is `XXXX-11-07`, "Wednesday" with no reference is `XXXX-XX-XX` with the
+//! weekday kept. Expressions that cover a whole week ("last week", "later that week", "this weekend") get
+//! the most precise value that contains every day of that week — usually the month, sometimes only the
+//! year — never a single day, so that comparing them with a day cannot report a false conflict.
+//!
+//! # Resolution rules (news-oriented)
+//! * Month + day without a year: a stated weekday fixes the year when exactly one year within ±1 of a
+//!   nearby year fits (nearby = the reference year when known, else every explicit 4-digit year in the
+//!   text). Otherwise, with a reference date, the reference's year — unless that puts the date more than
+//!   ~9 months (274 days) away from the reference, in which case the neighbouring year (then within ~3
+//!   months) is taken: "December 28" in an article of 5 January is last year's. Without a reference the
+//!   year stays unknown.
+//! * Month alone ("in September"): the most recent such month not after the reference month; the next one
+//!   (on or after) when the clause is in the future tense ("will", "set to", "scheduled", "upcoming");
+//!   "last"/"next"/"this" September count strictly before/after/in the reference year.
+//! * Weekday alone: the most recent such day on or before the reference; on or after it in a future-tense
+//!   clause or with "this"/"coming"; "last Friday" is strictly before; "next Friday" is the Friday of the
+//!   following Monday-based week; "Friday of next week" likewise.
+//! * "today", "yesterday", "tomorrow", "tonight", "N days/weeks ago", "N days from now" → day precision.
+//!   "last/this/next month" and "N months ago" → month precision; "last/this/next year", "N years ago" →
+//!   year precision; "last/this/next week" → the coarsened week (see above).
+//! * Relative to an anchor: "a day after …", "two weeks before …" (followed by words: an event) get
+//!   [`Anchor::Event`] with `value: None` for the caller to resolve with [`shift`]. "The next day", "the
+//!   following day", "a day earlier", "two days later", "later that day/week", and "a day after" at the end
+//!   of a clause count from [`Anchor::PreviousDate`], resolved here against the closest preceding resolved
+//!   expression when that has day precision. Only day and week offsets are expressible in
+//!   [`Relative::days`]; month/year offsets ("a year after …") have `relative: None`.
+//!
+//! # Years: the bare-year rule
+//! A bare number is read as a year only if it is 1900–2099, not glued to other numbers or currency
+//! (`$2024`, `1,2024`, `2024.5`, `2024%`), not followed by a magnitude or unit word ("2000 troops" after
+//! "of"/"by"/"to"/…, "2000 million"), and it stands in year-ish context: after one of *in, since, by, from,
+//! until, till, through, throughout, during, before, after, of, to, and, or, between, early, mid, late,
+//! around, circa, year, fiscal, FY, spring, summer, autumn, fall, winter, end, start, beginning, middle,
+//! half, quarter, Q1–Q4, H1/H2*, or after a determiner when a word follows ("the 2024 election"), or with a
+//! possessive ("2024's"), or standing alone before punctuation (`, . ; : ! ? )`) when not preceded by a
+//! quantity word ("reached 2000."). Inside a date ("May 2024", "11/25/2024") or range ("2023–2028",
+//! "between 2019 and 2024") no context is needed; full dates accept years 1000–2999.
+//!
+//! Times of day ("10:22 A.M. EDT", "3pm") are never emitted; an ISO timestamp's time part is swallowed
+//! into the date's span.
+//!
+//! # Modules
+//! By stage: `grammar` (the combined regex), `scanner` (candidates: matches interpreted and neighbours
+//! merged), `interpret` (one match to a raw value, in `raw`), `resolve` (raw values against the reference
+//! date and the preceding expression), `format` (a value written like an example); `words` holds the
+//! word-level helpers and context checks. This file has the public types and [`find_dates`].
+
+use jiff::civil::{Date, Weekday};
+use std::ops::Range;
+
+mod format;
+mod grammar;
+mod interpret;
+mod raw;
+mod resolve;
+mod scanner;
+#[cfg(test)]
+mod tests;
+mod words;
+
+pub use format::{MONTH_NAMES, WEEKDAY_NAMES, format_like};
+use raw::What;
+use resolve::Resolver;
+pub use resolve::shift;
+use scanner::{merge, scan};
+use words::is_space;
+
+// ---------------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------------
+
+/// A calendar date with any part possibly unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize)]
+pub struct PartialDate {
+    pub year: Option<i16>,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+    /// Serialised as the English weekday name ("Thursday") or null.
+    #[serde(serialize_with = "serialize_weekday")]
+    pub weekday: Option<Weekday>,
+}
+
+fn serialize_weekday<S: serde::Serializer>(w: &Option<Weekday>, s: S) -> Result<S::Ok, S::Error> {
+    match w {
+        Some(w) => s.serialize_some(WEEKDAY_NAMES[w.to_monday_zero_offset() as usize]),
+        None => s.serialize_none(),
+    }
+}
+
+impl PartialDate {
+    /// A full date (no weekday recorded).
+    pub fn from_date(d: Date) -> PartialDate {
+        PartialDate {
+            year: Some(d.year()),
+            month: Some(d.month()),
+            day: Some(d.day()),
+            weekday: None,
+        }
+    }
+
+    /// The calendar date, when year, month and day are all known and valid.
+    pub fn to_date(&self) -> Option<Date> {
+        Date::new(self.year?, self.month?, self.day?).ok()
+    }
+
+    /// ISO-like text with unknown parts as X ("2024-11-25", "XXXX-09", "2024", "XXXX-XX-XX").
+    pub fn to_iso(&self) -> String {
+        if self.year.is_none() && self.month.is_none() && self.day.is_none() {
+            return if self.weekday.is_some() {
+                "XXXX-XX-XX".into()
+            } else {
+                "XXXX".into()
+            };
+        }
+        let mut s = match self.year {
+            Some(y) => format!("{y:04}"),
+            None => "XXXX".to_string(),
+        };
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => s.push_str(&format!("-{m:02}-{d:02}")),
+            (Some(m), None) => s.push_str(&format!("-{m:02}")),
+            (None, Some(d)) => s.push_str(&format!("-XX-{d:02}")),
+            (None, None) => {}
+        }
+        s
+    }
+
+    /// True when month and day are known (the year may not be).
+    pub fn has_day(&self) -> bool {
+        self.month.is_some() && self.day.is_some()
+    }
+
+    /// (parts both state and agree on, whether any part both state differs)
+    fn compare(&self, other: &PartialDate) -> (u32, bool) {
+        let mut agree = 0;
+        let mut conflict = false;
+        let mut part = |a: Option<i16>, b: Option<i16>| {
+            if let (Some(a), Some(b)) = (a, b) {
+                if a == b {
+                    agree += 1;
+                } else {
+                    conflict = true;
+                }
+            }
+        };
+        part(self.year, other.year);
+        part(self.month.map(i16::from), other.month.map(i16::from));
+        part(self.day.map(i16::from), other.day.map(i16::from));
+        (agree, conflict)
+    }
+}
+
+/// A point or a range of partial dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateValue {
+    Point(PartialDate),
+    Range {
+        start: PartialDate,
+        end: PartialDate,
+    },
+}
+
+impl DateValue {
+    /// The value in words, unknown parts said so: "25 November 2024", "September [no year]",
+    /// "Wednesday [no date]", "2023 to 2028".
+    pub fn describe(&self) -> String {
+        fn point(p: &PartialDate) -> String {
+            let month = p
+                .month
+                .and_then(|m| MONTH_NAMES.get((m as usize).wrapping_sub(1)));
+            match (p.day, month, p.year) {
+                (Some(d), Some(m), Some(y)) => format!("{d} {m} {y}"),
+                (Some(d), Some(m), None) => format!("{d} {m} [no year]"),
+                (None, Some(m), Some(y)) => format!("{m} {y}"),
+                (None, Some(m), None) => format!("{m} [no year]"),
+                (_, None, Some(y)) => y.to_string(),
+                _ => match p.weekday {
+                    Some(w) => format!("{w:?} [no date]"),
+                    None => "an unstated date".to_string(),
+                },
+            }
+        }
+        match self {
+            DateValue::Point(p) => point(p),
+            DateValue::Range { start, end } => format!("{} to {}", point(start), point(end)),
+        }
+    }
+
+    /// ISO-like value with unknown parts as X: "2024-11-25", "2024-05", "2024", "XXXX-09", "XXXX-11-07",
+    /// ranges "2023/2028", "2024-05-01/2024-05-31" etc. A weekday-only value is "XXXX-XX-XX" (the weekday
+    /// is kept in the struct).
+    pub fn to_iso(&self) -> String {
+        match self {
+            DateValue::Point(p) => p.to_iso(),
+            DateValue::Range { start, end } => format!("{}/{}", start.to_iso(), end.to_iso()),
+        }
+    }
+
+    /// The point, or the start of the range.
+    pub fn start(&self) -> PartialDate {
+        match self {
+            DateValue::Point(p) => *p,
+            DateValue::Range { start, .. } => *start,
+        }
+    }
+
+    /// The point, or the end of the range.
+    pub fn end(&self) -> PartialDate {
+        match self {
+            DateValue::Point(p) => *p,
+            DateValue::Range { end, .. } => *end,
+        }
+    }
+
+    fn compare(&self, other: &DateValue) -> (u32, bool) {
+        match (self, other) {
+            (DateValue::Range { start: s1, end: e1 }, DateValue::Range { start: s2, end: e2 }) => {
+                let (a1, c1) = s1.compare(s2);
+                let (a2, c2) = e1.compare(e2);
+                (a1 + a2, c1 || c2)
+            }
+            _ => self.start().compare(&other.start()),
+        }
+    }
+
+    /// Do two values contradict each other, comparing only the parts both state? (year vs year, month vs
+    /// month, day vs day; a Point vs a Range compares the point with the range start; two ranges compare
+    /// start with start and end with end). Returns false when nothing comparable is known. Weekdays are
+    /// not compared, so a weekday-only value conflicts with nothing.
+    pub fn conflicts_with(&self, other: &DateValue) -> bool {
+        self.compare(other).1
+    }
+
+    /// Do they agree on at least one comparable part and conflict on none?
+    pub fn agrees_with(&self, other: &DateValue) -> bool {
+        let (agree, conflict) = self.compare(other);
+        agree > 0 && !conflict
+    }
+
+    /// Does this value (a point, or a range with both ends stated to the same precision) include all of
+    /// `other`'s stated parts? A looser companion to [`DateValue::conflicts_with`] for callers that want
+    /// "2024-05-10 lies within 2024-05-01/2024-05-31" or "2025 lies within 2023/2028".
+    pub fn contains(&self, other: &DateValue) -> bool {
+        fn key(p: &PartialDate, n: usize) -> Option<(i16, i8, i8)> {
+            Some((
+                p.year?,
+                if n > 1 { p.month? } else { 0 },
+                if n > 2 { p.day? } else { 0 },
+            ))
+        }
+        let (s, e) = (self.start(), self.end());
+        let n = [s.year.is_some(), s.month.is_some(), s.day.is_some()]
+            .iter()
+            .take_while(|b| **b)
+            .count();
+        if n == 0 {
+            return false;
+        }
+        let (Some(lo), Some(hi)) = (key(&s, n), key(&e, n)) else {
+            return false;
+        };
+        let (os, oe) = (other.start(), other.end());
+        match (key(&os, n), key(&oe, n)) {
+            (Some(a), Some(b)) => lo <= a && b <= hi,
+            _ => false,
+        }
+    }
+}
+
+/// What a relative expression counts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// The article's reference (publication) date.
+    Reference,
+    /// The closest preceding dated expression in the same text ("the next day").
+    PreviousDate,
+    /// An event named next to the expression ("a day after President Ruto spoke with …").
+    Event,
+}
+
+/// An offset in days from an anchor: "a day after" = Event,+1; "the next day" = PreviousDate,+1;
+/// "yesterday" = Reference,-1. Weeks count as 7 days; month and year offsets are not represented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Relative {
+    pub anchor: Anchor,
+    pub days: i32,
+}
+
+/// The shape of a temporal expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateKind {
+    /// A calendar expression: full date, month-day, month-year, month, year.
+    Absolute,
+    /// A weekday on its own ("on Wednesday", "last Friday").
+    Weekday,
+    /// Counted from the reference date ("yesterday", "three weeks ago", "last month").
+    RelativeToRef,
+    /// Counted from an event or the previous date ("a day after", "the next day").
+    RelativeToAnchor,
+    /// "since X": the value is X.
+    Since,
+    /// "from 2023 to 2028", "2023–2024", "July 13-15", "between 2019 and 2024".
+    Range,
+    /// A length of time ("for two years", "over the past three months"); no value.
+    Duration,
+}
+
+/// One temporal expression found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemporalExpr {
+    /// Byte range in the input text.
+    pub span: Range<usize>,
+    pub kind: DateKind,
+    /// None when it cannot be resolved (e.g. "a day after" with no anchor resolved yet).
+    pub value: Option<DateValue>,
+    /// Set for relative expressions with a day offset, so a caller can resolve an Event anchor later.
+    pub relative: Option<Relative>,
+}
+
+/// What the text is resolved against.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DateContext {
+    /// The article's publication date when known.
+    pub reference: Option<Date>,
+}
+
+/// Find temporal expressions in `text`, sorted by span start and non-overlapping (longest match wins).
+pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<TemporalExpr> {
+    let raws = merge(text, scan(text));
+    let mut nearby: Vec<i16> = Vec::new();
+    if ctx.reference.is_none() {
+        let mut add = |p: &PartialDate| {
+            if let Some(y) = p.year
+                && !nearby.contains(&y)
+            {
+                nearby.push(y);
+            }
+        };
+        for r in &raws {
+            match &r.what {
+                What::Cal { start, end } => {
+                    add(start);
+                    if let Some(e) = end {
+                        add(e);
+                    }
+                }
+                What::Pair(a, b) => {
+                    for w in [a, b] {
+                        if let What::Cal { start, .. } = &**w {
+                            add(start);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut res = Resolver {
+        reference: ctx.reference,
+        nearby: &nearby,
+        prev: None,
+    };
+    let mut out = Vec::with_capacity(raws.len());
+    for r in raws {
+        let (value, relative) = res.resolve(&r.what);
+        if value.is_some() {
+            res.prev = value;
+        }
+        out.push(TemporalExpr {
+            span: r.span,
+            kind: r.kind,
+            value,
+            relative,
+        });
+    }
+    // "two days after November 7", "a day before Thursday's vote": an event anchor directly followed by a
+    // dated expression counts from it.
+    for i in 1..out.len() {
+        let (head, tail) = out.split_at_mut(i);
+        let (e, next) = (&mut head[i - 1], &tail[0]);
+        if let (
+            Some(Relative {
+                anchor: Anchor::Event,
+                days,
+            }),
+            None,
+            Some(v),
+        ) = (e.relative, e.value, next.value)
+            && text[e.span.end..next.span.start]
+                .trim_matches(is_space)
+                .is_empty()
+        {
+            e.value = shift(&v, days);
+        }
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! Candidates: the matches of the grammar over a text, interpreted, and neighbouring candidates merged
+//! ("Thursday, November 7", "from March to May 2024", "since 2008").
+
+use super::{
+    DateKind, PartialDate,
+    grammar::{M, SCANNER},
+    interpret::interpret,
+    raw::{Raw, What},
+    words::{Tok, is_space, month_from, prev_tok, weekday_from, word_in},
+};
+use std::ops::Range;
+
+/// Drop a final '.' that ends the sentence rather than an abbreviation ("in April." but "in Sept.").
+fn trim_sentence_period(text: &str, span: &mut Range<usize>) {
+    let inner = &text[span.clone()];
+    let Some(head) = inner.strip_suffix('.') else {
+        return;
+    };
+    let word = &head[head
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .len()..];
+    let abbreviation = word.len() <= 4
+        && !word_in(word, &["may", "june", "july"])
+        && (month_from(word).is_some() || weekday_from(word).is_some());
+    if !abbreviation {
+        span.end -= 1;
+    }
+}
+
+pub(super) fn scan(text: &str) -> Vec<Raw> {
+    let sc = &*SCANNER;
+    let mut locs = sc.re.capture_locations();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(found) = sc.re.captures_read_at(&mut locs, text, pos) else {
+            break;
+        };
+        let whole = found.start()..found.end();
+        let m = M { text, locs: &locs };
+        match interpret(&m, &sc.g, whole.clone()) {
+            Some(mut r) => {
+                trim_sentence_period(text, &mut r.span);
+                pos = r.span.end.max(whole.start + 1);
+                out.push(r);
+            }
+            None => {
+                // Retry just after the start, so a shorter reading can still be found.
+                let mut p = whole.start + 1;
+                while p < text.len() && !text.is_char_boundary(p) {
+                    p += 1;
+                }
+                pos = p;
+            }
+        }
+        while pos < text.len() && !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Merging neighbours
+// ---------------------------------------------------------------------------------------------------
+
+fn gap_is(text: &str, a: &Range<usize>, b: &Range<usize>, allowed: &[&str]) -> Option<String> {
+    if a.end > b.start {
+        return None;
+    }
+    let gap = text[a.end..b.start]
+        .trim_matches(is_space)
+        .to_ascii_lowercase();
+    allowed.iter().any(|x| *x == gap).then_some(gap)
+}
+
+fn mergeable_point(w: &What) -> bool {
+    match w {
+        What::Cal { end: None, .. } | What::MonthOnly { .. } => true,
+        What::Weekday { bare, .. } => *bare,
+        _ => false,
+    }
+}
+
+pub(super) fn has_day(w: &What) -> bool {
+    matches!(w, What::Cal { start, end: None } if start.has_day())
+}
+
+pub(super) fn merge(text: &str, raws: Vec<Raw>) -> Vec<Raw> {
+    // 1. "Thursday, November 7" where the weekday was found on its own.
+    let mut out: Vec<Raw> = Vec::with_capacity(raws.len());
+    for r in raws {
+        if let Some(prev) = out.last_mut()
+            && let What::Weekday { wd, week: None, .. } = prev.what
+            && let What::Cal { start, end: None } = &r.what
+            && start.has_day()
+            && start.weekday.is_none()
+            && gap_is(text, &prev.span, &r.span, &["", ","]).is_some()
+        {
+            let start = PartialDate {
+                weekday: Some(wd),
+                ..*start
+            };
+            prev.span = prev.span.start..r.span.end;
+            prev.kind = DateKind::Absolute;
+            prev.what = What::Cal { start, end: None };
+            continue;
+        }
+        out.push(r);
+    }
+    // 2. "September last year", "June of this year", "March 3 next year".
+    let raws = out;
+    let mut out: Vec<Raw> = Vec::with_capacity(raws.len());
+    for r in raws {
+        if let Some(prev) = out.last_mut()
+            && let What::RefYears(n) = r.what
+            && gap_is(text, &prev.span, &r.span, &["", "of"]).is_some()
+        {
+            let start = match &prev.what {
+                What::MonthOnly { month, .. } => Some(PartialDate {
+                    month: Some(*month),
+                    ..Default::default()
+                }),
+                What::Cal { start, end: None } if start.year.is_none() => Some(*start),
+                _ => None,
+            };
+            if let Some(start) = start {
+                prev.what = What::CalRefYear { start, n };
+                prev.span = prev.span.start..r.span.end;
+                prev.kind = DateKind::Absolute;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    // 3. Ranges between neighbours: "from March to May 2024", "10 August - 12 September 2013".
+    let raws = out;
+    let mut out: Vec<Raw> = Vec::with_capacity(raws.len());
+    for r in raws {
+        if let Some(prev) = out.last_mut()
+            && mergeable_point(&prev.what)
+            && mergeable_point(&r.what)
+            && (std::mem::discriminant(&prev.what) == std::mem::discriminant(&r.what)
+                || (matches!(prev.what, What::MonthOnly { .. })
+                    && matches!(r.what, What::Cal { .. })))
+            && let Some(sep) = gap_is(
+                text,
+                &prev.span,
+                &r.span,
+                &[
+                    "-", "–", "—", "to", "through", "thru", "until", "till", "and",
+                ],
+            )
+        {
+            let (pt, pstart) = prev_tok(text, prev.span.start);
+            let intro = matches!(pt, Tok::Word(w) if word_in(w, &["from", "between"]));
+            let between = matches!(pt, Tok::Word(w) if w.eq_ignore_ascii_case("between"));
+            let dash = matches!(sep.as_str(), "-" | "–" | "—");
+            let weekdays = matches!(prev.what, What::Weekday { .. });
+            let ok = if sep == "and" {
+                between
+            } else {
+                dash || intro || weekdays || (has_day(&prev.what) && has_day(&r.what))
+            };
+            if ok {
+                let start = if intro { pstart } else { prev.span.start };
+                let first = std::mem::replace(&mut prev.what, What::Nothing);
+                prev.what = What::Pair(Box::new(first), Box::new(r.what));
+                prev.span = start..r.span.end;
+                prev.kind = DateKind::Range;
+                continue;
+            }
+        }
+        out.push(r);
+    }
+    // 4. "since 2008", "ever since last year".
+    for r in &mut out {
+        if matches!(
+            r.kind,
+            DateKind::Absolute | DateKind::Weekday | DateKind::RelativeToRef
+        ) && let (Tok::Word(w), start) = prev_tok(text, r.span.start)
+            && w.eq_ignore_ascii_case("since")
+        {
+            r.span.start = start;
+            r.kind = DateKind::Since;
+        }
+    }
+    out
+}

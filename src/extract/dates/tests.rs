@@ -1,0 +1,677 @@
+//! Tests of finding, resolving and formatting dates.
+
+use super::*;
+use super::{format::*, resolve::*};
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn ctx(r: Option<&str>) -> DateContext {
+    DateContext {
+        reference: r.map(d),
+    }
+}
+
+fn found(text: &str, r: Option<&str>) -> Vec<(String, String)> {
+    find_dates(text, &ctx(r))
+        .into_iter()
+        .map(|e| {
+            (
+                text[e.span].to_string(),
+                e.value.map_or("-".to_string(), |v| v.to_iso()),
+            )
+        })
+        .collect()
+}
+
+fn point(y: Option<i16>, m: Option<i8>, d: Option<i8>) -> DateValue {
+    DateValue::Point(PartialDate {
+        year: y,
+        month: m,
+        day: d,
+        weekday: None,
+    })
+}
+
+/// (text, reference, matched span, ISO value or "-" for unresolved)
+const CASES: &[(&str, Option<&str>, &str, &str)] = &[
+    // Seed sentences from the articles.
+    (
+        "In a pivotal meeting held on November 25, 2024, Kenyan President William Ruto and General Michael Langley",
+        None,
+        "November 25, 2024",
+        "2024-11-25",
+    ),
+    (
+        "President Ruto’s state visit to the United States in May 2024 set the stage",
+        None,
+        "May 2024",
+        "2024-05",
+    ),
+    (
+        "at the Pentagon on Wednesday.",
+        None,
+        "Wednesday",
+        "XXXX-XX-XX",
+    ),
+    (
+        "at the Pentagon on Wednesday.",
+        Some("2024-11-28"),
+        "Wednesday",
+        "2024-11-27",
+    ),
+    (
+        "In September, Aden and Austin signed a joint Defence Cooperation Framework in Nairobi.",
+        None,
+        "September",
+        "XXXX-09",
+    ),
+    (
+        "In September, Aden and Austin signed a joint Defence Cooperation Framework in Nairobi.",
+        Some("2024-11-28"),
+        "September",
+        "2024-09",
+    ),
+    (
+        "Effective from 2023 to 2028, the Framework aims",
+        None,
+        "from 2023 to 2028",
+        "2023/2028",
+    ),
+    (
+        "the first official visit by an African head of state since 2008",
+        None,
+        "since 2008",
+        "2008",
+    ),
+    (
+        "On Thursday, November 7, Secretary Blinken thanked President Ruto",
+        None,
+        "Thursday, November 7",
+        "XXXX-11-07",
+    ),
+    (
+        "In 2024 the talks resumed. On Thursday, November 7, Secretary Blinken thanked President Ruto",
+        None,
+        "Thursday, November 7",
+        "2024-11-07",
+    ),
+    (
+        "This call came just a day after President Ruto spoke with",
+        None,
+        "just a day after",
+        "-",
+    ),
+    (
+        "spoke with Kenyan President William Ruto on November 7 to thank him",
+        None,
+        "November 7",
+        "XXXX-11-07",
+    ),
+    (
+        "spoke with Kenyan President William Ruto on November 7 to thank him",
+        Some("2024-11-28"),
+        "November 7",
+        "2024-11-07",
+    ),
+    (
+        "Thursday, July 4, 2024",
+        None,
+        "Thursday, July 4, 2024",
+        "2024-07-04",
+    ),
+    ("$152 billion in 2012", None, "2012", "2012"),
+    // Other full dates.
+    ("Nov. 25, 2024", None, "Nov. 25, 2024", "2024-11-25"),
+    (
+        "on 25 November 2024 in Nairobi",
+        None,
+        "25 November 2024",
+        "2024-11-25",
+    ),
+    ("filed 2024-11-25.", None, "2024-11-25", "2024-11-25"),
+    ("dated 11/25/2024 and", None, "11/25/2024", "2024-11-25"),
+    ("in May of 2024", None, "May of 2024", "2024-05"),
+    ("7 November", None, "7 November", "XXXX-11-07"),
+    // Month-day year from the reference, including across the year boundary.
+    (
+        "on December 28",
+        Some("2025-01-05"),
+        "December 28",
+        "2024-12-28",
+    ),
+    (
+        "on January 3",
+        Some("2024-12-20"),
+        "January 3",
+        "2025-01-03",
+    ),
+    ("on March 3", Some("2024-11-28"), "March 3", "2024-03-03"),
+    // Months alone.
+    (
+        "in December the rains came",
+        Some("2024-11-28"),
+        "December",
+        "2023-12",
+    ),
+    (
+        "the summit will be held in December",
+        Some("2024-11-28"),
+        "December",
+        "2024-12",
+    ),
+    ("since March", Some("2024-11-28"), "since March", "2024-03"),
+    // Years and ranges.
+    ("the 2023–2024 budget", None, "2023–2024", "2023/2024"),
+    (
+        "between 2019 and 2024,",
+        None,
+        "between 2019 and 2024",
+        "2019/2024",
+    ),
+    ("the 2019-20 season", None, "2019-20", "2019/2020"),
+    ("by mid-2025.", None, "2025", "2025"),
+    ("the 2024 election", None, "2024", "2024"),
+    ("Ruto, elected 2022, said", None, "2022", "2022"),
+    (
+        "from March to May 2024",
+        None,
+        "from March to May 2024",
+        "2024-03/2024-05",
+    ),
+    (
+        "July 13-15, 2024",
+        None,
+        "July 13-15, 2024",
+        "2024-07-13/2024-07-15",
+    ),
+    // Weekdays.
+    (
+        "Blinken will travel to Nairobi on Wednesday",
+        Some("2024-11-25"),
+        "Wednesday",
+        "2024-11-27",
+    ),
+    (
+        "They met last Friday",
+        Some("2024-11-29"),
+        "last Friday",
+        "2024-11-22",
+    ),
+    (
+        "They meet next Monday",
+        Some("2024-11-27"),
+        "next Monday",
+        "2024-12-02",
+    ),
+    (
+        "They met on Thursday",
+        Some("2024-11-28"),
+        "Thursday",
+        "2024-11-28",
+    ),
+    // Relative to the reference.
+    (
+        "said yesterday",
+        Some("2024-11-28"),
+        "yesterday",
+        "2024-11-27",
+    ),
+    (
+        "earlier today",
+        Some("2024-11-28"),
+        "earlier today",
+        "2024-11-28",
+    ),
+    ("tomorrow", Some("2024-11-28"), "tomorrow", "2024-11-29"),
+    (
+        "two days ago",
+        Some("2024-11-28"),
+        "two days ago",
+        "2024-11-26",
+    ),
+    (
+        "three weeks ago",
+        Some("2024-11-28"),
+        "three weeks ago",
+        "2024-11-07",
+    ),
+    ("a year ago", Some("2024-11-28"), "a year ago", "2023"),
+    ("last month", Some("2024-01-15"), "last month", "2023-12"),
+    ("last year", Some("2024-11-28"), "last year", "2023"),
+    ("this year", Some("2024-11-28"), "this year", "2024"),
+    ("next year", Some("2024-11-28"), "next year", "2025"),
+    ("last week", Some("2024-11-28"), "last week", "2024-11"),
+    ("yesterday", None, "yesterday", "-"),
+    // Relative to the previous date.
+    (
+        "They met on November 7, 2024. The next day, talks resumed.",
+        None,
+        "The next day",
+        "2024-11-08",
+    ),
+    (
+        "Talks began on 30 December 2024 and ended a week later.",
+        None,
+        "a week later",
+        "2025-01-06",
+    ),
+    (
+        "He arrived on November 7. The following day he left.",
+        None,
+        "The following day",
+        "XXXX-11-08",
+    ),
+    (
+        "He arrived on Monday, November 4, 2024 and left later that week.",
+        None,
+        "later that week",
+        "2024-11",
+    ),
+    ("Nothing happened the next day.", None, "the next day", "-"),
+    (
+        "the day after tomorrow",
+        Some("2024-11-28"),
+        "the day after tomorrow",
+        "2024-11-30",
+    ),
+    ("two days after the election", None, "two days after", "-"),
+    // Durations.
+    (
+        "over the past two years",
+        None,
+        "over the past two years",
+        "-",
+    ),
+    // Proclamations, sentence periods, weekday + date with a modifier.
+    (
+        "I have hereunto set my hand this sixth day of May, in the year of our Lord two thousand twenty-two.",
+        None,
+        "sixth day of May, in the year of our Lord two thousand twenty-two",
+        "2022-05-06",
+    ),
+    (
+        "as reported in April.",
+        Some("2024-11-28"),
+        "April",
+        "2024-04",
+    ),
+    ("due in Sept. and", Some("2024-11-28"), "Sept.", "2024-09"),
+    (
+        "Next Tuesday, June 14th, the FDA will meet",
+        Some("2022-06-07"),
+        "Next Tuesday, June 14th",
+        "2022-06-14",
+    ),
+    (
+        "in September last year",
+        Some("2024-11-28"),
+        "September last year",
+        "2023-09",
+    ),
+    ("with reviews in 2026 and 2028.", None, "2026", "2026"),
+    ("with reviews in 2026 and 2028.", None, "2028", "2028"),
+    (
+        "Between January and March 2024, exports rose",
+        None,
+        "Between January and March 2024",
+        "2024-01/2024-03",
+    ),
+    (
+        "The talks, held Nov. 7-8, 2024, ended early.",
+        None,
+        "Nov. 7-8, 2024",
+        "2024-11-07/2024-11-08",
+    ),
+    (
+        "Blinken called on November 7. Two days later, they signed.",
+        None,
+        "Two days later",
+        "XXXX-11-09",
+    ),
+    (
+        "two days after November 7, 2024",
+        None,
+        "two days after",
+        "2024-11-09",
+    ),
+    (
+        "since June of this year",
+        Some("2024-11-28"),
+        "since June of this year",
+        "2024-06",
+    ),
+    (
+        "on March 3 next year",
+        Some("2024-11-28"),
+        "March 3 next year",
+        "2025-03-03",
+    ),
+];
+
+#[test]
+fn table_cases_find_the_span_and_value() {
+    let mut failures = Vec::new();
+    for &(text, r, span, iso) in CASES {
+        let got = found(text, r);
+        let hit = got.iter().find(|(s, _)| s == span);
+        match hit {
+            Some((_, v)) if v == iso => {}
+            _ => failures.push(format!(
+                "{text:?} ref={r:?}: want {span:?}={iso}, got {got:?}"
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn seed_cases_find_nothing_else() {
+    assert_eq!(
+        found("$152 billion in 2012", None),
+        vec![("2012".into(), "2012".into())]
+    );
+    assert_eq!(
+        found("Effective from 2023 to 2028, the Framework aims", None).len(),
+        1
+    );
+    assert_eq!(
+        found(
+            "On Thursday, November 7, Secretary Blinken thanked President Ruto",
+            None
+        )
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn numbers_times_and_ordinals_are_not_dates() {
+    for text in [
+        "deploy 1,000 police officers",
+        "10:22 A.M. EDT",
+        "the 47th president",
+        "2,500",
+        "some 2,500 troops arrived",
+        "call 650-650-6500 now",
+        "Group J advanced",
+        "the 21st century",
+        "a rise of 2000 troops",
+        "reached 2000.",
+        "it grew 2024%",
+        "at 3pm we met",
+        "Version: 1.1.30",
+        "Theresa May became prime minister. May the force be with you.",
+        "she may not move",
+        "April Ryan asked a question",
+        "Chapter 12, page 3",
+        "2020",
+        "on Fridays we meet",
+        r#"<img width="3000" height="2000" alt="">"#,
+        "I've done Fox News Sunday twice now",
+    ] {
+        assert_eq!(found(text, Some("2024-11-28")), vec![], "{text}");
+    }
+}
+
+#[test]
+fn weekday_fixes_year_when_one_nearby_year_fits() {
+    let text = "The framework was signed in 2024. On Thursday, November 7, Secretary Blinken thanked President Ruto";
+    assert_eq!(found(text, None)[1].1, "2024-11-07");
+    // With a reference in 2024: 7 Nov 2024 is a Thursday, 2023 and 2025 are not.
+    assert_eq!(
+        found("On Thursday, November 7, he left", Some("2025-02-01"))[0].1,
+        "2024-11-07"
+    );
+    // No nearby year: stays unknown, weekday kept.
+    let e = &find_dates("On Thursday, November 7, he left", &ctx(None))[0];
+    assert_eq!(e.value.unwrap().start().weekday, Some(Weekday::Thursday));
+}
+
+#[test]
+fn weekday_with_no_fitting_nearby_year_falls_back_to_reference_year() {
+    // 7 Nov is a Friday in 2025 and a Thursday in 2024; "Monday" fits none of 2024–2026.
+    assert_eq!(
+        found("On Monday, November 7, he left", Some("2025-11-20"))[0].1,
+        "2025-11-07"
+    );
+}
+
+#[test]
+fn month_day_gets_reference_year() {
+    assert_eq!(
+        found("on November 7 to thank him", Some("2024-11-28"))[0].1,
+        "2024-11-07"
+    );
+}
+
+#[test]
+fn future_clause_resolves_weekday_forward() {
+    assert_eq!(
+        found("He will visit on Wednesday.", Some("2024-11-28"))[0].1,
+        "2024-12-04"
+    );
+    assert_eq!(
+        found(
+            "He said on Wednesday that he will visit.",
+            Some("2024-11-28")
+        )[0]
+        .1,
+        "2024-11-27"
+    );
+}
+
+#[test]
+fn event_anchor_is_left_for_the_caller() {
+    let e = &find_dates(
+        "This call came just a day after President Ruto spoke with",
+        &ctx(None),
+    )[0];
+    assert_eq!(e.kind, DateKind::RelativeToAnchor);
+    assert_eq!(e.value, None);
+    assert_eq!(
+        e.relative,
+        Some(Relative {
+            anchor: Anchor::Event,
+            days: 1
+        })
+    );
+    let e = &find_dates("the day before the vote", &ctx(None))[0];
+    assert_eq!(
+        e.relative,
+        Some(Relative {
+            anchor: Anchor::Event,
+            days: -1
+        })
+    );
+    let e = &find_dates("three weeks later", &ctx(None))[0];
+    assert_eq!(
+        e.relative,
+        Some(Relative {
+            anchor: Anchor::PreviousDate,
+            days: 21
+        })
+    );
+}
+
+#[test]
+fn kinds_are_reported() {
+    let kinds = |t: &str| {
+        find_dates(t, &ctx(Some("2024-11-28")))
+            .into_iter()
+            .map(|e| e.kind)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds("since 2008"), vec![DateKind::Since]);
+    assert_eq!(kinds("from 2023 to 2028"), vec![DateKind::Range]);
+    assert_eq!(kinds("on Wednesday"), vec![DateKind::Weekday]);
+    assert_eq!(kinds("yesterday"), vec![DateKind::RelativeToRef]);
+    assert_eq!(kinds("the next day"), vec![DateKind::RelativeToAnchor]);
+    assert_eq!(kinds("for two years"), vec![DateKind::Duration]);
+    assert_eq!(kinds("November 7, 2024"), vec![DateKind::Absolute]);
+}
+
+#[test]
+fn spans_are_sorted_and_disjoint() {
+    let text = "On Thursday, November 7, 2024, a day after the call, Ruto met Blinken; since 2008 visits were rare. \
+                The next day, in September and on Wednesday, from 2023 to 2028.";
+    let v = find_dates(text, &ctx(Some("2024-11-28")));
+    assert!(v.len() >= 6, "{v:?}");
+    for w in v.windows(2) {
+        assert!(w[0].span.end <= w[1].span.start, "{v:?}");
+    }
+}
+
+#[test]
+fn month_only_conflicts_with_other_month_but_not_same_month() {
+    let src = point(None, Some(3), None);
+    assert!(src.conflicts_with(&point(Some(2021), Some(4), None)));
+    assert!(!src.conflicts_with(&point(Some(2021), Some(3), None)));
+    assert!(src.agrees_with(&point(Some(2021), Some(3), None)));
+    assert!(!src.agrees_with(&point(Some(2021), Some(4), None)));
+}
+
+#[test]
+fn weekday_only_value_conflicts_with_nothing() {
+    let wd = DateValue::Point(PartialDate {
+        weekday: Some(Weekday::Wednesday),
+        ..Default::default()
+    });
+    assert!(!wd.conflicts_with(&point(Some(2024), Some(11), Some(28))));
+    assert!(!wd.agrees_with(&point(Some(2024), Some(11), Some(28))));
+    assert_eq!(wd.to_iso(), "XXXX-XX-XX");
+}
+
+#[test]
+fn point_against_range_compares_with_range_start() {
+    let range = DateValue::Range {
+        start: PartialDate {
+            year: Some(2023),
+            ..Default::default()
+        },
+        end: PartialDate {
+            year: Some(2028),
+            ..Default::default()
+        },
+    };
+    assert!(point(Some(2023), None, None).agrees_with(&range));
+    assert!(point(Some(2025), None, None).conflicts_with(&range));
+    assert!(range.contains(&point(Some(2025), None, None)));
+    assert!(!range.contains(&point(Some(2029), None, None)));
+    assert_eq!(range.to_iso(), "2023/2028");
+}
+
+#[test]
+fn nothing_comparable_means_no_conflict_and_no_agreement() {
+    let a = point(Some(2024), None, None);
+    let b = point(None, Some(5), None);
+    assert!(!a.conflicts_with(&b));
+    assert!(!a.agrees_with(&b));
+}
+
+#[test]
+fn shift_needs_day_precision() {
+    assert_eq!(
+        shift(&point(Some(2024), Some(11), Some(7)), -1)
+            .unwrap()
+            .to_iso(),
+        "2024-11-06"
+    );
+    assert_eq!(
+        shift(&point(Some(2024), Some(12), Some(31)), 1)
+            .unwrap()
+            .to_iso(),
+        "2025-01-01"
+    );
+    assert_eq!(
+        shift(&point(None, Some(11), Some(7)), 1).unwrap().to_iso(),
+        "XXXX-11-08"
+    );
+    assert_eq!(shift(&point(None, Some(2), Some(28)), 1), None); // depends on the year
+    assert_eq!(shift(&point(Some(2024), Some(11), None), 1), None);
+}
+
+#[test]
+fn format_like_follows_the_example_style() {
+    let v = point(Some(2021), Some(6), Some(11));
+    assert_eq!(
+        format_like("12 June 2021", &v).as_deref(),
+        Some("11 June 2021")
+    );
+    assert_eq!(
+        format_like("June 12, 2021", &v).as_deref(),
+        Some("June 11, 2021")
+    );
+    assert_eq!(format_like("2021-06-12", &v).as_deref(), Some("2021-06-11"));
+    assert_eq!(format_like("6/12/2021", &v).as_deref(), Some("6/11/2021"));
+    assert_eq!(
+        format_like("12th June 2021", &v).as_deref(),
+        Some("11th June 2021")
+    );
+    assert_eq!(
+        format_like("Saturday, June 12, 2021", &v).as_deref(),
+        Some("Friday, June 11, 2021")
+    );
+    let nov = point(Some(2024), Some(11), Some(26));
+    assert_eq!(
+        format_like("Oct. 25, 2024", &nov).as_deref(),
+        Some("Nov. 26, 2024")
+    );
+    assert_eq!(
+        format_like("Nov. 25, 2024", &point(Some(2024), Some(5), Some(2))).as_deref(),
+        Some("May 2, 2024")
+    );
+    assert_eq!(
+        format_like("November 7", &nov).as_deref(),
+        Some("November 26")
+    );
+    assert_eq!(
+        format_like("May 2024", &point(Some(2023), Some(9), None)).as_deref(),
+        Some("September 2023")
+    );
+    assert_eq!(
+        format_like("2024", &point(Some(2023), None, None)).as_deref(),
+        Some("2023")
+    );
+    assert_eq!(format_like("Wednesday", &nov).as_deref(), Some("Tuesday"));
+    let range = DateValue::Range {
+        start: PartialDate {
+            year: Some(2022),
+            ..Default::default()
+        },
+        end: PartialDate {
+            year: Some(2027),
+            ..Default::default()
+        },
+    };
+    assert_eq!(
+        format_like("from 2023 to 2028", &range).as_deref(),
+        Some("from 2022 to 2027")
+    );
+    // The value lacks a part the example shows.
+    assert_eq!(
+        format_like("12 June 2021", &point(None, Some(6), Some(11))),
+        None
+    );
+    assert_eq!(format_like("not a date", &v), None);
+}
+
+#[test]
+fn partial_date_serializes_weekday_by_name() {
+    let p = PartialDate {
+        year: Some(2024),
+        month: Some(11),
+        day: Some(7),
+        weekday: Some(Weekday::Thursday),
+    };
+    assert_eq!(
+        serde_json::to_string(&p).unwrap(),
+        r#"{"year":2024,"month":11,"day":7,"weekday":"Thursday"}"#
+    );
+}

@@ -1,0 +1,422 @@
+//! Agreements and organisations named by their heads ("the Paris Agreement", "Long Name (ACRONYM)"),
+//! including lower-case agreements ("the framework agreement").
+
+use super::words::{
+    CONNECTORS, FUNCTION_WORDS, FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps,
+    is_cap, is_title, strip_possessive, strip_possessive_range,
+};
+use super::{Cue, EntityKind, NameMention};
+use crate::extract::segment::tokens;
+use crate::text::ByteRange;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Head words of agreements and named initiatives.
+const AGREEMENT_HEADS: &[&str] = &[
+    "agreement",
+    "agreements",
+    "framework",
+    "act",
+    "treaty",
+    "accord",
+    "accords",
+    "pact",
+    "mission",
+    "operation",
+    "initiative",
+    "convention",
+    "protocol",
+    "compact",
+    "charter",
+    "memorandum",
+    "deal",
+    "declaration",
+    "arrangement",
+    "arrangements",
+];
+
+/// Heads that may form lowercase agreement names ("strategic trade and investment agreement").
+const LOWERCASE_AGREEMENT_HEADS: &[&str] = &[
+    "agreement",
+    "agreements",
+    "framework",
+    "treaty",
+    "accord",
+    "pact",
+    "deal",
+    "arrangements",
+];
+
+/// Modifiers too generic to make a lowercase agreement name on their own.
+const GENERIC_MODIFIERS: &[&str] = &[
+    "other",
+    "all",
+    "such",
+    "these",
+    "those",
+    "new",
+    "existing",
+    "several",
+    "various",
+    "many",
+    "previous",
+    "any",
+    "some",
+    "this",
+    "that",
+    "ongoing",
+    "recent",
+    "the",
+    "a",
+    "an",
+    "two",
+    "three",
+    "bilateral",
+    "security",
+    "trade",
+    "defence",
+    "defense",
+    "cooperation",
+    "peace",
+    "joint",
+    "important",
+    "major",
+    "key",
+    "historic",
+    "landmark",
+    "formal",
+    "final",
+    "first",
+    "same",
+    "its",
+    "their",
+    "our",
+    "his",
+    "her",
+    "future",
+    "possible",
+    "potential",
+    "proposed",
+    "current",
+    "signed",
+    "international",
+    "global",
+    "regional",
+    "economic",
+    "military",
+    "political",
+    "new",
+    "broader",
+    "comprehensive",
+    "strategic",
+    "long-term",
+    "interim",
+    "draft",
+    "free",
+    "binding",
+    "non-binding",
+    "specific",
+    "multiple",
+    "numerous",
+    "additional",
+    "further",
+    "prior",
+    "earlier",
+    "later",
+    "more",
+    "most",
+    "both",
+    "each",
+    "every",
+    "whole",
+    "entire",
+    "overall",
+    "general",
+    "one",
+    "landmark",
+];
+
+static AGREEMENT_HEADS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| AGREEMENT_HEADS.iter().copied().collect());
+static GENERIC_MODIFIERS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| GENERIC_MODIFIERS.iter().copied().collect());
+
+/// Agreements, named initiatives and organisations named in the sentences of a text.
+pub fn find_agreements(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> {
+    let mut out = Vec::new();
+    for r in sentences {
+        let s = Sent {
+            text,
+            toks: tokens(text, r.clone()),
+        };
+        things_in_sentence(&s, &mut out);
+    }
+    out
+}
+
+pub(crate) fn is_head(word: &str) -> bool {
+    in_set(&AGREEMENT_HEADS_SET, word.to_lowercase().as_str())
+}
+
+pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
+    let n = s.toks.len();
+    let mut i = 0;
+    while i < n {
+        if !(s.is_word(i) && is_cap(s.word(i))) {
+            // Lowercase agreement names ending in a head noun.
+            if s.is_word(i)
+                && LOWERCASE_AGREEMENT_HEADS.contains(&s.word(i))
+                && (i == 0 || !is_cap(s.word(i - 1)))
+                && let Some(m) = lowercase_agreement(s, i)
+            {
+                out.push(m);
+            }
+            i += 1;
+            continue;
+        }
+        // A capitalised run with connectors.
+        let start = i;
+        let mut k = i;
+        let mut last_cap = i;
+        while k < n && s.is_word(k) {
+            let w = s.word(k);
+            if is_cap(w) || (w.chars().any(|c| c.is_ascii_digit()) && k > start) {
+                last_cap = k;
+                k += 1;
+            } else if CONNECTORS.contains(&w)
+                && k + 1 < n
+                && s.is_word(k + 1)
+                && (is_cap(s.word(k + 1))
+                    || (s.word(k + 1) == "the"
+                        && k + 2 < n
+                        && s.is_word(k + 2)
+                        && is_cap(s.word(k + 2))))
+            {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let mut end = last_cap + 1;
+        // Lowercase head right after a capitalised run: "Multinational Security Support mission".
+        let mut lower_head = false;
+        if end < n && s.is_word(end) && is_head(s.word(end)) && !is_cap(s.word(end)) {
+            end += 1;
+            lower_head = true;
+        }
+        let mut a = start;
+        // The name of an agreement runs back from its head over capitalised words and "of/for/and/the"
+        // between them, stopping at titles, "Kenya-led" and other connectors; forward only over a
+        // "Mission in Somalia" or "Treaty of Rome" tail.
+        if let Some(h) = (start..end)
+            .rev()
+            .find(|&x| is_head(s.word(x)))
+            .filter(|_| s.word(start) != "Operation")
+        {
+            let mut b = h;
+            while b > start {
+                let w = s.word(b - 1);
+                let ok = (is_cap(w)
+                    && !is_title(w)
+                    && !in_set(&FUNCTION_WORDS_SET, w)
+                    && !w.ends_with("-led")
+                    && !w.ends_with("-backed")
+                    && !w.ends_with("-funded")
+                    && !strip_possessive(w).1)
+                    || (matches!(w, "of" | "for" | "and" | "the")
+                        && b - 1 > start
+                        && is_cap(s.word(b - 2))
+                        // "the Bipartisan Infrastructure Law and Inflation Reduction Act": two names.
+                        && !(w == "and" && (is_head(s.word(b - 2)) || s.word(b - 2) == "Law")));
+                if !ok {
+                    break;
+                }
+                b -= 1;
+            }
+            a = b;
+            let head_word = s.word(h).to_lowercase();
+            let located = matches!(head_word.as_str(), "mission" | "operation" | "initiative");
+            if h + 1 < end
+                && !(located && s.word(h + 1) == "in")
+                && !matches!(s.word(h + 1), "of" | "on")
+            {
+                end = h + 1;
+                lower_head = lower_head && end == last_cap + 2;
+            }
+        }
+        // "Commander of the U.S. Africa Command": a title's portfolio is the name of the thing.
+        if a < end
+            && is_title(s.word(a))
+            && let Some(of) = (a..end).find(|&x| s.word(x) == "of")
+        {
+            a = of + 1;
+            while a < end && CONNECTORS.contains(&s.word(a)) {
+                a += 1;
+            }
+        }
+        while a < end
+            && (in_set(&FUNCTION_WORDS_SET, s.word(a)) && !is_head(s.word(a))
+                || CONNECTORS.contains(&s.word(a)))
+        {
+            a += 1;
+        }
+        let words: Vec<&str> = (a..end).map(|x| s.word(x)).collect();
+        let head_pos = words.iter().rposition(|w| is_head(w));
+        let acronym = acronym_after(s, end);
+        let first_is_operation =
+            words.first().is_some_and(|w| *w == "Operation") && words.len() >= 2;
+        let content = words.iter().filter(|w| !CONNECTORS.contains(w)).count();
+        if let Some(h) = head_pos {
+            // Head last, or followed only by "in/of/on Place…".
+            let tail_ok = h + 1 == words.len()
+                || (first_is_operation && h == 0)
+                || (CONNECTORS.contains(&words[h + 1]) && words[h + 1] != "and");
+            let enough = content >= 2 && (h > 0 || first_is_operation || acronym.is_some());
+            let single_place_lower = lower_head && content < 3;
+            if tail_ok && enough && !single_place_lower {
+                let range = s.span(a, end);
+                let name = strip_possessive(&s.joined(a, end)).0.to_string();
+                let full = match &acronym {
+                    Some((_, r)) => range.start..r.end + 1,
+                    None => range.clone(),
+                };
+                out.push(NameMention {
+                    kind: EntityKind::Agreement,
+                    range: range.start..strip_possessive_range(s.text, range.clone()),
+                    name,
+                    role: None,
+                    acronym,
+                    full_range: full,
+                    cue: Cue::Title,
+                });
+                i = end;
+                continue;
+            }
+            if lower_head && content == 2 && h == 1 && !lower_head_is_generic(&words) {
+                // "Haiti mission": a place-qualified reference, resolved later against "… Mission in Haiti".
+                let range = s.span(a, end);
+                out.push(NameMention {
+                    kind: EntityKind::Agreement,
+                    range: range.clone(),
+                    name: s.joined(a, end),
+                    role: None,
+                    acronym: None,
+                    full_range: range,
+                    cue: Cue::Surname,
+                });
+                i = end;
+                continue;
+            }
+        }
+        // Organisation: "Long Name (ACRONYM)" with an organisation word.
+        if let Some(acr) = &acronym
+            && content >= 2
+            && words.iter().any(|w| in_set(&ORG_WORDS_SET, w))
+        {
+            let span = s.span(a, end);
+            let range = span.start..strip_possessive_range(s.text, span.clone());
+            out.push(NameMention {
+                kind: EntityKind::Organization,
+                range: range.clone(),
+                name: strip_possessive(&s.joined(a, end)).0.to_string(),
+                role: None,
+                acronym: Some(acr.clone()),
+                full_range: range.start..acr.1.end + 1,
+                cue: Cue::Title,
+            });
+        }
+        i = end.max(i + 1);
+    }
+}
+
+fn lower_head_is_generic(words: &[&str]) -> bool {
+    words
+        .first()
+        .is_some_and(|w| FUNCTION_WORDS.contains(w) || is_all_caps(w))
+}
+
+/// "(ATMIS)" right after token `k`: the acronym and its range (without parentheses).
+fn acronym_after(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
+    if s.punct(k) == Some("(") && s.is_word(k + 1) && s.punct(k + 2) == Some(")") {
+        let w = s.word(k + 1);
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        if is_all_caps(w) && (2..=10).contains(&letters) {
+            return Some((w.to_string(), s.toks[k + 1].range.clone()));
+        }
+    }
+    None
+}
+
+fn lowercase_agreement(s: &Sent, head: usize) -> Option<NameMention> {
+    let mut a = head;
+    while a > 0 && s.is_word(a - 1) {
+        let w = s.word(a - 1);
+        if is_cap(w)
+            || matches!(
+                w,
+                "the"
+                    | "a"
+                    | "an"
+                    | "on"
+                    | "of"
+                    | "to"
+                    | "in"
+                    | "from"
+                    | "under"
+                    | "with"
+                    | "by"
+                    | "for"
+                    | "its"
+                    | "their"
+                    | "our"
+                    | "his"
+                    | "her"
+                    | "this"
+                    | "that"
+                    | "which"
+                    | "is"
+                    | "was"
+                    | "are"
+                    | "were"
+                    | "been"
+                    | "be"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "benefit"
+                    | "signed"
+                    | "about"
+            )
+        {
+            break;
+        }
+        if head - a >= 5 {
+            break;
+        }
+        a -= 1;
+    }
+    // Strip leading generic modifiers.
+    while a < head && in_set(&GENERIC_MODIFIERS_SET, s.word(a)) && s.word(a) != "strategic" {
+        a += 1;
+    }
+    while a < head && s.word(a) == "and" {
+        a += 1;
+    }
+    let specific = (a..head)
+        .filter(|&x| s.word(x) != "and" && !in_set(&GENERIC_MODIFIERS_SET, s.word(x)))
+        .count();
+    let content = (a..head).filter(|&x| s.word(x) != "and").count();
+    if content < 2 || specific < 1 || (content < 3 && specific < 2) {
+        return None;
+    }
+    let range = s.span(a, head + 1);
+    Some(NameMention {
+        kind: EntityKind::Agreement,
+        range: range.clone(),
+        name: s.joined(a, head + 1),
+        role: None,
+        acronym: None,
+        full_range: range,
+        cue: Cue::Title,
+    })
+}

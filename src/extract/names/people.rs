@@ -1,0 +1,418 @@
+//! People: names found by titles and roles, speech verbs, appositives ("Ruto, the president,") and
+//! appointments, with the role each is given.
+
+use super::words::{
+    FUNCTION_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_cap, is_initial, is_name_word,
+    is_role_modifier, is_title, is_title_case, strip_possessive, strip_possessive_range,
+};
+use super::{Cue, EntityKind, NameMention};
+use crate::extract::segment::tokens;
+use crate::text::ByteRange;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Verbs of saying that make a preceding capitalised run a person.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "stated",
+    "states",
+    "added",
+    "adds",
+    "remarked",
+    "recalled",
+    "explained",
+    "insisted",
+    "admitted",
+    "thanked",
+    "praised",
+    "discusses",
+    "asked",
+    "asks",
+    "replied",
+    "wrote",
+    "writes",
+    "tweeted",
+    "emphasized",
+    "emphasised",
+    "argued",
+    "argues",
+    "noted",
+    "urged",
+    "warned",
+    "stressed",
+    "testified",
+    "smiled",
+    "laughed",
+    "declined",
+    "resigned",
+    "died",
+];
+
+static SPEECH_VERBS_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| SPEECH_VERBS.iter().copied().collect());
+
+/// People named in the sentences of a text.
+pub fn find_people(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> {
+    let mut out = Vec::new();
+    for r in sentences {
+        let s = Sent {
+            text,
+            toks: tokens(text, r.clone()),
+        };
+        people_in_sentence(&s, &mut out);
+    }
+    out
+}
+
+pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
+    // Names have at most three words (initials aside); a longer capitalised run is a longer proper noun.
+    // Headlines in title case ("President Biden Announces Final Rule") capitalise everything, so there a
+    // name is taken only when two words end the run.
+    let max_words = if is_title_case(s) { 2 } else { 3 };
+    let n = s.toks.len();
+    let mut i = 0;
+    let mut taken_until = 0usize;
+    while i < n {
+        if !s.is_word(i) || i < taken_until {
+            i += 1;
+            continue;
+        }
+        let w = s.word(i);
+        // A lowercase role right before a name: "director Theodore Solso", "head of finance Daniel Ammann".
+        let lower_portfolio = lowercase_portfolio(s, i);
+        let lower_role = in_set(&ROLE_NOUNS_SET, w)
+            && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
+                || lower_portfolio.is_some());
+        // "of State", "of Defense": the portfolio of a title.
+        if is_title(w) || lower_role {
+            let head = i;
+            let mut j = i + 1;
+            // Title continuation: "Vice President", "Secretary of State Antony J. Blinken".
+            while j < n && s.is_word(j) && is_title(s.word(j)) {
+                j += 1;
+            }
+            let mut portfolio_end = j;
+            if let Some(after) = lower_portfolio.filter(|_| lower_role) {
+                portfolio_end = after;
+                j = after;
+            } else if j < n && s.is_word(j) && s.word(j) == "of" {
+                let mut k = j + 1;
+                if k < n && s.is_word(k) && s.word(k) == "the" {
+                    k += 1;
+                }
+                let caps_start = k;
+                while k < n && s.is_word(k) && is_cap(s.word(k)) {
+                    k += 1;
+                }
+                if k > caps_start {
+                    // Split "Defense Lloyd J. Austin": the name is the last two words (+ initials).
+                    let mut words = 0;
+                    let mut m = k;
+                    while m > caps_start {
+                        let wd = s.word(m - 1);
+                        if is_initial(wd) {
+                            m -= 1;
+                            continue;
+                        }
+                        if words == 2 || !is_name_word(wd) {
+                            break;
+                        }
+                        words += 1;
+                        m -= 1;
+                    }
+                    if m == caps_start || words == 0 {
+                        // Nothing left for a portfolio (or no name): the title is a role without name.
+                        i = k;
+                        continue;
+                    }
+                    portfolio_end = m;
+                    j = m;
+                }
+            }
+            // The name: capitalised name words (and initials) after the title.
+            let name_start = j;
+            let (k, possessive) = name_run(s, j, max_words);
+            // "Vice President Pacific Region": the words run on into a longer proper noun, not a name.
+            let runs_on = !possessive
+                && k < n
+                && s.is_word(k)
+                && is_cap(s.word(k))
+                && !in_set(&FUNCTION_WORDS_SET, s.word(k))
+                && !is_title(s.word(k));
+            if k == name_start || runs_on {
+                i = k.max(j).max(i + 1);
+                continue;
+            }
+            // Role: modifiers before the head ("Kenyan", "Defence Cabinet", "US").
+            let mut role_start = head;
+            while role_start > 0
+                && s.is_word(role_start - 1)
+                && is_role_modifier(s.word(role_start - 1))
+                && !is_name_word_taken(out, &s.toks[role_start - 1].range)
+                && head - role_start < 4
+            {
+                role_start -= 1;
+            }
+            let role_end = portfolio_end.max(head + 1);
+            let name_words: Vec<&str> = (name_start..k)
+                .map(|x| strip_possessive(s.word(x)).0)
+                .collect();
+            let real_words = name_words.iter().filter(|w| !is_initial(w)).count();
+            // A lone surname after a military or ambiguous title ("General Motors") is kept only as a
+            // surname mention to be resolved against known people.
+            let cue = if real_words >= 2 {
+                Cue::Title
+            } else {
+                Cue::Surname
+            };
+            let mut role = Some((s.joined(role_start, role_end), s.span(role_start, role_end)));
+            if lower_role && role_start == head {
+                role = Some((s.joined(head, role_end), s.span(head, role_end)));
+            }
+            let mut full = s.span(role_start, k);
+            let name_range = s.toks[name_start].range.start
+                ..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
+            // Appositive role after the name.
+            if let Some((app, app_range)) = appositive(s, k) {
+                full = full.start..app_range.end;
+                if role.is_none() || cue == Cue::Title {
+                    out.push(person(
+                        s,
+                        name_range.clone(),
+                        &name_words,
+                        role.clone(),
+                        full.clone(),
+                        cue,
+                    ));
+                    role = Some((app, app_range));
+                }
+            }
+            out.push(person(s, name_range, &name_words, role, full, cue));
+            taken_until = k;
+            i = k;
+            continue;
+        }
+        // Untitled capitalised run: a person when followed by an appositive role/age/"who" or a verb of saying.
+        if is_name_word(w)
+            && (i == 0 || !s.is_word(i - 1) || !is_cap(s.word(i - 1)) || s.word(i - 1) == "and")
+        {
+            let start = i;
+            let (k, possessive) = name_run(s, i, max_words);
+            // Preceded directly by another capitalised word (part of a longer proper noun): skip.
+            let followed_by_cap = k < n && s.is_word(k) && is_cap(s.word(k)) && !possessive;
+            let words: Vec<&str> = (start..k).map(|x| strip_possessive(s.word(x)).0).collect();
+            let real = words.iter().filter(|w| !is_initial(w)).count();
+            if !followed_by_cap && real >= 1 {
+                let app = if possessive { None } else { appositive(s, k) };
+                let speech =
+                    !possessive && k < n && s.is_word(k) && in_set(&SPEECH_VERBS_SET, s.word(k));
+                let age_or_who = !possessive && age_or_who(s, k);
+                let name_range = s.toks[start].range.start
+                    ..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
+                // "named Mary Barra as its new chief executive": appointed to a role.
+                let app = app.or_else(|| {
+                    if possessive {
+                        None
+                    } else {
+                        appointed_as(s, start, k)
+                    }
+                });
+                if real >= 2 && (app.is_some() || speech || age_or_who) {
+                    let full = match &app {
+                        Some((_, r)) => name_range.start..r.end,
+                        None => name_range.clone(),
+                    };
+                    let cue = if app.is_some() || age_or_who {
+                        Cue::Appositive
+                    } else {
+                        Cue::Speech
+                    };
+                    out.push(person(s, name_range, &words, app, full, cue));
+                } else if real == 1 && (speech || age_or_who) {
+                    out.push(person(
+                        s,
+                        name_range.clone(),
+                        &words,
+                        None,
+                        name_range,
+                        Cue::Surname,
+                    ));
+                }
+            }
+            i = k.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
+/// end token and whether the name was possessive ("Ruto’s").
+fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
+    let mut k = start;
+    let mut real = 0;
+    while k < s.toks.len()
+        && s.is_word(k)
+        && is_name_word(s.word(k))
+        && (real < max_words || is_initial(s.word(k)))
+    {
+        real += usize::from(!is_initial(s.word(k)));
+        let (_, possessive) = strip_possessive(s.word(k));
+        k += 1;
+        if possessive {
+            return (k, true);
+        }
+    }
+    (k, false)
+}
+
+fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {
+    out.iter()
+        .any(|m| m.range.start <= r.start && r.end <= m.range.end)
+}
+
+pub(super) fn person(
+    _s: &Sent,
+    range: ByteRange,
+    words: &[&str],
+    role: Option<(String, ByteRange)>,
+    full_range: ByteRange,
+    cue: Cue,
+) -> NameMention {
+    NameMention {
+        kind: EntityKind::Person,
+        range,
+        name: words.join(" "),
+        role,
+        acronym: None,
+        full_range,
+        cue,
+    }
+}
+
+/// ", the Commander of the U.S. Africa Command (AFRICOM)," after a name: the role phrase and its range.
+pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
+    if s.punct(k) != Some(",") {
+        return None;
+    }
+    let start = k + 1;
+    let n = s.toks.len();
+    let mut end = start;
+    let mut depth = 0i32;
+    while end < n {
+        match s.punct(end) {
+            Some("(") => depth += 1,
+            Some(")") => depth -= 1,
+            Some(",") | Some(";") | Some("—") | Some("–") if depth <= 0 => break,
+            Some(".") if depth <= 0 => break,
+            _ => {}
+        }
+        if s.is_word(end)
+            && matches!(
+                s.word(end),
+                "who" | "which" | "that" | "to" | "said" | "says"
+            )
+        {
+            break;
+        }
+        end += 1;
+        if end - start > 14 {
+            return None;
+        }
+    }
+    if end == start {
+        return None;
+    }
+    // The phrase must contain a role noun or title within its first words.
+    let has_role = (start..end.min(start + 5)).any(|x| {
+        s.is_word(x)
+            && (in_set(&ROLE_NOUNS_SET, s.word(x).to_lowercase().as_str()) || is_title(s.word(x)))
+    });
+    if !has_role {
+        return None;
+    }
+    let mut a = start;
+    if s.is_word(a) && matches!(s.word(a), "the" | "a" | "an" | "The") {
+        a += 1;
+    }
+    let mut b = end;
+    while b > a && !s.is_word(b - 1) && s.punct(b - 1) != Some(")") {
+        b -= 1;
+    }
+    (b > a).then(|| (s.joined(a, b), s.span(a, b)))
+}
+
+/// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by
+/// "of" and one to three lowercase words, then a name.
+fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
+    if !(s.is_word(i)
+        && in_set(&ROLE_NOUNS_SET, s.word(i))
+        && s.is_word(i + 1)
+        && s.word(i + 1) == "of")
+    {
+        return None;
+    }
+    let mut j = i + 2;
+    while j < s.toks.len() && s.is_word(j) && !is_cap(s.word(j)) && j - i <= 4 {
+        j += 1;
+    }
+    (j > i + 2 && j < s.toks.len() && s.is_word(j) && is_name_word(s.word(j))).then_some(j)
+}
+
+/// Verbs of appointing that take "<Name> as <role>".
+const APPOINTING: &[&str] = &[
+    "named",
+    "appointed",
+    "elected",
+    "nominated",
+    "hired",
+    "picked",
+    "chose",
+    "tapped",
+    "promoted",
+    "announced",
+    "selected",
+    "installed",
+    "confirmed",
+    "names",
+    "appoints",
+];
+
+/// "named Mary Barra as its new chief executive": the role after "as", when the name follows an appointing verb.
+fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)> {
+    let before = (0..start).rev().find(|&x| s.is_word(x))?;
+    if !(APPOINTING.contains(&s.word(before)) && s.is_word(k) && s.word(k) == "as") {
+        return None;
+    }
+    let mut a = k + 1;
+    while a < s.toks.len()
+        && s.is_word(a)
+        && matches!(
+            s.word(a),
+            "its" | "the" | "a" | "an" | "their" | "his" | "her"
+        )
+    {
+        a += 1;
+    }
+    let mut b = a;
+    while b < s.toks.len() && s.is_word(b) && b - a < 6 {
+        b += 1;
+    }
+    let has_role =
+        (a..b).any(|x| in_set(&ROLE_NOUNS_SET, &s.word(x).to_lowercase()) || is_title(s.word(x)));
+    (b > a && has_role).then(|| (s.joined(a, b), s.span(a, b)))
+}
+
+/// ", 51," or ", who" after a name.
+fn age_or_who(s: &Sent, k: usize) -> bool {
+    if s.punct(k) != Some(",") || !s.is_word(k + 1) {
+        return false;
+    }
+    let w = s.word(k + 1);
+    (w.chars().all(|c| c.is_ascii_digit()) && w.len() <= 3 && s.punct(k + 2) == Some(","))
+        || w == "who"
+        || w == "whose"
+}

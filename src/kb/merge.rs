@@ -1,0 +1,760 @@
+//! The merge: per-article names clustered into entities with aliases, roles and mentions, and the facts of
+//! the corpus with relative dates resolved against other events.
+
+use super::article::{extract_all, par_map};
+use super::keys::{
+    PERSONAL_TITLES, agreement_key, full_given_name, name_words, person_key, proper_key,
+};
+use super::lookup::{participants, resolve_in_context};
+use super::{
+    AliasTable, ArticleData, ArticleIx, CorpusMention, Entity, EntityId, Fact, FactDate,
+    KEPT_MENTIONS, KnowledgeBase, Mention, Role, Source, StatementIndex,
+};
+use crate::corpus::{Corpus, Problem};
+use crate::extract::events::EventKind;
+use crate::extract::facts::{TextFact, facts_in_text, resolve_anchor};
+use crate::extract::names::{Cue, EntityKind, NameMention};
+use crate::extract::segment::Sentence;
+use crate::text::{ByteRange, fold};
+use aho_corasick::{AhoCorasickBuilder, MatchKind};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+pub(super) struct Cluster {
+    kind: EntityKind,
+    forms: BTreeMap<String, usize>,
+    acronym: Option<String>,
+    roles: Vec<Role>,
+    intro: Option<(usize, Source)>,
+    /// Titles the texts put before the bare surname ("President" in "President Ruto").
+    titles: BTreeSet<String>,
+    /// Forms given with an acronym: the fullest, most formal name.
+    acronym_forms: BTreeSet<String>,
+    /// Folded role texts already recorded.
+    role_keys: std::collections::HashSet<String>,
+}
+
+impl Cluster {
+    fn new(kind: EntityKind) -> Self {
+        Cluster {
+            kind,
+            forms: BTreeMap::new(),
+            acronym: None,
+            roles: Vec::new(),
+            intro: None,
+            titles: BTreeSet::new(),
+            acronym_forms: BTreeSet::new(),
+            role_keys: std::collections::HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, m: &NameMention, article: ArticleIx) {
+        *self.forms.entry(m.name.clone()).or_default() += 1;
+        if let Some((acr, _)) = &m.acronym {
+            self.acronym.get_or_insert_with(|| acr.clone());
+        }
+        if m.acronym.is_some() {
+            self.acronym_forms.insert(m.name.clone());
+        }
+        if let Some((role, range)) = &m.role {
+            let key = fold(role);
+            if self.role_keys.insert(key) {
+                self.roles.push(Role {
+                    text: role.clone(),
+                    source: Source {
+                        article,
+                        range: range.clone(),
+                    },
+                });
+            }
+        }
+        // The best introduction: the longest role+name(+appositive) passage.
+        let score = m.full_range.len() + if m.acronym.is_some() { 1000 } else { 0 };
+        if self.intro.as_ref().is_none_or(|(s, _)| score > *s) {
+            self.intro = Some((
+                score,
+                Source {
+                    article,
+                    range: m.full_range.clone(),
+                },
+            ));
+        }
+    }
+
+    fn canonical(&self) -> String {
+        // Proper names: the form the texts use most, then the longest.
+        if !matches!(self.kind, EntityKind::Person | EntityKind::Agreement)
+            && self.acronym.is_none()
+        {
+            return self
+                .forms
+                .iter()
+                .max_by_key(|(form, n)| (**n, form.len()))
+                .map(|(f, _)| f.clone())
+                .unwrap_or_default();
+        }
+        let prefer_capitalised = |s: &str| {
+            s.split_whitespace()
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count()
+        };
+        self.forms
+            .iter()
+            .max_by_key(|(form, n)| {
+                (
+                    self.acronym_forms.contains(*form),
+                    prefer_capitalised(form),
+                    **n,
+                    form.len(),
+                )
+            })
+            .map(|(f, _)| f.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl KnowledgeBase {
+    /// Extract every article of a corpus in parallel and merge them.
+    pub fn from_corpus(corpus: Corpus, progress: &(dyn Fn(usize, usize) + Sync)) -> Self {
+        let data = extract_all(corpus.articles, progress);
+        Self::build(data, corpus.problems)
+    }
+
+    /// An empty knowledge base (no corpus configured yet).
+    pub fn empty() -> Self {
+        Self::build(Vec::new(), Vec::new())
+    }
+
+    /// Merge per-article extractions into entities, aliases, mentions and facts.
+    pub fn build(articles: Vec<Arc<ArticleData>>, problems: Vec<Problem>) -> Self {
+        let timer = std::time::Instant::now();
+        let lap = |what: &str| tracing::debug!("kb build: {what} at {:?}", timer.elapsed());
+        let mut person_clusters: Vec<Cluster> = Vec::new();
+        let mut person_index: HashMap<(String, String), usize> = HashMap::new();
+        let mut thing_clusters: Vec<Cluster> = Vec::new();
+        let mut thing_index: HashMap<(EntityKind, String), usize> = HashMap::new();
+        let mut acronym_index: HashMap<String, usize> = HashMap::new();
+        // Pass 1: full names.
+        for (ai, a) in articles.iter().enumerate() {
+            for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
+                let Some(key) = person_key(&m.name) else {
+                    continue;
+                };
+                let ci = *person_index.entry(key).or_insert_with(|| {
+                    person_clusters.push(Cluster::new(EntityKind::Person));
+                    person_clusters.len() - 1
+                });
+                person_clusters[ci].add(m, ai);
+            }
+            for m in a.things.iter().filter(|m| m.cue != Cue::Surname) {
+                let key = agreement_key(&m.name);
+                let by_acr = m
+                    .acronym
+                    .as_ref()
+                    .and_then(|(acr, _)| acronym_index.get(acr).copied());
+                let ci = match by_acr.or_else(|| thing_index.get(&(m.kind, key.clone())).copied()) {
+                    Some(ci) => ci,
+                    None => {
+                        thing_clusters.push(Cluster::new(m.kind));
+                        thing_clusters.len() - 1
+                    }
+                };
+                thing_index.insert((m.kind, key), ci);
+                if let Some((acr, _)) = &m.acronym {
+                    acronym_index.entry(acr.clone()).or_insert(ci);
+                }
+                thing_clusters[ci].add(m, ai);
+            }
+        }
+        lap("clusters");
+        // A "name" whose every word the corpus also writes in lower case is a phrase ("Public Policy",
+        // "Senior Foreign Service"), not a person; nor is a lone titled word like "Extraordinary".
+        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        for c in &person_clusters {
+            candidates.extend(name_words(&c.canonical()).iter().map(|w| w.to_lowercase()));
+        }
+        for a in &articles {
+            candidates.extend(
+                a.people
+                    .iter()
+                    .filter(|m| m.cue == Cue::Surname)
+                    .map(|m| m.name.to_lowercase()),
+            );
+        }
+        let lower_seen = seen_lowercase(&articles, &candidates);
+        let keep: Vec<bool> = person_clusters
+            .iter()
+            .map(|c| {
+                !name_words(&c.canonical())
+                    .iter()
+                    .all(|w| lower_seen.contains(&w.to_lowercase()))
+            })
+            .collect();
+        let mut new_index = vec![usize::MAX; person_clusters.len()];
+        let mut kept = Vec::new();
+        for (i, c) in person_clusters.into_iter().enumerate() {
+            if keep[i] {
+                new_index[i] = kept.len();
+                kept.push(c);
+            }
+        }
+        person_clusters = kept;
+        person_index = person_index
+            .into_iter()
+            .filter_map(|(k, i)| (new_index[i] != usize::MAX).then(|| (k, new_index[i])))
+            .collect();
+        lap("lower-case filter");
+        // Surnames and first names of known people are theirs, not names of other things.
+        let person_words: std::collections::HashSet<String> = person_clusters
+            .iter()
+            .flat_map(|c| {
+                c.forms
+                    .keys()
+                    .flat_map(|f| name_words(f))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let proper = proper_clusters(
+            &articles,
+            &person_index,
+            &person_words,
+            &thing_index,
+            &acronym_index,
+        );
+        let first_proper = thing_clusters.len();
+        for (target, cluster) in proper {
+            match target {
+                Some(ci) => {
+                    let c = &mut thing_clusters[ci];
+                    for (form, n) in cluster.forms {
+                        *c.forms.entry(form).or_default() += n;
+                    }
+                }
+                None => thing_clusters.push(cluster),
+            }
+        }
+        let _ = first_proper;
+        lap("proper names");
+        // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        for (ci, c) in person_clusters.iter().enumerate() {
+            let name = c.canonical();
+            if let Some(last) = name_words(&name).last() {
+                by_surname.entry(last.to_string()).or_default().push(ci);
+            }
+        }
+        for (ai, a) in articles.iter().enumerate() {
+            for m in a.people.iter().filter(|m| m.cue == Cue::Surname) {
+                let titled = m
+                    .role
+                    .as_ref()
+                    .and_then(|(r, _)| r.split_whitespace().last())
+                    .is_some_and(|h| PERSONAL_TITLES.contains(&h));
+                match by_surname.get(&m.name).map(Vec::as_slice) {
+                    Some([ci]) => {
+                        if let Some((role, _)) = &m.role
+                            && let Some(head) = role.split_whitespace().last()
+                            && head.starts_with(char::is_uppercase)
+                        {
+                            person_clusters[*ci].titles.insert(head.to_string());
+                        }
+                    }
+                    None if titled && !lower_seen.contains(&m.name.to_lowercase()) => {
+                        let key = (String::new(), m.name.to_lowercase());
+                        let ci = *person_index.entry(key).or_insert_with(|| {
+                            person_clusters.push(Cluster::new(EntityKind::Person));
+                            person_clusters.len() - 1
+                        });
+                        person_clusters[ci].add(m, ai);
+                        if let Some(head) = m
+                            .role
+                            .as_ref()
+                            .and_then(|(r, _)| r.split_whitespace().last())
+                        {
+                            person_clusters[ci].titles.insert(head.to_string());
+                        }
+                        by_surname.entry(m.name.clone()).or_default().push(ci);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        lap("surnames");
+        // Entities with their aliases.
+        let mut entities = Vec::new();
+        let mut alias_map: BTreeMap<String, (BTreeSet<EntityId>, bool)> = BTreeMap::new();
+        let add_alias =
+            |alias: &str,
+             id: EntityId,
+             case_sensitive: bool,
+             map: &mut BTreeMap<String, (BTreeSet<EntityId>, bool)>| {
+                let alias = alias.trim();
+                if alias.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                    return;
+                }
+                let e = map
+                    .entry(alias.to_string())
+                    .or_insert_with(|| (BTreeSet::new(), case_sensitive));
+                e.0.insert(id);
+                e.1 &= case_sensitive;
+            };
+        for c in person_clusters.iter().chain(thing_clusters.iter()) {
+            let id = entities.len();
+            let name = c.canonical();
+            let mut aliases: BTreeSet<String> = c.forms.keys().cloned().collect();
+            if c.kind == EntityKind::Person
+                && let Some(last) = name_words(&name).last()
+            {
+                aliases.insert(last.to_string());
+                for t in &c.titles {
+                    aliases.insert(format!("{t} {last}"));
+                }
+            }
+            if let Some(acr) = &c.acronym {
+                aliases.insert(acr.clone());
+            }
+            for a in &aliases {
+                let case_sensitive =
+                    c.kind != EntityKind::Agreement || c.acronym.as_deref() == Some(a.as_str());
+                add_alias(a, id, case_sensitive, &mut alias_map);
+            }
+            add_alias(&name, id, c.kind != EntityKind::Agreement, &mut alias_map);
+            aliases.remove(&name);
+            entities.push(Entity {
+                id,
+                kind: c.kind,
+                name,
+                aliases: aliases.into_iter().collect(),
+                acronym: c.acronym.clone(),
+                roles: c.roles.clone(),
+                intro: c.intro.as_ref().map(|(_, s)| s.clone()),
+                mentions: Vec::new(),
+                mention_count: 0,
+                source_count: 0,
+            });
+        }
+        lap("aliases");
+        // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti". The forms
+        // are indexed by their last three words ("mission in haiti").
+        let mut by_tail: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        for (i, c) in thing_clusters.iter().enumerate() {
+            for f in c.forms.keys().filter(|f| f.contains(" in ")) {
+                let lower = f.to_lowercase();
+                let words: Vec<&str> = lower.split_whitespace().collect();
+                if words.len() >= 3 {
+                    by_tail
+                        .entry(words[words.len() - 3..].join(" "))
+                        .or_default()
+                        .insert(i);
+                }
+            }
+        }
+        for a in &articles {
+            for m in a.things.iter().filter(|m| m.cue == Cue::Surname) {
+                let mut words = m.name.split_whitespace();
+                let (Some(place), Some(head)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let tail = format!("{} in {}", head.to_lowercase(), place.to_lowercase());
+                let hits: Vec<EntityId> = by_tail
+                    .get(&tail)
+                    .map(|set| set.iter().map(|i| person_clusters.len() + i).collect())
+                    .unwrap_or_default();
+                if let [id] = hits.as_slice() {
+                    add_alias(&m.name, *id, false, &mut alias_map);
+                    if !entities[*id].aliases.contains(&m.name) {
+                        entities[*id].aliases.push(m.name.clone());
+                        entities[*id].aliases.sort();
+                    }
+                }
+            }
+        }
+        lap("place-qualified");
+        // First names used alone for a person in an article where the full name appears ("Aden").
+        let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
+        for a in &articles {
+            let text = a.text();
+            let mut standalone_words: Option<std::collections::HashSet<&str>> = None;
+            for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
+                let words = name_words(&m.name);
+                if words.len() < 2 {
+                    continue;
+                }
+                let first = words[0];
+                let Some(key) = person_key(&m.name) else {
+                    continue;
+                };
+                let Some(&ci) = person_index.get(&key) else {
+                    continue;
+                };
+                if alias_map.contains_key(first) {
+                    continue;
+                }
+                // Capitalised words not followed by another capitalised word, once per article.
+                let words = standalone_words
+                    .get_or_insert_with(|| standalone_capitalised(text, &a.sentences));
+                if words.contains(first) {
+                    first_name_aliases.push((first.to_string(), ci));
+                }
+            }
+        }
+        for (first, id) in first_name_aliases {
+            add_alias(&first, id, true, &mut alias_map);
+            if !entities[id].aliases.contains(&first) {
+                entities[id].aliases.push(first);
+                entities[id].aliases.sort();
+            }
+        }
+        lap("first names");
+        let patterns: Vec<(String, Vec<EntityId>, bool)> = alias_map
+            .into_iter()
+            .map(|(a, (ids, cs))| (a, ids.into_iter().collect(), cs))
+            .collect();
+        let matcher = (!patterns.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|p| p.0.as_str()))
+                .expect("alias automaton")
+        });
+        let mut kb = KnowledgeBase {
+            articles,
+            entities,
+            facts: Vec::new(),
+            problems,
+            aliases: AliasTable { matcher, patterns },
+            article_mentions: Vec::new(),
+            statement_index: StatementIndex::default(),
+            quote_cache: std::sync::Mutex::new(HashMap::new()),
+        };
+        lap("automaton");
+        // Mentions and facts, article by article.
+        let per_article: Vec<(Vec<Mention>, Vec<TextFact>)> = par_map(&kb.articles, |a| {
+            let mut mentions = Vec::new();
+            for s in &a.sentences {
+                mentions.extend(kb.find_mentions(a.text(), s.range.clone()));
+            }
+            resolve_in_context(&mut mentions, a.text(), &kb.entities);
+            let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
+            let facts = facts_in_text(
+                a.text(),
+                &sentences,
+                &participants(&mentions, &kb.entities),
+                &a.dates,
+            );
+            (mentions, facts)
+        });
+        let mut all_mentions: Vec<Vec<CorpusMention>> = Vec::with_capacity(kb.articles.len());
+        let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
+        for (ai, (mentions, facts)) in per_article.into_iter().enumerate() {
+            text_facts.extend(facts.into_iter().map(|f| (ai, f)));
+            let mut compact: Vec<CorpusMention> = mentions
+                .iter()
+                .filter_map(|m| match m.candidates.as_slice() {
+                    [id] => Some(CorpusMention {
+                        start: m.range.start as u32,
+                        end: m.range.end as u32,
+                        entity: *id as u32,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            compact.shrink_to_fit();
+            all_mentions.push(compact);
+        }
+        lap("mentions and facts");
+        let facts = resolve_event_anchors(text_facts);
+        for (ai, mentions) in all_mentions.iter().enumerate() {
+            for m in mentions {
+                let e = &mut kb.entities[m.entity()];
+                if e.mentions.last().is_none_or(|last| last.article != ai) {
+                    e.source_count += 1;
+                }
+                e.mention_count += 1;
+                if e.mentions.len() < KEPT_MENTIONS {
+                    e.mentions.push(Source {
+                        article: ai,
+                        range: m.range(),
+                    });
+                }
+            }
+        }
+        lap("anchors and entity mentions");
+        kb.article_mentions = all_mentions;
+        kb.facts = facts;
+        kb.statement_index = StatementIndex::build(&kb.articles);
+        lap("statement index");
+        kb
+    }
+}
+
+/// Proper-name clusters, each with the existing organisation it belongs to (by key or acronym), or none for a
+/// new entity. Names seen only at the start of sentences are kept when they recur; a cluster's kind is the
+/// kind most of its mentions show; a short name that starts exactly one longer organisation or index name
+/// ("Dow Jones" → "Dow Jones Industrial Average") joins it.
+fn proper_clusters(
+    articles: &[Arc<ArticleData>],
+    person_index: &HashMap<(String, String), usize>,
+    person_words: &std::collections::HashSet<String>,
+    thing_index: &HashMap<(EntityKind, String), usize>,
+    acronym_index: &HashMap<String, usize>,
+) -> Vec<(Option<usize>, Cluster)> {
+    struct Proper {
+        cluster: Cluster,
+        votes: BTreeMap<EntityKind, usize>,
+        running: bool,
+        mentions: usize,
+        existing: Option<usize>,
+    }
+    let existing_by_key: HashMap<String, usize> = thing_index
+        .iter()
+        .map(|((_, k), ci)| (proper_key(k), *ci))
+        .collect();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut all: Vec<Proper> = Vec::new();
+    // The same name recurs across articles: its key is computed once.
+    let mut keys: HashMap<&str, String> = HashMap::new();
+    for (ai, a) in articles.iter().enumerate() {
+        for m in &a.names {
+            let key = keys
+                .entry(m.name.as_str())
+                .or_insert_with(|| proper_key(&m.name))
+                .clone();
+            if key.is_empty() {
+                continue;
+            }
+            let words: Vec<&str> = m.name.split_whitespace().collect();
+            if words.len() == 1 && person_words.contains(words[0]) {
+                continue;
+            }
+            if words.len() >= 2
+                && person_index.contains_key(&(
+                    full_given_name(words[0]),
+                    words[words.len() - 1].to_lowercase(),
+                ))
+            {
+                continue;
+            }
+            let existing = acronym_index
+                .get(&m.name)
+                .or_else(|| existing_by_key.get(&key))
+                .copied();
+            let pi = *by_key.entry(key).or_insert_with(|| {
+                all.push(Proper {
+                    cluster: Cluster::new(EntityKind::Other),
+                    votes: BTreeMap::new(),
+                    running: false,
+                    mentions: 0,
+                    existing,
+                });
+                all.len() - 1
+            });
+            let p = &mut all[pi];
+            p.cluster.add(m, ai);
+            *p.votes.entry(m.kind).or_default() += 1;
+            p.running |= m.cue == Cue::Running;
+            p.mentions += 1;
+        }
+    }
+    // A name only ever seen opening a sentence is kept when it recurs and is not a lower-case word too.
+    let canonical: Vec<String> = all.iter().map(|p| p.cluster.canonical()).collect();
+    // A single word the corpus also writes in lower case is a common word ("Stock", "Standard"), not a name.
+    let single: BTreeSet<String> = canonical
+        .iter()
+        .filter(|n| !n.contains(' '))
+        .map(|n| n.to_lowercase())
+        .collect();
+    let lower_seen = seen_lowercase(articles, &single);
+    let keep: Vec<bool> = all
+        .iter()
+        .zip(&canonical)
+        .map(|(p, canonical)| {
+            let common = !canonical.contains(' ') && lower_seen.contains(&canonical.to_lowercase());
+            !common && (p.running || p.mentions >= 2)
+        })
+        .collect();
+    // Kinds by vote: any typed evidence beats "name"; ties go to the first kind in declaration order.
+    for p in &mut all {
+        let typed = p
+            .votes
+            .iter()
+            .filter(|(k, _)| **k != EntityKind::Other)
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)));
+        p.cluster.kind = typed.map_or(EntityKind::Other, |(k, _)| *k);
+    }
+    // Short names that begin exactly one longer organisation, index or untyped name join it.
+    let words_of: Vec<Vec<String>> = all
+        .iter()
+        .map(|p| {
+            proper_key(&p.cluster.canonical())
+                .split(' ')
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let mut parent: Vec<Option<usize>> = vec![None; all.len()];
+    // Only names that share their first word can be prefixes of one another.
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, w) in words_of.iter().enumerate() {
+        if keep[j]
+            && let Some(first) = w.first()
+        {
+            by_first.entry(first.as_str()).or_default().push(j);
+        }
+    }
+    for (i, w) in words_of.iter().enumerate() {
+        if !keep[i] || matches!(all[i].cluster.kind, EntityKind::Place | EntityKind::Product) {
+            continue;
+        }
+        let Some(group) = w.first().and_then(|f| by_first.get(f.as_str())) else {
+            continue;
+        };
+        let longer: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&j| {
+                j != i
+                    && words_of[j].len() > w.len()
+                    && words_of[j].starts_with(w)
+                    && matches!(
+                        all[j].cluster.kind,
+                        EntityKind::Organization | EntityKind::Index | EntityKind::Other
+                    )
+            })
+            .collect();
+        // Organisations first: "Ford" belongs to "Ford Motor Company", not to "Ford Taurus".
+        let orgs: Vec<usize> = longer
+            .iter()
+            .copied()
+            .filter(|&j| all[j].cluster.kind == EntityKind::Organization)
+            .collect();
+        match (orgs.as_slice(), longer.as_slice()) {
+            ([j], _) | ([], [j]) => parent[i] = Some(*j),
+            _ => {}
+        }
+    }
+    let mut out: Vec<(Option<usize>, Cluster)> = Vec::new();
+    let mut slot: Vec<Option<usize>> = vec![None; all.len()];
+    let order: Vec<usize> = (0..all.len()).filter(|&i| parent[i].is_none()).collect();
+    for i in order {
+        if !keep[i] {
+            continue;
+        }
+        slot[i] = Some(out.len());
+        let p = &all[i];
+        let mut c = Cluster::new(p.cluster.kind);
+        c.forms = p.cluster.forms.clone();
+        c.intro = p.cluster.intro.clone();
+        out.push((p.existing, c));
+    }
+    for i in 0..all.len() {
+        if let (Some(j), true) = (parent[i], keep[i])
+            && let Some(s) = slot[j]
+        {
+            for (form, n) in &all[i].cluster.forms {
+                *out[s].1.forms.entry(form.clone()).or_default() += n;
+            }
+        }
+    }
+    out
+}
+
+/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
+/// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
+/// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
+fn seen_lowercase(
+    articles: &[Arc<ArticleData>],
+    words: &BTreeSet<String>,
+) -> std::collections::HashSet<String> {
+    if words.is_empty() {
+        return Default::default();
+    }
+    let wanted: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
+    let found: Vec<Vec<&str>> = par_map(articles, |a| {
+        let text = &a.text()[a.article.body.clone()];
+        let mut hits = Vec::new();
+        for chunk in text.split_whitespace() {
+            if !chunk.chars().any(char::is_lowercase) {
+                continue;
+            }
+            let core = chunk.strip_prefix(['(', '"', '“', '‘']).unwrap_or(chunk);
+            let core = core
+                .strip_suffix([',', ';', ':', '!', '?', ')', '"', '”', '’', '.'])
+                .unwrap_or(core);
+            if let Some(w) = wanted.get(core) {
+                hits.push(*w);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    });
+    found.into_iter().flatten().map(str::to_string).collect()
+}
+
+/// Capitalised words of the sentences that are not followed by another capitalised word ("Aden" in "Aden and
+/// Austin", not in "Aden Duale").
+fn standalone_capitalised<'a>(
+    text: &'a str,
+    sentences: &[Sentence],
+) -> std::collections::HashSet<&'a str> {
+    let mut out = std::collections::HashSet::new();
+    for s in sentences {
+        let words: Vec<&str> = text[s.range.clone()]
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            if w.starts_with(char::is_uppercase)
+                && !words
+                    .get(i + 1)
+                    .is_some_and(|n| n.starts_with(char::is_uppercase))
+            {
+                out.insert(*w);
+            }
+        }
+    }
+    out
+}
+
+/// Give relative-to-event facts their dates ("a day after <event>"): the anchor is a fact of the anchor's
+/// kind whose entities include the anchor's entities and that has a day-precise date — first in the same
+/// article, then anywhere in the corpus.
+fn resolve_event_anchors(text_facts: Vec<(ArticleIx, TextFact)>) -> Vec<Fact> {
+    let resolved: Vec<Option<FactDate>> = text_facts
+        .iter()
+        .map(|(ai, f)| {
+            if f.date.is_some() {
+                return None;
+            }
+            let anchor = f.pending_anchor.as_ref()?;
+            let pool = |same_article: bool| -> Vec<(EventKind, &[EntityId], &FactDate)> {
+                text_facts
+                    .iter()
+                    .filter(|(aj, _)| !same_article || aj == ai)
+                    .filter_map(|(_, g)| {
+                        g.date.as_ref().map(|d| (g.kind, g.entities.as_slice(), d))
+                    })
+                    .collect()
+            };
+            resolve_anchor(anchor, &pool(true)).or_else(|| resolve_anchor(anchor, &pool(false)))
+        })
+        .collect();
+    text_facts
+        .into_iter()
+        .zip(resolved)
+        .map(|((ai, f), r)| Fact {
+            kind: f.kind,
+            entities: f.entities,
+            date: f.date.or(r),
+            place: f.place,
+            source: Source {
+                article: ai,
+                range: f.sentence,
+            },
+            trigger: f.trigger,
+            qualified: f.qualified,
+        })
+        .collect()
+}
