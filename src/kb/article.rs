@@ -3,7 +3,7 @@
 
 use crate::corpus::Article;
 use crate::extract::dates::{self, DateContext, TemporalExpr};
-use crate::extract::names::{FoundNames, NameMention, find_all_names};
+use crate::extract::names::{FoundNames, NameMention, ProperName, find_all_names};
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
 use crate::extract::statements::{Statement, statements};
@@ -21,7 +21,7 @@ pub struct ArticleData {
     pub people: Vec<NameMention>,
     pub things: Vec<NameMention>,
     /// Every other proper name (organisations, places, products, indices, untyped names).
-    pub names: Vec<NameMention>,
+    pub names: Vec<ProperName>,
     pub dates: Vec<TemporalExpr>,
     pub quotes: Vec<Quote>,
     /// The body folded for tolerant matching (see [`crate::text::Folded`]).
@@ -127,7 +127,7 @@ impl ArticleData {
             sentences,
             people,
             things,
-            names,
+            names: names.iter().map(ProperName::from_mention).collect(),
             dates,
             quotes,
             folded,

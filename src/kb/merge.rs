@@ -514,13 +514,18 @@ fn proper_clusters(
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut all: Vec<Proper> = Vec::new();
     // The same name recurs across articles: its key is computed once.
-    let mut keys: HashMap<&str, String> = HashMap::new();
+    let mut keys: HashMap<String, String> = HashMap::new();
     for (ai, a) in articles.iter().enumerate() {
-        for m in &a.names {
-            let key = keys
-                .entry(m.name.as_str())
-                .or_insert_with(|| proper_key(&m.name))
-                .clone();
+        for m in a.names.iter().map(|p| p.to_mention(a.text())) {
+            let m = &m;
+            let key = match keys.get(m.name.as_str()) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = proper_key(&m.name);
+                    keys.insert(m.name.clone(), k.clone());
+                    k
+                }
+            };
             if key.is_empty() {
                 continue;
             }

@@ -15,7 +15,7 @@ pub use agreements::find_agreements;
 use agreements::things_in_sentence;
 pub use people::find_people;
 use people::people_in_sentence;
-pub use proper::{find_proper_names, review_people};
+pub use proper::{ProperName, find_proper_names, review_people};
 use words::Sent;
 
 use super::segment::tokens;

@@ -347,6 +347,45 @@ fn overlaps_taken(taken: &[ByteRange], r: &ByteRange) -> bool {
     taken[..upto].iter().rev().take(16).any(|t| r.start < t.end)
 }
 
+/// A proper name as an article keeps it: its range, kind and whether it stood inside running text — a
+/// tenth of a [`NameMention`]'s size; the name itself is read back from the text when the corpus is merged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProperName {
+    pub start: u32,
+    pub end: u32,
+    pub kind: EntityKind,
+    pub running: bool,
+}
+
+impl ProperName {
+    pub fn from_mention(m: &NameMention) -> ProperName {
+        ProperName {
+            start: m.range.start as u32,
+            end: m.range.end as u32,
+            kind: m.kind,
+            running: m.cue != Cue::Initial,
+        }
+    }
+
+    /// The mention again, from the text it was found in.
+    pub fn to_mention(self, text: &str) -> NameMention {
+        let range = self.start as usize..self.end as usize;
+        NameMention {
+            kind: self.kind,
+            name: text.get(range.clone()).map(collapse).unwrap_or_default(),
+            range: range.clone(),
+            role: None,
+            acronym: None,
+            full_range: range,
+            cue: if self.running {
+                Cue::Running
+            } else {
+                Cue::Initial
+            },
+        }
+    }
+}
+
 /// "I’m", "I’ve", "We’ll": contractions of pronouns, capitalised only by position.
 fn is_contraction(w: &str) -> bool {
     w.split(['’', '\''])
