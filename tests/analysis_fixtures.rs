@@ -92,8 +92,8 @@ fn hover_card_for_a_person() {
         **Also:** Aden, Duale
 
         **Dates**
-        - September \[no year\] — signed — Lloyd J. Austin, Defence Cooperation Framework \(Nairobi\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 37](file:///corpus/001_f5c6b512ca1d2a60#L37))
-        - Wednesday \[no date\] — met — Lloyd J. Austin \(Pentagon\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 9](file:///corpus/001_f5c6b512ca1d2a60#L9))
+        - September \(year not stated\) — signed — Lloyd J. Austin, Defence Cooperation Framework \(Nairobi\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 37](file:///corpus/001_f5c6b512ca1d2a60#L37))
+        - Wednesday \(date not stated\) — met — Lloyd J. Austin \(Pentagon\) ([Al-Shabaab, global peace feature in Duale meeting with US …, line 9](file:///corpus/001_f5c6b512ca1d2a60#L9))
 
         **Sources**
         > Kenya and the United States have agreed to enhance security collaboration following a meeting between Defence Cabinet Secretary Aden Duale and US Secretary of Defense Lloyd J. … — [Al-Shabaab, global peace feature in Duale meeting with US …, line 9](file:///corpus/001_f5c6b512ca1d2a60#L9)

@@ -106,7 +106,7 @@ pub fn describe(v: &DateValue) -> String {
     v.describe()
 }
 
-/// " (a day after 7 November [no year])" for a date resolved from another event's date, else nothing.
+/// " (a day after 7 November (year not stated))" for a date resolved from another event's date, else nothing.
 fn relative_suffix(d: &FactDate) -> String {
     d.derived_from
         .as_ref()
@@ -115,7 +115,7 @@ fn relative_suffix(d: &FactDate) -> String {
         })
 }
 
-/// "a day after 7 November [no year]".
+/// "a day after 7 November (year not stated)".
 fn relative_phrase(days: i32, anchor: &DateValue) -> String {
     let rel = match days {
         1 => "a day after".to_string(),
@@ -276,9 +276,9 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             )
         };
         let message = format!(
-            "{verb} {what} ({}) {src_when}, not {note_when} — {}, line {}",
+            "{verb} {what} ({}) {src_when}, not {note_when} — “{}”, line {}",
             others.join(", "),
-            a.id(),
+            super::hover::article_label(a),
             a.line_of(first_date.range.start),
         );
         let related = matches
@@ -306,7 +306,10 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             && new != note_text
         {
             fixes.push(Fix {
-                title: format!("Replace with “{new}” (source: {})", a.id()),
+                title: format!(
+                    "Replace with “{new}” (source: {})",
+                    super::hover::article_label(a)
+                ),
                 edits: vec![(date.range.clone(), new)],
                 preferred: true,
             });
@@ -429,8 +432,8 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
                     severity: Severity::Information,
                     code: UNVERIFIED_QUOTE,
                     message: format!(
-                        "No article has these exact words; closest is {} line {}: “{}” — {how}",
-                        a.id(),
+                        "No article has these exact words; closest is “{}”, line {}: “{}” — {how}",
+                        super::hover::article_label(a),
                         a.line_of(window.start),
                         super::passages::excerpt(&src_text)
                     ),
@@ -442,7 +445,10 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
                         message: "closest passage".to_string(),
                     }],
                     fixes: vec![Fix {
-                        title: format!("Use the source’s words ({})", a.id()),
+                        title: format!(
+                            "Use the source’s words ({})",
+                            super::hover::article_label(a)
+                        ),
                         edits: vec![(q.inner.clone(), src_text)],
                         preferred: true,
                     }],
@@ -533,8 +539,8 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
             )
         };
         let message = format!(
-            "The source dates {what} to {src_when}, not {note_when} — {}, line {}: “{}”",
-            a.id(),
+            "The source dates {what} to {src_when}, not {note_when} — “{}”, line {}: “{}”",
+            super::hover::article_label(a),
             a.line_of(src_date.range.start),
             super::passages::excerpt(&a.text()[st.clause.clone()]),
         );
@@ -546,7 +552,10 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
             && new != note_text
         {
             fixes.push(Fix {
-                title: format!("Replace with “{new}” (source: {})", a.id()),
+                title: format!(
+                    "Replace with “{new}” (source: {})",
+                    super::hover::article_label(a)
+                ),
                 edits: vec![(range.clone(), new)],
                 preferred: true,
             });

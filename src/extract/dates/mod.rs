@@ -171,8 +171,8 @@ pub enum DateValue {
 }
 
 impl DateValue {
-    /// The value in words, unknown parts said so: "25 November 2024", "September [no year]",
-    /// "Wednesday [no date]", "2023 to 2028".
+    /// The value in words, unknown parts said so: "25 November 2024", "September (year not stated)",
+    /// "Wednesday (date not stated)", "2023 to 2028".
     pub fn describe(&self) -> String {
         fn point(p: &PartialDate) -> String {
             let month = p
@@ -180,12 +180,12 @@ impl DateValue {
                 .and_then(|m| MONTH_NAMES.get((m as usize).wrapping_sub(1)));
             match (p.day, month, p.year) {
                 (Some(d), Some(m), Some(y)) => format!("{d} {m} {y}"),
-                (Some(d), Some(m), None) => format!("{d} {m} [no year]"),
+                (Some(d), Some(m), None) => format!("{d} {m} (year not stated)"),
                 (None, Some(m), Some(y)) => format!("{m} {y}"),
-                (None, Some(m), None) => format!("{m} [no year]"),
+                (None, Some(m), None) => format!("{m} (year not stated)"),
                 (_, None, Some(y)) => y.to_string(),
                 _ => match p.weekday {
-                    Some(w) => format!("{w:?} [no date]"),
+                    Some(w) => format!("{w:?} (date not stated)"),
                     None => "an unstated date".to_string(),
                 },
             }
