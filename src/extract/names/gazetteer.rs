@@ -37,7 +37,7 @@ Oslo|Muscat|Islamabad|Karachi|Lahore|Ramallah|Panama City|Asuncion|Lima|Manila|W
 Moscow|Kigali|Riyadh|Dakar|Belgrade|Freetown|Bratislava|Ljubljana|Mogadishu|Pretoria|Johannesburg|Cape Town|\
 Seoul|Juba|Madrid|Barcelona|Colombo|Khartoum|Stockholm|Bern|Geneva|Zurich|Damascus|Taipei|Dushanbe|Dodoma|\
 Dar es Salaam|Bangkok|Lome|Tunis|Ankara|Istanbul|Ashgabat|Kampala|Kyiv|Kiev|Kharkiv|Odesa|Odessa|Abu Dhabi|Dubai|\
-London|Washington|Montevideo|Tashkent|Caracas|Hanoi|Ho Chi Minh City|Sanaa|Lusaka|Harare|Mombasa|Kisumu|\
+London|Washington|Montevideo|Tashkent|Caracas|Hanoi|Ho Chi Minh City|Sanaa|Lusaka|Harare|\
 New York|Los Angeles|Chicago|Houston|Phoenix|Philadelphia|San Antonio|San Diego|Dallas|San Jose|Austin|Detroit|\
 Boston|Seattle|Denver|Atlanta|Miami|Baltimore|Pittsburgh|Cleveland|St. Louis|Minneapolis|New Orleans|Las Vegas|\
 San Francisco|Silicon Valley|Manhattan|Brooklyn|Wall Street|Toronto|Montreal|Vancouver|Shanghai|Shenzhen|\
@@ -51,24 +51,24 @@ Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermo
 Wisconsin|Wyoming|Ontario|Quebec|British Columbia|Alberta|Bavaria|Catalonia|Siberia|Normandy";
 
 const GIVEN_NAMES: &str = "\
-aaron|abby|abigail|adam|adrian|al|alan|albert|alex|alexander|alexandra|alexei|alfred|ali|alice|alicia|allen|\
+aaron|abby|abigail|adam|adrian|al|alan|albert|alex|alexander|alexandra|alfred|ali|alice|alicia|allen|\
 alison|amanda|amy|andrea|andrew|andy|angela|ann|anna|anne|annie|anthony|antonio|antony|arthur|ashley|barbara|\
-barack|barry|ben|benjamin|bernard|beth|betty|bill|billy|bob|bobby|bonnie|boris|brad|bradley|brandon|brenda|brent|\
+barry|ben|benjamin|bernard|beth|betty|bill|billy|bob|bobby|bonnie|boris|brad|bradley|brandon|brenda|brent|\
 brian|bruce|bryan|carl|carlos|carol|caroline|carolyn|catherine|charles|charlie|cheryl|chris|christian|christina|\
 christine|christopher|chuck|cindy|claire|clara|colin|craig|cynthia|dale|dan|dana|daniel|danny|darren|dave|david|\
-dean|deborah|debra|denise|dennis|derek|diana|diane|dick|dieter|dmitry|don|donald|donna|doris|dorothy|doug|douglas|\
+dean|deborah|debra|denise|dennis|derek|diana|diane|dick|don|donald|donna|doris|dorothy|doug|douglas|\
 dylan|earl|ed|eddie|edward|elaine|elizabeth|ellen|emily|emma|eric|erica|erik|eugene|evelyn|frank|fred|frederick|\
-fritz|gary|gene|george|gerald|glenn|gloria|gordon|grace|greg|gregory|hank|hannah|harold|harry|heather|helen|henry|\
+gary|gene|george|gerald|glenn|gloria|gordon|grace|greg|gregory|hank|hannah|harold|harry|heather|helen|henry|\
 howard|ian|irene|jack|jacob|jake|james|jamie|jane|janet|janice|jason|jean|jeff|jeffrey|jen|jennifer|jenny|jeremy|\
 jerry|jessica|jill|jim|jimmy|joan|joe|joel|john|johnny|jon|jonathan|jose|joseph|josh|joshua|joyce|juan|judith|judy|\
-julia|julie|justin|karen|karine|kate|katherine|kathleen|kathryn|kathy|keith|kelly|ken|kenneth|kevin|kim|kimberly|\
+julia|julie|justin|karen|kate|katherine|kathleen|kathryn|kathy|keith|kelly|ken|kenneth|kevin|kim|kimberly|\
 kirk|kristen|kurt|larry|laura|lauren|lawrence|leo|leonard|leslie|lisa|liz|lloyd|lois|lori|louis|louise|lucy|luis|\
 lynn|marc|marco|margaret|maria|marie|marilyn|mario|mark|martha|martin|mary|matt|matthew|megan|melissa|michael|\
 michelle|mike|mitch|mohammed|muhammad|nancy|nathan|neil|nicholas|nick|nicolas|nicole|noah|norman|olivia|pamela|\
 pat|patricia|patrick|paul|paula|peggy|peter|phil|philip|phillip|rachel|ralph|randy|ray|raymond|rebecca|richard|\
 rick|rob|robert|robin|roger|ron|ronald|rosa|rose|roy|ruby|russell|ruth|ryan|sally|sam|samantha|samuel|sandra|sara|\
-sarah|scott|sean|sebastian|sergei|sergio|shannon|sharon|shirley|sophia|stanley|stephanie|stephen|steve|steven|\
-sue|susan|taro|ted|teresa|terry|theodore|theresa|thomas|tim|timothy|tina|todd|tom|tommy|tony|tracy|tyler|valerie|\
+sarah|scott|sean|sebastian|sergio|shannon|sharon|shirley|sophia|stanley|stephanie|stephen|steve|steven|\
+sue|susan|ted|teresa|terry|theodore|theresa|thomas|tim|timothy|tina|todd|tom|tommy|tony|tracy|tyler|valerie|\
 vicky|victor|victoria|vincent|virginia|vladimir|walter|wayne|wendy|william|willie|xavier|yuri|zachary";
 
 static PLACE_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| PLACES.split('|').collect());
