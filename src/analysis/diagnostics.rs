@@ -278,7 +278,7 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
         let message = format!(
             "{verb} {what} ({}) {src_when}, not {note_when} — “{}”, line {}",
             others.join(", "),
-            super::hover::article_label(a),
+            super::passages::article_label(a),
             a.line_of(first_date.range.start),
         );
         let related = matches
@@ -292,7 +292,7 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
                     },
                     message: format!(
                         "{}: “{}”",
-                        art.id(),
+                        super::passages::article_label(art),
                         super::passages::excerpt(&art.text()[s.source.range.clone()])
                     ),
                 }
@@ -308,7 +308,7 @@ fn date_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut Ve
             fixes.push(Fix {
                 title: format!(
                     "Replace with “{new}” (source: {})",
-                    super::hover::article_label(a)
+                    super::passages::article_label(a)
                 ),
                 edits: vec![(date.range.clone(), new)],
                 preferred: true,
@@ -433,7 +433,7 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
                     code: UNVERIFIED_QUOTE,
                     message: format!(
                         "No article has these exact words; closest is “{}”, line {}: “{}” — {how}",
-                        super::hover::article_label(a),
+                        super::passages::article_label(a),
                         a.line_of(window.start),
                         super::passages::excerpt(&src_text)
                     ),
@@ -447,7 +447,7 @@ fn unverified_quotes(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut
                     fixes: vec![Fix {
                         title: format!(
                             "Use the source’s words ({})",
-                            super::hover::article_label(a)
+                            super::passages::article_label(a)
                         ),
                         edits: vec![(q.inner.clone(), src_text)],
                         preferred: true,
@@ -540,7 +540,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
         };
         let message = format!(
             "The source dates {what} to {src_when}, not {note_when} — “{}”, line {}: “{}”",
-            super::hover::article_label(a),
+            super::passages::article_label(a),
             a.line_of(src_date.range.start),
             super::passages::excerpt(&a.text()[st.clause.clone()]),
         );
@@ -554,7 +554,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
             fixes.push(Fix {
                 title: format!(
                     "Replace with “{new}” (source: {})",
-                    super::hover::article_label(a)
+                    super::passages::article_label(a)
                 ),
                 edits: vec![(range.clone(), new)],
                 preferred: true,
@@ -573,7 +573,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
                 },
                 message: format!(
                     "{}: “{}”",
-                    a.id(),
+                    super::passages::article_label(a),
                     super::passages::excerpt(&a.text()[st.clause.clone()])
                 ),
             }],

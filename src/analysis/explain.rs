@@ -6,6 +6,28 @@ use super::diagnostics::{CheckOptions, DATE_CONFLICT, WEEKDAY_MISMATCH, diagnost
 use super::note::NoteIndex;
 use crate::kb::KnowledgeBase;
 
+/// The explanation of one date of the note for its hover: its claim's judgement — or nothing when a date
+/// diagnostic is on it, since the editor shows that diagnostic (with its quick fix) in the same hover.
+pub fn explain_date(
+    kb: &KnowledgeBase,
+    note: &NoteIndex,
+    text: &str,
+    span: &crate::text::ByteRange,
+) -> String {
+    let flagged = diagnostics(kb, note, text, &CheckOptions::default())
+        .iter()
+        .filter(|d| d.code == DATE_CONFLICT || d.code == WEEKDAY_MISMATCH)
+        .any(|d| d.range.start < span.end && span.start < d.range.end);
+    if flagged {
+        return String::new();
+    }
+    check_note(kb, note, text)
+        .into_iter()
+        .filter(|c| c.claim.date.range == *span)
+        .map(|c| render_check(kb, text, &c))
+        .collect()
+}
+
 /// The explanation of a (zero-based) line.
 pub fn explain_line(kb: &KnowledgeBase, note: &NoteIndex, text: &str, line: usize) -> String {
     let mut s = String::new();

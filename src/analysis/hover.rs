@@ -2,9 +2,9 @@
 //! plain data, and rendered to Markdown with every piece of corpus text escaped.
 
 use super::note::NoteIndex;
+pub use super::passages::article_label;
 use super::passages::{best_passage, excerpt};
-use crate::extract::names::collapse;
-use crate::kb::{ArticleData, ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
+use crate::kb::{ArticleIx, EntityId, KeyMatch, KnowledgeBase, Source};
 use crate::text::ByteRange;
 
 /// A source passage shown on a card.
@@ -71,33 +71,6 @@ pub struct Hover {
     pub range: ByteRange,
     pub card: Card,
 }
-
-/// How an analyst recognises an article: its title (else its first words), shortened, and its
-/// publication date when the metadata gives one — "Kenya, US agree to deepen ties, 29 October 2024".
-pub fn article_label(a: &ArticleData) -> String {
-    let title = match &a.article.title {
-        Some(t) => collapse(t),
-        None => collapse(a.article.body_text()),
-    };
-    let mut label = if title.chars().count() <= MAX_LABEL {
-        title
-    } else {
-        let cut: String = title.chars().take(MAX_LABEL).collect();
-        format!(
-            "{} …",
-            cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a)
-        )
-    };
-    if label.is_empty() {
-        label = a.id().to_string();
-    }
-    match a.article.date() {
-        Some(d) => format!("{label}, {}", d.strftime("%-d %B %Y")),
-        None => label,
-    }
-}
-
-const MAX_LABEL: usize = 60;
 
 fn passage(kb: &KnowledgeBase, source: &Source) -> Passage {
     let a = kb.article(source.article);
@@ -236,11 +209,7 @@ pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) ->
         .find(|d| d.span.start <= offset && offset < d.span.end)
     {
         let line = note.lines.line_of(d.span.start);
-        let explanation: String = super::claims::check_note(kb, note, text)
-            .into_iter()
-            .filter(|c| c.claim.date.range == d.span)
-            .map(|c| super::claims::render_check(kb, text, &c))
-            .collect();
+        let explanation = super::explain::explain_date(kb, note, text, &d.span);
         if !explanation.is_empty() {
             let _ = line;
             return Some(Hover {

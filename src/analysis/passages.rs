@@ -1,10 +1,10 @@
-//! Passages of the corpus shown to an analyst: a passage shortened to an excerpt, and the sentence of a cited
-//! article that best supports a note's claim (shared by hover, navigation and the diagnostics).
+//! Passages and articles as an analyst sees them: a passage shortened to an excerpt, an article named by its title
+//! and date, and the sentence of a cited article that best supports a note's claim (shared by hover, navigation, diagnostics).
 
 use super::note::{Citation, NoteIndex};
 use crate::extract::events::{EventKind, find_triggers};
 use crate::extract::names::collapse;
-use crate::kb::{EntityId, KeyMatch, KnowledgeBase, Source};
+use crate::kb::{ArticleData, EntityId, KeyMatch, KnowledgeBase, Source};
 use crate::text::{ByteRange, fold};
 use std::collections::BTreeSet;
 
@@ -90,6 +90,33 @@ pub fn best_passage(
     }
     best.map(|(_, range)| Source { article: ix, range })
 }
+
+/// How an analyst recognises an article: its title (else its first words), shortened, and its
+/// publication date when the metadata gives one — "Kenya, US agree to deepen ties, 29 October 2024".
+pub fn article_label(a: &ArticleData) -> String {
+    let title = match &a.article.title {
+        Some(t) => collapse(t),
+        None => collapse(a.article.body_text()),
+    };
+    let mut label = if title.chars().count() <= MAX_LABEL {
+        title
+    } else {
+        let cut: String = title.chars().take(MAX_LABEL).collect();
+        format!(
+            "{} …",
+            cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a)
+        )
+    };
+    if label.is_empty() {
+        label = a.id().to_string();
+    }
+    match a.article.date() {
+        Some(d) => format!("{label}, {}", d.strftime("%-d %B %Y")),
+        None => label,
+    }
+}
+
+const MAX_LABEL: usize = 60;
 
 #[cfg(test)]
 mod tests {
