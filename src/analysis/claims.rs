@@ -30,6 +30,10 @@ pub struct Claim {
     pub cited: Vec<ArticleIx>,
     /// The date was stated at the head of the line ("- **3 June 2009**: …") and applies to this clause.
     pub from_line_head: bool,
+    /// The claim's identifying weight (see [`claim_weight`]), computed once.
+    pub weight: f32,
+    /// A cited article reports the claim in some sentence, dated or not (see [`cited_passage`]).
+    pub cited_passage: bool,
 }
 
 /// A source statement that may report the claim's event.
@@ -282,7 +286,7 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                             .map(|(_, v)| (*v, true)),
                     )
                     .collect();
-                let (mut terms, mut factors) =
+                let (terms, mut factors) =
                     weigh_by_proximity(text, &c, &located, &date.range, &own);
                 // "…, a day after his call with Blinken": the words after an event anchor name that other event.
                 if let Some(anchor) = anchor_start {
@@ -301,7 +305,6 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                             factors[i] = factors[i].min(OTHER_DATE_FACTOR);
                         }
                     }
-                    terms.shrink_to_fit();
                 }
                 out.push(Claim {
                     clause: c.clone(),
@@ -311,11 +314,24 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     context,
                     cited: cited.clone(),
                     from_line_head: *from_line_head,
+                    weight: 0.0,
+                    cited_passage: false,
                 });
             }
         }
     }
-    let _ = kb;
+    // Each cited article is read into terms once for the whole note.
+    let mut texts: std::collections::HashMap<ArticleIx, CitedText> = Default::default();
+    for c in &out {
+        for &ix in &c.cited {
+            texts.entry(ix).or_insert_with(|| cited_text(kb, ix));
+        }
+    }
+    for c in &mut out {
+        let cited: Vec<&CitedText> = c.cited.iter().filter_map(|ix| texts.get(ix)).collect();
+        c.weight = claim_weight(kb, c, &cited);
+        c.cited_passage = cited_passage(kb, c, &cited);
+    }
     out
 }
 
@@ -409,7 +425,7 @@ fn common_parts(a: &DateValue, b: &DateValue) -> u8 {
 
 /// Score the corpus statements that may report the claim's event, best first.
 pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
-    let total = claim_weight(kb, claim);
+    let total = claim.weight;
     if total <= 0.0 {
         return Vec::new();
     }
@@ -471,71 +487,71 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
 const UNCITED_MIN_COVERAGE: f32 = 0.7;
 const UNCITED_MIN_SCORE: f32 = 15.0;
 
-/// The terms of the articles a claim cites.
-fn cited_terms(kb: &KnowledgeBase, claim: &Claim) -> std::collections::HashSet<Term> {
-    claim
-        .cited
-        .iter()
-        .flat_map(|&ix| {
-            let a = kb.article(ix);
-            crate::extract::statements::terms_of(a.text(), a.article.body.clone(), &[])
-        })
-        .map(|(t, _)| t)
-        .collect()
+/// The terms of a cited article: all of them, and each sentence's (sorted).
+struct CitedText {
+    all: std::collections::HashSet<Term>,
+    sentences: Vec<Vec<Term>>,
+}
+
+fn cited_text(kb: &KnowledgeBase, ix: ArticleIx) -> CitedText {
+    let a = kb.article(ix);
+    let terms = |r: ByteRange| -> Vec<Term> {
+        crate::extract::statements::terms_of(a.text(), r, &[])
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    };
+    CitedText {
+        all: terms(a.article.body.clone()).into_iter().collect(),
+        sentences: a.sentences.iter().map(|s| terms(s.range.clone())).collect(),
+    }
+}
+
+/// The weight a claim term counts for in a denominator: its corpus weight, or the rarest weight for a word
+/// no dated clause uses.
+fn full_weight(kb: &KnowledgeBase, t: Term, k: TermKind) -> f32 {
+    let w = kb.statement_index.weight(t, k);
+    if w > 0.0 {
+        w
+    } else {
+        kb.statement_index.rare_weight(k)
+    }
 }
 
 /// The claim's identifying weight. Words no dated clause of the corpus uses, and no cited article either,
 /// count in full (as the rarest words): a claim made mostly of them is about something the sources do not
 /// date. Words only the cited article has are its details and count for nothing.
-fn claim_weight(kb: &KnowledgeBase, claim: &Claim) -> f32 {
-    let cited = cited_terms(kb, claim);
+fn claim_weight(kb: &KnowledgeBase, claim: &Claim, cited: &[&CitedText]) -> f32 {
     claim
         .terms
         .iter()
         .zip(&claim.factors)
         .map(|((t, k), f)| {
-            let w = kb.statement_index.weight(*t, *k);
-            f * if w > 0.0 {
-                w
-            } else if cited.contains(t) {
+            let details =
+                kb.statement_index.weight(*t, *k) <= 0.0 && cited.iter().any(|c| c.all.contains(t));
+            if details {
                 0.0
             } else {
-                kb.statement_index.rare_weight(*k)
+                f * full_weight(kb, *t, *k)
             }
         })
         .sum()
 }
 
 /// Does a cited article have a sentence, dated or not, that covers the claim's words as well as a match must?
-fn cited_passage(kb: &KnowledgeBase, claim: &Claim) -> bool {
-    let total = claim_weight(kb, claim);
-    if total <= 0.0 {
+fn cited_passage(kb: &KnowledgeBase, claim: &Claim, cited: &[&CitedText]) -> bool {
+    if claim.weight <= 0.0 {
         return false;
     }
-    claim.cited.iter().any(|&ix| {
-        let a = kb.article(ix);
-        a.sentences.iter().any(|s| {
-            let terms: Vec<Term> =
-                crate::extract::statements::terms_of(a.text(), s.range.clone(), &[])
-                    .into_iter()
-                    .map(|(t, _)| t)
-                    .collect();
-            let shared: f32 = claim
-                .terms
-                .iter()
-                .zip(&claim.factors)
-                .filter(|((t, _), _)| terms.binary_search(t).is_ok())
-                .map(|((t, k), f)| {
-                    let w = kb.statement_index.weight(*t, *k);
-                    f * if w > 0.0 {
-                        w
-                    } else {
-                        kb.statement_index.rare_weight(*k)
-                    }
-                })
-                .sum();
-            shared / total >= MIN_COVERAGE
-        })
+    cited.iter().flat_map(|c| &c.sentences).any(|terms| {
+        let shared: f32 = claim
+            .terms
+            .iter()
+            .zip(&claim.factors)
+            .filter(|((t, _), _)| terms.binary_search(t).is_ok())
+            .map(|((t, k), f)| f * full_weight(kb, *t, *k))
+            .sum();
+        shared / claim.weight >= MIN_COVERAGE
     })
 }
 
@@ -575,7 +591,7 @@ fn judge(kb: &KnowledgeBase, claim: Claim, mut cands: Vec<Candidate>) -> ClaimCh
         .position(|c| c.cited && good(c, MIN_COVERAGE, MIN_SCORE));
     // A cited article that reports the claim in an undated passage is its source: another article's date
     // for similar words is then about something else.
-    let cited_undated = cited_match.is_none() && cited_passage(kb, &claim);
+    let cited_undated = cited_match.is_none() && claim.cited_passage;
     let best_ix = match cited_match {
         Some(i) => Some(i),
         None if cited_undated => None,

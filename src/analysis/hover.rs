@@ -208,10 +208,8 @@ pub fn hover(kb: &KnowledgeBase, note: &NoteIndex, text: &str, offset: usize) ->
         .iter()
         .find(|d| d.span.start <= offset && offset < d.span.end)
     {
-        let line = note.lines.line_of(d.span.start);
         let explanation = super::explain::explain_date(kb, note, text, &d.span);
         if !explanation.is_empty() {
-            let _ = line;
             return Some(Hover {
                 range: d.span.clone(),
                 card: Card::DateCheck {

@@ -254,21 +254,10 @@ static CLAUSE_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::ne
         .expect("clause regex")
 });
 
-/// A sentence cut at clause boundaries that separate events.
+/// A sentence cut at clause boundaries that separate events (not at dashes, unlike the statements' clauses:
+/// an event fact keeps an aside with its event).
 fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
-    let mut out = Vec::new();
-    let mut start = sentence.start;
-    for m in CLAUSE_BREAK.find_iter(&text[sentence.clone()]) {
-        let end = sentence.start + m.start();
-        if end > start {
-            out.push(start..end);
-        }
-        start = sentence.start + m.end();
-    }
-    if sentence.end > start {
-        out.push(start..sentence.end);
-    }
-    out
+    super::statements::split_at(text, sentence, &CLAUSE_BREAK)
 }
 
 /// "in March", "on Monday" are dates, not places.

@@ -331,9 +331,14 @@ static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A sentence cut at the boundaries that separate events: semicolons, colons, dashes, ", and", ", but".
 pub fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
+    split_at(text, sentence, &CLAUSE_BREAK)
+}
+
+/// A sentence cut where `breaks` matches, the breaks left out.
+pub fn split_at(text: &str, sentence: ByteRange, breaks: &Regex) -> Vec<ByteRange> {
     let mut out = Vec::new();
     let mut start = sentence.start;
-    for m in CLAUSE_BREAK.find_iter(&text[sentence.clone()]) {
+    for m in breaks.find_iter(&text[sentence.clone()]) {
         let end = sentence.start + m.start();
         if end > start {
             out.push(start..end);

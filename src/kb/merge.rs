@@ -222,7 +222,6 @@ impl KnowledgeBase {
             &thing_index,
             &acronym_index,
         );
-        let first_proper = thing_clusters.len();
         for (target, cluster) in proper {
             match target {
                 Some(ci) => {
@@ -234,7 +233,6 @@ impl KnowledgeBase {
                 None => thing_clusters.push(cluster),
             }
         }
-        let _ = first_proper;
         lap("proper names");
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
