@@ -264,41 +264,18 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
         let mut ends = Vec::with_capacity(original.len());
-        let mut pending_space: Option<usize> = None;
         let mut end = base;
-        for (i, ch) in original.char_indices() {
-            let at = base + i;
-            let folded: Option<char> = match ch {
-                c if c.is_whitespace() => {
-                    if !text.is_empty() && pending_space.is_none() {
-                        pending_space = Some(at);
-                    }
-                    None
-                }
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\'' => Some('\''),
-                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '"' | '«' | '»' => None,
-                '\u{2010}'..='\u{2015}' | '\u{2212}' | '-' => Some('-'),
-                c if c.is_alphanumeric() => Some(c),
-                '&' | '%' | '$' | '£' | '€' | '@' | '#' => Some(ch),
-                _ => None,
-            };
-            if let Some(c) = folded {
-                if let Some(sp) = pending_space.take() {
-                    text.push(' ');
-                    map.push(sp);
-                    ends.push(sp + 1);
-                }
-                for lc in c.to_lowercase() {
-                    let before = text.len();
-                    text.push(lc);
-                    for _ in before..text.len() {
-                        map.push(at);
-                        ends.push(at + ch.len_utf8());
-                    }
-                }
-                end = at + ch.len_utf8();
+        fold_chars(original, |c, at, char_end| {
+            let before = text.len();
+            text.push(c);
+            for _ in before..text.len() {
+                map.push(base + at);
+                ends.push(base + char_end);
             }
-        }
+            if c != ' ' {
+                end = base + char_end;
+            }
+        });
         map.push(end);
         Folded { text, map, ends }
     }
@@ -320,7 +297,48 @@ impl Folded {
 
 /// Fold a string for comparison without keeping the offset map.
 pub fn fold(s: &str) -> String {
-    Folded::new(s).text
+    let mut text = String::with_capacity(s.len());
+    fold_chars(s, |c, _, _| text.push(c));
+    text
+}
+
+/// The folding itself: `emit(char, start, end)` for each folded character, with the byte range of the
+/// original character it comes from (for the one space standing for a run of whitespace: the run's first
+/// byte and the byte after it).
+fn fold_chars(original: &str, mut emit: impl FnMut(char, usize, usize)) {
+    let mut pending_space: Option<usize> = None;
+    let mut started = false;
+    for (at, ch) in original.char_indices() {
+        let folded: Option<char> = match ch {
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            c if c.is_whitespace() => {
+                if started && pending_space.is_none() {
+                    pending_space = Some(at);
+                }
+                None
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\'' => Some('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '"' | '«' | '»' => None,
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '-' => Some('-'),
+            c if c.is_alphanumeric() => Some(c),
+            '&' | '%' | '$' | '£' | '€' | '@' | '#' => Some(ch),
+            _ => None,
+        };
+        if let Some(c) = folded {
+            if let Some(sp) = pending_space.take() {
+                emit(' ', sp, sp + 1);
+            }
+            started = true;
+            let char_end = at + ch.len_utf8();
+            if c.is_ascii() {
+                emit(c, at, char_end);
+            } else {
+                for lc in c.to_lowercase() {
+                    emit(lc, at, char_end);
+                }
+            }
+        }
+    }
 }
 
 /// Count the words of a string (runs of alphanumeric characters and apostrophes).

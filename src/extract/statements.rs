@@ -266,7 +266,7 @@ pub fn stem(lower: &str) -> String {
     STEMMER.stem(lower).into_owned()
 }
 
-static STOPWORD_SET: LazyLock<std::collections::HashSet<&'static str>> =
+static STOPWORD_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
     LazyLock::new(|| STOPWORDS.iter().copied().collect());
 
 fn is_stopword(lower: &str) -> bool {

@@ -25,33 +25,16 @@ const ANAPHOR_HEADS: &[&str] = &[
 impl KnowledgeBase {
     /// Names of known entities in `text[range]`, by their aliases (word-bounded, possessives allowed).
     pub fn find_mentions(&self, text: &str, range: ByteRange) -> Vec<Mention> {
-        let Some(matcher) = &self.aliases.matcher else {
-            return Vec::new();
-        };
         let s = &text[range.clone()];
-        let mut out = Vec::new();
-        for m in matcher.find_iter(s) {
-            let (alias, ids, case_sensitive) = &self.aliases.patterns[m.pattern().as_usize()];
-            let found = &s[m.start()..m.end()];
-            if *case_sensitive && found != alias {
-                continue;
-            }
-            let before_ok = s[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = s[m.end()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if !before_ok || !after_ok {
-                continue;
-            }
-            out.push(Mention {
-                range: range.start + m.start()..range.start + m.end(),
-                candidates: ids.clone(),
-            });
-        }
+        let mut out: Vec<Mention> = self
+            .aliases
+            .find(s)
+            .into_iter()
+            .map(|(r, ids)| Mention {
+                range: range.start + r.start..range.start + r.end,
+                candidates: ids.to_vec(),
+            })
+            .collect();
         // Definite references to the agreement named just before: "the Framework".
         for (i, _) in s.match_indices("the ") {
             let rest = &s[i + 4..];

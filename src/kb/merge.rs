@@ -1,14 +1,15 @@
 //! The merge: per-article names clustered into entities with aliases, roles and mentions, and the facts of
 //! the corpus with relative dates resolved against other events.
 
+use super::aliases::{Alias, AliasTable};
 use super::article::{extract_all, par_map};
 use super::keys::{
     PERSONAL_TITLES, agreement_key, full_given_name, name_words, person_key, proper_key,
 };
 use super::lookup::{participants, resolve_in_context};
 use super::{
-    AliasTable, ArticleData, ArticleIx, CorpusMention, Entity, EntityId, Fact, FactDate,
-    KEPT_MENTIONS, KnowledgeBase, Mention, Role, Source, StatementIndex,
+    ArticleData, ArticleIx, CorpusMention, Entity, EntityId, Fact, FactDate, KEPT_MENTIONS,
+    KnowledgeBase, Mention, Role, Source, StatementIndex,
 };
 use crate::corpus::{Corpus, Problem};
 use crate::extract::events::EventKind;
@@ -16,8 +17,9 @@ use crate::extract::facts::{TextFact, facts_in_text, resolve_anchor};
 use crate::extract::names::{Cue, EntityKind, NameMention};
 use crate::extract::segment::Sentence;
 use crate::text::{ByteRange, fold};
-use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub(super) struct Cluster {
@@ -31,7 +33,7 @@ pub(super) struct Cluster {
     /// Forms given with an acronym: the fullest, most formal name.
     acronym_forms: BTreeSet<String>,
     /// Folded role texts already recorded.
-    role_keys: std::collections::HashSet<String>,
+    role_keys: FxHashSet<String>,
 }
 
 impl Cluster {
@@ -44,7 +46,7 @@ impl Cluster {
             intro: None,
             titles: BTreeSet::new(),
             acronym_forms: BTreeSet::new(),
-            role_keys: std::collections::HashSet::new(),
+            role_keys: std::collections::HashSet::default(),
         }
     }
 
@@ -130,10 +132,10 @@ impl KnowledgeBase {
         let timer = std::time::Instant::now();
         let lap = |what: &str| tracing::debug!("kb build: {what} at {:?}", timer.elapsed());
         let mut person_clusters: Vec<Cluster> = Vec::new();
-        let mut person_index: HashMap<(String, String), usize> = HashMap::new();
+        let mut person_index: HashMap<(String, String), usize> = HashMap::default();
         let mut thing_clusters: Vec<Cluster> = Vec::new();
-        let mut thing_index: HashMap<(EntityKind, String), usize> = HashMap::new();
-        let mut acronym_index: HashMap<String, usize> = HashMap::new();
+        let mut thing_index: HashMap<(EntityKind, String), usize> = HashMap::default();
+        let mut acronym_index: HashMap<String, usize> = HashMap::default();
         // Pass 1: full names.
         for (ai, a) in articles.iter().enumerate() {
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
@@ -205,7 +207,7 @@ impl KnowledgeBase {
             .collect();
         lap("lower-case filter");
         // Surnames and first names of known people are theirs, not names of other things.
-        let person_words: std::collections::HashSet<String> = person_clusters
+        let person_words: FxHashSet<String> = person_clusters
             .iter()
             .flat_map(|c| {
                 c.forms
@@ -235,7 +237,7 @@ impl KnowledgeBase {
         }
         lap("proper names");
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
-        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::default();
         for (ci, c) in person_clusters.iter().enumerate() {
             let name = c.canonical();
             if let Some(last) = name_words(&name).last() {
@@ -335,7 +337,7 @@ impl KnowledgeBase {
         lap("aliases");
         // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti". The forms
         // are indexed by their last three words ("mission in haiti").
-        let mut by_tail: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        let mut by_tail: HashMap<String, BTreeSet<usize>> = HashMap::default();
         for (i, c) in thing_clusters.iter().enumerate() {
             for f in c.forms.keys().filter(|f| f.contains(" in ")) {
                 let lower = f.to_lowercase();
@@ -373,7 +375,7 @@ impl KnowledgeBase {
         let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
         for a in &articles {
             let text = a.text();
-            let mut standalone_words: Option<std::collections::HashSet<&str>> = None;
+            let mut standalone_words: Option<FxHashSet<&str>> = None;
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
                 let words = name_words(&m.name);
                 if words.len() < 2 {
@@ -405,26 +407,25 @@ impl KnowledgeBase {
             }
         }
         lap("first names");
-        let patterns: Vec<(String, Vec<EntityId>, bool)> = alias_map
-            .into_iter()
-            .map(|(a, (ids, cs))| (a, ids.into_iter().collect(), cs))
-            .collect();
-        let matcher = (!patterns.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(patterns.iter().map(|p| p.0.as_str()))
-                .expect("alias automaton")
-        });
+        let aliases = AliasTable::new(
+            alias_map
+                .into_iter()
+                .map(|(text, (ids, case_sensitive))| Alias {
+                    text,
+                    ids: ids.into_iter().collect(),
+                    case_sensitive,
+                })
+                .collect(),
+        );
         let mut kb = KnowledgeBase {
             articles,
             entities,
             facts: Vec::new(),
             problems,
-            aliases: AliasTable { matcher, patterns },
+            aliases,
             article_mentions: Vec::new(),
             statement_index: StatementIndex::default(),
-            quote_cache: std::sync::Mutex::new(HashMap::new()),
+            quote_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
         lap("automaton");
         // Mentions and facts, article by article.
@@ -494,7 +495,7 @@ impl KnowledgeBase {
 fn proper_clusters(
     articles: &[Arc<ArticleData>],
     person_index: &HashMap<(String, String), usize>,
-    person_words: &std::collections::HashSet<String>,
+    person_words: &FxHashSet<String>,
     thing_index: &HashMap<(EntityKind, String), usize>,
     acronym_index: &HashMap<String, usize>,
 ) -> Vec<(Option<usize>, Cluster)> {
@@ -509,10 +510,10 @@ fn proper_clusters(
         .iter()
         .map(|((_, k), ci)| (proper_key(k), *ci))
         .collect();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut all: Vec<Proper> = Vec::new();
     // The same name recurs across articles: its key is computed once.
-    let mut keys: HashMap<String, String> = HashMap::new();
+    let mut keys: HashMap<String, String> = HashMap::default();
     for (ai, a) in articles.iter().enumerate() {
         for m in a.names.iter().map(|p| p.to_mention(a.text())) {
             let m = &m;
@@ -598,7 +599,7 @@ fn proper_clusters(
         .collect();
     let mut parent: Vec<Option<usize>> = vec![None; all.len()];
     // Only names that share their first word can be prefixes of one another.
-    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<usize>> = HashMap::default();
     for (j, w) in words_of.iter().enumerate() {
         if keep[j]
             && let Some(first) = w.first()
@@ -666,14 +667,11 @@ fn proper_clusters(
 /// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
 /// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
 /// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
-fn seen_lowercase(
-    articles: &[Arc<ArticleData>],
-    words: &BTreeSet<String>,
-) -> std::collections::HashSet<String> {
+fn seen_lowercase(articles: &[Arc<ArticleData>], words: &BTreeSet<String>) -> FxHashSet<String> {
     if words.is_empty() {
         return Default::default();
     }
-    let wanted: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
+    let wanted: FxHashSet<&str> = words.iter().map(String::as_str).collect();
     let found: Vec<Vec<&str>> = par_map(articles, |a| {
         let text = &a.text()[a.article.body.clone()];
         let mut hits = Vec::new();
@@ -698,11 +696,8 @@ fn seen_lowercase(
 
 /// Capitalised words of the sentences that are not followed by another capitalised word ("Aden" in "Aden and
 /// Austin", not in "Aden Duale").
-fn standalone_capitalised<'a>(
-    text: &'a str,
-    sentences: &[Sentence],
-) -> std::collections::HashSet<&'a str> {
-    let mut out = std::collections::HashSet::new();
+fn standalone_capitalised<'a>(text: &'a str, sentences: &[Sentence]) -> FxHashSet<&'a str> {
+    let mut out = std::collections::HashSet::default();
     for s in sentences {
         let words: Vec<&str> = text[s.range.clone()]
             .split(|c: char| !(c.is_alphanumeric() || c == '-'))

@@ -14,6 +14,7 @@
 //! - `statement_index`: dated clauses by their identifying terms;
 //! - this file: the public types. Facts of a single text come from [`crate::extract::facts`].
 
+mod aliases;
 mod article;
 mod keys;
 mod lookup;
@@ -33,7 +34,7 @@ use crate::corpus::Problem;
 use crate::extract::events::EventKind;
 use crate::extract::names::EntityKind;
 use crate::text::ByteRange;
-use aho_corasick::AhoCorasick;
+use aliases::AliasTable;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -126,12 +127,6 @@ pub enum QuoteMatch {
         similarity: f32,
     },
     None,
-}
-
-struct AliasTable {
-    matcher: Option<AhoCorasick>,
-    /// Pattern i → (alias text, entities, case-sensitive).
-    patterns: Vec<(String, Vec<EntityId>, bool)>,
 }
 
 /// The merged knowledge of a corpus.

@@ -3,7 +3,7 @@
 
 use super::ArticleData;
 use crate::extract::statements::{Term, TermKind};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// A statement of the corpus: article index and statement index within it.
@@ -21,7 +21,7 @@ const MAX_POSTINGS: usize = 20_000;
 
 impl StatementIndex {
     pub fn build(articles: &[Arc<ArticleData>]) -> StatementIndex {
-        let mut postings: HashMap<Term, Vec<StatementRef>> = HashMap::new();
+        let mut postings: HashMap<Term, Vec<StatementRef>> = HashMap::default();
         let mut total = 0;
         for (ai, a) in articles.iter().enumerate() {
             for (si, s) in a.statements.iter().enumerate() {

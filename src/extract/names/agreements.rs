@@ -8,7 +8,7 @@ use super::words::{
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
 use crate::text::ByteRange;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// Head words of agreements and named initiatives.

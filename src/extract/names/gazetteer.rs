@@ -3,7 +3,7 @@
 //! Social Security name statistics, most frequent forms) — so that places and people can be told from
 //! companies and products.
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 const PLACES: &str = "\
@@ -100,14 +100,28 @@ pub fn is_demonym(word: &str) -> bool {
     if !ends.iter().any(|e| word.ends_with(e)) || word.len() < 5 {
         return false;
     }
-    PLACE_SET
-        .iter()
-        .filter(|p| !p.contains(' ') && p.len() >= 4)
-        .any(|p| {
-            let stem = p.trim_end_matches(['a', 'e', 'y', 'o']);
-            stem.len() >= 4 && word.starts_with(stem) && word.len() <= stem.len() + 4 && word != *p
-        })
+    // The word is a place's stem ("Kenya" → "Keny") plus at most four letters, and not the place itself.
+    let lowest = word.len().saturating_sub(4).max(4);
+    (lowest..=word.len())
+        .filter(|&k| word.is_char_boundary(k))
+        .filter_map(|k| PLACE_STEMS.get(&word[..k]))
+        .any(|places| places.iter().any(|p| *p != word))
 }
+
+/// Single-word places of four or more letters by their stem (final a, e, y, o dropped), four or more letters.
+static PLACE_STEMS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut stems: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
+    for p in PLACES
+        .split('|')
+        .filter(|p| !p.contains(' ') && p.len() >= 4)
+    {
+        let stem = p.trim_end_matches(['a', 'e', 'y', 'o']);
+        if stem.len() >= 4 {
+            stems.entry(stem).or_default().push(p);
+        }
+    }
+    stems
+});
 
 /// Is this word a common given name (any case)?
 pub fn is_given_name(word: &str) -> bool {

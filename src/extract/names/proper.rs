@@ -12,7 +12,7 @@ use super::words::{
 use super::{Cue, EntityKind, NameMention, collapse};
 use crate::extract::segment::tokens;
 use crate::text::ByteRange;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 /// Last words that make a name a company or an institution.

@@ -4,7 +4,7 @@
 use super::collapse;
 use crate::extract::segment::Token;
 use crate::text::ByteRange;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 const TITLES: &[&str] = &[
