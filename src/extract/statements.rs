@@ -602,4 +602,23 @@ mod tests {
         assert_eq!(st.len(), 1);
         assert_eq!(&text[st[0].clause.clone()], "Ford posted a loss in 2006");
     }
+
+    #[test]
+    fn a_case_name_does_not_end_a_sentence_and_a_parenthesised_year_is_no_event_date() {
+        let text = "On July 8, 2022, following a decision to overrule Roe v. Wade, 410 U.S. 113 (1973), I signed an order.";
+        let cut = text.find("Wade").unwrap();
+        let joined = rejoin_sentences(text, &[0..cut - 1, cut..text.len()]);
+        assert_eq!(joined, vec![0..text.len()]);
+        let dates = find_dates(text, &DateContext::default());
+        let st = statements(text, &[0..cut - 1, cut..text.len()], &dates);
+        assert_eq!(st.len(), 1);
+        assert!(
+            st[0]
+                .dates
+                .iter()
+                .all(|d| !text[d.range.clone()].contains("1973"))
+        );
+        // The words of "following a decision …" name another event.
+        assert!(st[0].background.contains(&term(TermKind::Stem, "decis")));
+    }
 }
