@@ -9,7 +9,9 @@
 
 use super::note::NoteIndex;
 use crate::extract::dates::{Anchor, DateKind, DateValue, PartialDate};
-use crate::extract::statements::{StatedDate, Term, TermKind, attributive, clauses, terms_at};
+use crate::extract::statements::{
+    StatedDate, Term, TermKind, attributive, clauses, rejoin_sentences, terms_at,
+};
 use crate::kb::{ArticleIx, KeyMatch, KnowledgeBase};
 use crate::text::ByteRange;
 use std::collections::BTreeSet;
@@ -34,6 +36,12 @@ pub struct Claim {
     pub weight: f32,
     /// A cited article reports the claim in some sentence, dated or not (see [`cited_passage`]).
     pub cited_passage: bool,
+    /// The claim's own names (capitalised words nearest its date) in each undated sentence of a cited
+    /// article that has at least two of them, sorted.
+    pub undated_names: Vec<Vec<Term>>,
+    /// The best share of the claim's full weight (every word at its corpus or rarest weight) that one
+    /// undated sentence of a cited article covers (see [`undated_cover`]).
+    pub undated_cover: f32,
 }
 
 /// A source statement that may report the claim's event.
@@ -47,6 +55,8 @@ pub struct Candidate {
     pub coverage: f32,
     /// How many of the claim's terms the statement has.
     pub shared: usize,
+    /// Share of the claim's full weight (see [`full_cover`]) found in the statement.
+    pub full_coverage: f32,
     pub cited: bool,
     /// The source date compared with the claim's, and whether they agree.
     pub date: Option<StatedDate>,
@@ -130,6 +140,41 @@ fn resolve_weekday(value: &DateValue, previous: Option<jiff::civil::Date>) -> Op
     None
 }
 
+static DAY_LIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:\b\d{1,2}(?:st|nd|rd|th)?(?:\s*,\s*|\s+(?:and|or)\s+|\s*&\s*))+$")
+        .expect("day list regex")
+});
+
+/// The other days of a coordinated list whose last member carries the month ("4 and 11 September",
+/// "3, 4 or 5 May"): the month and year distribute over every member, so each is a date the note gives.
+fn listed_days(text: &str, span: &ByteRange, value: &DateValue) -> Vec<DateValue> {
+    let DateValue::Point(p) = value else {
+        return Vec::new();
+    };
+    if p.day.is_none() || p.month.is_none() {
+        return Vec::new();
+    }
+    let mut from = span.start.saturating_sub(40);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(m) = DAY_LIST.find(&text[from..span.start]) else {
+        return Vec::new();
+    };
+    m.as_str()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|d| d.parse::<i8>().ok())
+        .filter(|d| (1..=31).contains(d))
+        .map(|d| {
+            DateValue::Point(PartialDate {
+                day: Some(d),
+                weekday: None,
+                ..*p
+            })
+        })
+        .collect()
+}
+
 fn day_precise(v: &DateValue) -> Option<jiff::civil::Date> {
     match v {
         DateValue::Point(p) => p.to_date(),
@@ -149,7 +194,7 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
     let mut out = Vec::new();
     let mut previous: Option<jiff::civil::Date> = None;
     let mut used_lead: BTreeSet<usize> = BTreeSet::new();
-    for s in &note.sentences {
+    for s in &rejoin_sentences(text, &note.sentences) {
         if in_heading(s) {
             continue;
         }
@@ -280,6 +325,11 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     .chain(lead.filter(|_| !from_line_head).map(|l| (l, true)))
                     .chain(attributive_context.iter().map(|v| (*v, false)))
                     .chain(
+                        listed_days(text, &date.range, &date.value)
+                            .into_iter()
+                            .map(|v| (v, false)),
+                    )
+                    .chain(
                         line_dates
                             .iter()
                             .filter(|(r, _)| *r != date.range)
@@ -316,6 +366,8 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     from_line_head: *from_line_head,
                     weight: 0.0,
                     cited_passage: false,
+                    undated_cover: 0.0,
+                    undated_names: Vec::new(),
                 });
             }
         }
@@ -331,6 +383,8 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
         let cited: Vec<&CitedText> = c.cited.iter().filter_map(|ix| texts.get(ix)).collect();
         c.weight = claim_weight(kb, c, &cited);
         c.cited_passage = cited_passage(kb, c, &cited);
+        c.undated_cover = undated_cover(kb, c, &cited);
+        c.undated_names = undated_names(c, &cited);
     }
     out
 }
@@ -338,6 +392,10 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
 static SEGMENT_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"(?i),\s|\b(?:against|compared (?:with|to)|versus|vs\.|up from|down from)\b")
         .expect("segment regex")
+});
+
+static COORDINATOR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:and|or|but|while|whereas)\b").expect("coordinator regex")
 });
 
 /// Weight for terms nearer another date of the clause than to the claim's own.
@@ -360,10 +418,24 @@ fn weigh_by_proximity(
     };
     // Commas and comparisons ("…, against …", "compared with", "up from") separate the parts of a clause
     // that each date belongs to.
-    let cuts: Vec<usize> = SEGMENT_BREAK
+    let mut cuts: Vec<usize> = SEGMENT_BREAK
         .find_iter(&text[clause.clone()])
         .map(|m| clause.start + m.start())
         .collect();
+    // A coordinator between two of the clause's dates separates their parts: "Finland joined in April 2023
+    // and Sweden in March 2024" — what follows "and" goes with the later date.
+    let mut sorted: Vec<&ByteRange> = own.iter().collect();
+    sorted.sort_by_key(|r| r.start);
+    for pair in sorted.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if a.end >= b.start || cuts.iter().any(|c| a.end <= *c && *c < b.start) {
+            continue;
+        }
+        if let Some(m) = COORDINATOR.find_iter(&text[a.end..b.start]).last() {
+            cuts.push(a.end + m.start());
+        }
+    }
+    cuts.sort_unstable();
     let segment = |at: usize| cuts.partition_point(|c| *c <= at);
     let dated_segments: Vec<usize> = own.iter().map(|o| segment(o.start)).collect();
     let mut v: Vec<((Term, TermKind), f32)> = located
@@ -371,7 +443,13 @@ fn weigh_by_proximity(
         .map(|(t, k, at)| {
             let seg = segment(*at);
             let mine = if dated_segments.contains(&seg) {
-                segment(date.start) == seg && own.contains(date)
+                // Within one segment, a word goes with the nearest of its dates ("Finland joined in
+                // April 2023 and Sweden in March 2024").
+                segment(date.start) == seg && own.contains(date) && {
+                    let d = dist(date, *at);
+                    !own.iter()
+                        .any(|o| o != date && segment(o.start) == seg && dist(o, *at) < d)
+                }
             } else if !own.contains(date) {
                 // The head of the line: the parts of the clause no date of its own claims.
                 true
@@ -387,8 +465,14 @@ fn weigh_by_proximity(
     v.into_iter().unzip()
 }
 
-/// Weighted overlap of the claim's terms with a sorted term list.
-fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[Term]) -> (f32, usize) {
+/// Weighted overlap of the claim's terms with a sorted term list; a term the source has only in an adjunct
+/// naming another event (`background`, sorted) counts as little as a term nearer another date.
+fn shared_weight(
+    kb: &KnowledgeBase,
+    claim: &Claim,
+    b: &[Term],
+    background: &[Term],
+) -> (f32, usize) {
     let a = &claim.terms;
     let (mut i, mut j, mut w, mut n) = (0, 0, 0.0, 0);
     while i < a.len() && j < b.len() {
@@ -396,8 +480,13 @@ fn shared_weight(kb: &KnowledgeBase, claim: &Claim, b: &[Term]) -> (f32, usize) 
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                w += kb.statement_index.weight(a[i].0, a[i].1) * claim.factors[i];
-                n += usize::from(claim.factors[i] >= 1.0);
+                let f = if background.binary_search(&b[j]).is_ok() {
+                    claim.factors[i].min(OTHER_DATE_FACTOR)
+                } else {
+                    claim.factors[i]
+                };
+                w += kb.statement_index.weight(a[i].0, a[i].1) * f;
+                n += usize::from(f >= 1.0);
                 i += 1;
                 j += 1;
             }
@@ -436,7 +525,7 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
         .filter_map(|(ai, si)| {
             let (ai, si) = (ai as usize, si as usize);
             let st = kb.article(ai).statements.get(si)?;
-            let (w, shared) = shared_weight(kb, claim, &st.terms);
+            let (w, shared) = shared_weight(kb, claim, &st.terms, &st.background);
             let cited = claim.cited.contains(&ai);
             let score = if cited { w * CITED_BONUS } else { w };
             // The source date to compare: of the same sort (a "since" with a "since"), stating the most
@@ -471,6 +560,7 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                 score,
                 coverage: w / total,
                 shared,
+                full_coverage: full_cover(kb, claim, &st.terms),
                 cited,
                 date,
                 agrees,
@@ -483,14 +573,25 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
     out
 }
 
+/// An undated sentence of a cited article that covers this much more of the claim than the dated match does
+/// is where the cited article reports the claim.
+const UNDATED_MARGIN: f32 = 0.3;
+/// …or names this many more of the claim's names, and all that the dated match names.
+const UNDATED_MORE_NAMES: usize = 2;
+
 /// Without a good match in a cited article, a match elsewhere must be this much clearer.
 const UNCITED_MIN_COVERAGE: f32 = 0.7;
 const UNCITED_MIN_SCORE: f32 = 15.0;
+/// …and share this many of the claim's own words: an actor and a verb ("Finland joined") name a kind of
+/// event the actor may have taken part in many times, not one event.
+const UNCITED_MIN_SHARED: usize = 3;
 
-/// The terms of a cited article: all of them, and each sentence's (sorted).
+/// The terms of a cited article: all of them, and each sentence's (sorted), with whether the sentence has a
+/// dated clause.
 struct CitedText {
     all: std::collections::HashSet<Term>,
     sentences: Vec<Vec<Term>>,
+    dated: Vec<bool>,
 }
 
 fn cited_text(kb: &KnowledgeBase, ix: ArticleIx) -> CitedText {
@@ -504,6 +605,15 @@ fn cited_text(kb: &KnowledgeBase, ix: ArticleIx) -> CitedText {
     CitedText {
         all: terms(a.article.body.clone()).into_iter().collect(),
         sentences: a.sentences.iter().map(|s| terms(s.range.clone())).collect(),
+        dated: a
+            .sentences
+            .iter()
+            .map(|s| {
+                a.statements
+                    .iter()
+                    .any(|st| st.clause.start < s.range.end && s.range.start < st.clause.end)
+            })
+            .collect(),
     }
 }
 
@@ -555,6 +665,78 @@ fn cited_passage(kb: &KnowledgeBase, claim: &Claim, cited: &[&CitedText]) -> boo
     })
 }
 
+/// Share of the claim's full weight (every term at its corpus weight, or the rarest weight for a word no
+/// dated clause uses) found in a sorted term list.
+fn full_cover(kb: &KnowledgeBase, claim: &Claim, terms: &[Term]) -> f32 {
+    let total: f32 = claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .map(|((t, k), f)| f * full_weight(kb, *t, *k))
+        .sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let shared: f32 = claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter(|((t, _), _)| terms.binary_search(t).is_ok())
+        .map(|((t, k), f)| f * full_weight(kb, *t, *k))
+        .sum();
+    shared / total
+}
+
+/// The best full-weight cover of the claim by one undated sentence of a cited article.
+fn undated_cover(kb: &KnowledgeBase, claim: &Claim, cited: &[&CitedText]) -> f32 {
+    cited
+        .iter()
+        .flat_map(|c| c.sentences.iter().zip(&c.dated))
+        .filter(|(_, dated)| !**dated)
+        .map(|(terms, _)| full_cover(kb, claim, terms))
+        .fold(0.0, f32::max)
+}
+
+/// The claim's own names.
+fn own_names(claim: &Claim) -> impl Iterator<Item = Term> + '_ {
+    claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter(|((_, k), f)| *k == TermKind::Name && **f >= 1.0)
+        .map(|((t, _), _)| *t)
+}
+
+fn undated_names(claim: &Claim, cited: &[&CitedText]) -> Vec<Vec<Term>> {
+    cited
+        .iter()
+        .flat_map(|c| c.sentences.iter().zip(&c.dated))
+        .filter(|(_, dated)| !**dated)
+        .map(|(terms, _)| {
+            own_names(claim)
+                .filter(|t| terms.binary_search(t).is_ok())
+                .collect::<Vec<Term>>()
+        })
+        .filter(|v| v.len() >= 2)
+        .collect()
+}
+
+/// An undated sentence of a cited article names every claim name the dated match names and at least two
+/// more: the cited article reports the claim there, and the dated match is another event of the same actors.
+fn undated_names_more(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bool {
+    if !cand.cited {
+        return false;
+    }
+    let st = &kb.article(cand.article).statements[cand.statement];
+    let matched: Vec<Term> = own_names(claim)
+        .filter(|t| st.terms.binary_search(t).is_ok())
+        .collect();
+    claim.undated_names.iter().any(|names| {
+        names.len() >= matched.len() + UNDATED_MORE_NAMES
+            && matched.iter().all(|t| names.contains(t))
+    })
+}
+
 /// Does a source statement name most of the claim's participants (its own capitalised names)?
 fn names_shared(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bool {
     let st = &kb.article(cand.article).statements[cand.statement];
@@ -599,6 +781,7 @@ fn judge(kb: &KnowledgeBase, claim: Claim, mut cands: Vec<Candidate>) -> ClaimCh
             .iter()
             .position(|c| !c.cited)
             .filter(|&i| good(&cands[i], UNCITED_MIN_COVERAGE, UNCITED_MIN_SCORE))
+            .filter(|&i| cands[i].shared >= UNCITED_MIN_SHARED)
             .filter(|&i| names_shared(kb, &claim, &cands[i])),
     };
     let (verdict, reason) = match (best_ix, cands.first()) {
@@ -650,6 +833,17 @@ fn judge(kb: &KnowledgeBase, claim: Claim, mut cands: Vec<Candidate>) -> ClaimCh
                 (
                     Verdict::Consistent,
                     format!("the best match (candidate {}) agrees", i + 1),
+                )
+            } else if claim.undated_cover >= best.full_coverage + UNDATED_MARGIN
+                || undated_names_more(kb, &claim, best)
+            {
+                (
+                    Verdict::Unverifiable,
+                    format!(
+                        "an undated sentence of a cited article describes the claim more fully ({:.0}% of its words against {:.0}%): the dated match is another event of the same actors",
+                        claim.undated_cover * 100.0,
+                        best.full_coverage * 100.0
+                    ),
                 )
             } else {
                 (

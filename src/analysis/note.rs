@@ -111,6 +111,43 @@ fn excluded_regions(text: &str) -> Vec<ByteRange> {
     out
 }
 
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:1[5-9]|20)\d\d\b").expect("year regex"));
+
+/// A note's date written with a weekday but without a year ("Wednesday, 22 January") takes the year of the
+/// note's temporal frame: the last year the note wrote out, not counting a date in parentheses or used as a
+/// modifier (an aside: "on the anniversary of Black Monday (19 October 1987)"). The date reader, without a
+/// reference date, would otherwise leave the year open or pick one where the weekday fits.
+fn in_frame_year(text: &str, dates: &mut [TemporalExpr]) {
+    use crate::extract::statements::{attributive, parenthetical};
+    let mut frame: Option<i16> = None;
+    for d in dates.iter_mut() {
+        let written = YEAR.is_match(&text[d.span.clone()]);
+        let Some(dates::DateValue::Point(mut p)) = d.value else {
+            continue;
+        };
+        if written {
+            if !parenthetical(text, &d.span) && !attributive(text, &d.span) {
+                frame = p.year.or(frame);
+            }
+            continue;
+        }
+        // Only a date with a weekday: there the reader picks a year the weekday fits, which the weekday
+        // should check, not choose. A bare "16 October" keeps its year open.
+        if !matches!(d.kind, dates::DateKind::Absolute | dates::DateKind::Weekday)
+            || p.month.is_none()
+            || p.day.is_none()
+            || p.weekday.is_none()
+        {
+            continue;
+        }
+        if let Some(y) = frame {
+            p.year = Some(y);
+            d.value = Some(dates::DateValue::Point(p));
+        }
+    }
+}
+
 fn ignores(text: &str, lines: &LineIndex) -> Ignores {
     let mut ig = Ignores::default();
     for m in COMMENT.find_iter(text) {
@@ -181,10 +218,11 @@ impl NoteIndex {
             .find(text)
             .and_then(|m| FRONT_DATE.captures(m.as_str()))
             .and_then(|c| c.get(1)?.as_str().parse().ok());
-        let dates: Vec<TemporalExpr> = dates::find_dates(text, &DateContext { reference })
+        let mut dates: Vec<TemporalExpr> = dates::find_dates(text, &DateContext { reference })
             .into_iter()
             .filter(|d| !overlaps_any(&excluded, &d.span))
             .collect();
+        in_frame_year(text, &mut dates);
         let prose: Vec<ByteRange> = sentences
             .iter()
             .filter(|s| {

@@ -67,6 +67,41 @@ pub struct Statement {
     pub dates: Vec<StatedDate>,
     /// Sorted, no repeats; each term carries its kind (see [`kind_of`]).
     pub terms: Vec<Term>,
+    /// The terms (a subset of `terms`, sorted) found only in an undated adjunct that names an earlier or
+    /// later event ("On July 8, following a decision by the Supreme Court, I signed …"): the clause's date
+    /// is not that event's.
+    pub background: Vec<Term>,
+}
+
+static EVENT_ADJUNCT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:following|after|before|ahead of|in the wake of|prior to|in response to)\s+(?:a|an|the|his|her|its|their)\b[^,;]*")
+        .expect("adjunct regex")
+});
+
+/// Terms of the clause that occur only inside an undated adjunct naming another event.
+fn background_terms(text: &str, clause: &ByteRange, dates: &[ByteRange]) -> Vec<Term> {
+    let mut inside: Vec<ByteRange> = Vec::new();
+    for m in EVENT_ADJUNCT.find_iter(&text[clause.clone()]) {
+        let r = clause.start + m.start()..clause.start + m.end();
+        if !dates.iter().any(|d| d.start < r.end && r.start < d.end) {
+            inside.push(r);
+        }
+    }
+    if inside.is_empty() {
+        return Vec::new();
+    }
+    let located = terms_at(text, clause.clone(), dates);
+    let (bg, fg): (Vec<_>, Vec<_>) = located
+        .into_iter()
+        .partition(|(_, _, at)| inside.iter().any(|r| r.start <= *at && *at < r.end));
+    let mut out: Vec<Term> = bg
+        .into_iter()
+        .map(|(t, _, _)| t)
+        .filter(|t| !fg.iter().any(|(f, _, _)| f == t))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Function words and words of dating or reporting that say nothing about which event it is.
@@ -351,19 +386,62 @@ pub fn split_at(text: &str, sentence: ByteRange, breaks: &Regex) -> Vec<ByteRang
     out
 }
 
+/// Sentences rejoined where the splitter cut after "v." or "vs." before a capitalised word: between two names
+/// ("Roe v. Wade", "Ford vs. GM") the abbreviation does not end a sentence.
+pub fn rejoin_sentences(text: &str, sentences: &[ByteRange]) -> Vec<ByteRange> {
+    let mut out: Vec<ByteRange> = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        if let Some(last) = out.last_mut()
+            && last.end <= s.start
+            && text[last.end..s.start]
+                .chars()
+                .all(|c| c.is_whitespace() || matches!(c, '*' | '_'))
+        {
+            let prev = text[last.clone()].trim_end();
+            let ends_versus = prev
+                .rsplit(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '('))
+                .next()
+                .is_some_and(|w| w == "v." || w == "vs." || w == "V." || w == "Vs.");
+            let next_name = text[s.clone()]
+                .trim_start_matches(['*', '_', ' '])
+                .starts_with(char::is_uppercase);
+            if ends_versus && next_name {
+                last.end = s.end;
+                continue;
+            }
+        }
+        out.push(s.clone());
+    }
+    out
+}
+
+/// A date alone in parentheses annotates the word before it ("Roe v. Wade, 410 U.S. 113 (1973)", "its
+/// founder (1998)"): it dates that noun, not the clause's event.
+pub fn parenthetical(text: &str, span: &ByteRange) -> bool {
+    text[..span.start]
+        .trim_end_matches([' ', '\t'])
+        .ends_with('(')
+        && text[span.end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(')')
+}
+
 /// A date used as a modifier of a noun names a thing rather than dating the clause's event: "the
 /// September 11 attacks", "its 2008 budget".
 pub fn attributive(text: &str, span: &ByteRange) -> bool {
     let before = text[..span.start].trim_end();
-    let det = before
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .is_some_and(|w| {
-            matches!(
-                w.to_lowercase().as_str(),
-                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "this" | "that"
-            )
-        });
+    // A possessive is a determiner too: "the President’s July 8, 2022 Executive Order", "Ford's 2008 budget".
+    let possessive = before.ends_with("'s") || before.ends_with("’s") || before.ends_with("s'");
+    let det = possessive
+        || before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "the" | "a" | "an" | "its" | "their" | "his" | "her" | "this" | "that"
+                )
+            });
     let next = text[span.end..]
         .trim_start_matches([' ', '\t'])
         .split(|c: char| !c.is_alphanumeric())
@@ -426,7 +504,7 @@ pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
 /// `dates` must be sorted by start.
 pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -> Vec<Statement> {
     let mut out = Vec::new();
-    for s in sentences {
+    for s in &rejoin_sentences(text, sentences) {
         for c in clauses(text, s.clone()) {
             let d0 = dates.partition_point(|d| d.span.start < c.start);
             let d1 = dates.partition_point(|d| d.span.start < c.end);
@@ -444,7 +522,10 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
             let stated: Vec<StatedDate> = here
                 .iter()
                 .filter(|d| {
-                    d.span.end <= c.end && comparable(text, d) && !attributive(text, &d.span)
+                    d.span.end <= c.end
+                        && comparable(text, d)
+                        && !attributive(text, &d.span)
+                        && !parenthetical(text, &d.span)
                 })
                 .filter_map(|d| {
                     Some(StatedDate {
@@ -469,10 +550,12 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                 continue;
             }
             terms.shrink_to_fit();
+            let background = background_terms(text, &c, &skip);
             out.push(Statement {
                 clause: c,
                 dates: stated,
                 terms,
+                background,
             });
         }
     }
@@ -518,5 +601,24 @@ mod tests {
         let st = statements(text, &[0..49, 50..text.len()], &dates);
         assert_eq!(st.len(), 1);
         assert_eq!(&text[st[0].clause.clone()], "Ford posted a loss in 2006");
+    }
+
+    #[test]
+    fn a_case_name_does_not_end_a_sentence_and_a_parenthesised_year_is_no_event_date() {
+        let text = "On July 8, 2022, following a decision to overrule Roe v. Wade, 410 U.S. 113 (1973), I signed an order.";
+        let cut = text.find("Wade").unwrap();
+        let joined = rejoin_sentences(text, &[0..cut - 1, cut..text.len()]);
+        assert_eq!(joined, vec![0..text.len()]);
+        let dates = find_dates(text, &DateContext::default());
+        let st = statements(text, &[0..cut - 1, cut..text.len()], &dates);
+        assert_eq!(st.len(), 1);
+        assert!(
+            st[0]
+                .dates
+                .iter()
+                .all(|d| !text[d.range.clone()].contains("1973"))
+        );
+        // The words of "following a decision …" name another event.
+        assert!(st[0].background.contains(&term(TermKind::Stem, "decis")));
     }
 }
