@@ -4,6 +4,7 @@
 use super::{
     Anchor, DateKind, PartialDate,
     grammar::{G, M},
+    interpret_period::{interpret_period, is_period},
     raw::{Dir, Raw, Unit, What},
     words::{
         MONTH_PREPS, Tok, clause_is_future, count_from, day_from, glued_left, glued_right,
@@ -86,6 +87,9 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
     let text = m.text;
     let raw = |span: Range<usize>, kind: DateKind, what: What| Some(Raw { span, kind, what });
 
+    if is_period(m, g) {
+        return interpret_period(m, g, whole);
+    }
     if m.has(g.t_iso) {
         if glued_left(text, whole.start) || text[whole.end..].starts_with(['-', '/']) {
             return None;
@@ -99,6 +103,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             month: Some(mo),
             day: Some(d),
             weekday: None,
+            period: None,
         };
         return raw(whole, DateKind::Absolute, What::Cal { start, end: None });
     }
@@ -222,6 +227,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             month: Some(month),
             day: Some(day),
             weekday,
+            period: None,
         };
         let end = match day2 {
             Some(d2) => {
@@ -237,6 +243,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                     month: Some(m2),
                     day: Some(d2),
                     weekday: None,
+                    period: None,
                 })
             }
             None => None,
@@ -349,6 +356,8 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             "weekend" => What::RefWeek { n, weekend: true },
             "week" => What::RefWeek { n, weekend: false },
             "month" => What::RefMonths(n),
+            "decade" => What::RefDecade(n),
+            "century" => What::RefCentury(n),
             _ => What::RefYears(n),
         };
         return raw(whole, DateKind::RelativeToRef, what);
@@ -361,10 +370,18 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
         if unit_s.starts_with("decade") {
             count = count.map(|c| c * 10);
         }
-        if unit == Unit::Week {
+        let weeks = unit == Unit::Week;
+        if weeks {
             count = count.map(|c| c * 7);
             unit = Unit::Day;
         }
+        // "three weeks ago" means that week; "exactly three weeks ago", "a week ago today" mean a day.
+        let week_meant = weeks
+            && !text[whole.clone()]
+                .get(..7)
+                .is_some_and(|h| h.eq_ignore_ascii_case("exactly"))
+            && !matches!(next_tok(text, whole.end).0, Tok::Word(w)
+                if word_in(w, &["today", "yesterday", "tomorrow"]) || word_in(w, &super::WEEKDAY_NAMES));
         let dir = m.s(g.nd)?.to_ascii_lowercase();
         let dir: Vec<&str> = dir.split_whitespace().collect();
         let (anchor, sign, base) = match dir.as_slice() {
@@ -412,6 +429,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
         return match anchor {
             Anchor::Reference => {
                 let what = match unit {
+                    Unit::Day | Unit::Week if week_meant && base == 0 => What::RefWeekOf(n),
                     Unit::Day | Unit::Week => What::RefDays(base + n),
                     Unit::Month if base == 0 => What::RefMonths(n),
                     Unit::Year if base == 0 => What::RefYears(n),
@@ -468,11 +486,6 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                 return None;
             }
         }
-        let part = match modifier.as_deref() {
-            Some("later") => 1,
-            Some("earlier") => -1,
-            _ => 0,
-        };
         let u = m.s(g.thu)?.to_ascii_lowercase();
         let unit = match u.as_str() {
             "week" => Unit::Week,
@@ -487,7 +500,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                 unit: Unit::Day,
             }
         } else {
-            What::ThatPeriod { unit, part }
+            What::ThatPeriod { unit }
         };
         return raw(whole, DateKind::RelativeToAnchor, what);
     }

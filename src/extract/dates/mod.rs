@@ -61,6 +61,8 @@ use std::ops::Range;
 mod format;
 mod grammar;
 mod interpret;
+mod interpret_period;
+mod period;
 mod raw;
 mod resolve;
 mod scanner;
@@ -69,6 +71,7 @@ mod tests;
 mod words;
 
 pub use format::{MONTH_NAMES, WEEKDAY_NAMES, format_like};
+pub use period::{Period, Precision, Season};
 use raw::What;
 use resolve::Resolver;
 pub use resolve::shift;
@@ -88,6 +91,10 @@ pub struct PartialDate {
     /// Serialised as the English weekday name ("Thursday") or null.
     #[serde(serialize_with = "serialize_weekday")]
     pub weekday: Option<Weekday>,
+    /// Set for a value that is not a plain day, month or year: the present, an ISO week, a season, a
+    /// decade, a century, a fiscal year. The calendar fields then state only what every reading shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
 }
 
 fn serialize_weekday<S: serde::Serializer>(w: &Option<Weekday>, s: S) -> Result<S::Ok, S::Error> {
@@ -105,6 +112,7 @@ impl PartialDate {
             month: Some(d.month()),
             day: Some(d.day()),
             weekday: None,
+            period: None,
         }
     }
 
@@ -113,8 +121,12 @@ impl PartialDate {
         Date::new(self.year?, self.month?, self.day?).ok()
     }
 
-    /// ISO-like text with unknown parts as X ("2024-11-25", "XXXX-09", "2024", "XXXX-XX-XX").
+    /// ISO-like text with unknown parts as X ("2024-11-25", "XXXX-09", "2024", "XXXX-XX-XX"); a period in
+    /// TempEval's style ("PRESENT_REF", "2024-W05", "2024-SP", "199", "18", "FY2024").
     pub fn to_iso(&self) -> String {
+        if let Some(p) = self.period {
+            return p.to_iso();
+        }
         if self.year.is_none() && self.month.is_none() && self.day.is_none() {
             return if self.weekday.is_some() {
                 "XXXX-XX-XX".into()
@@ -140,8 +152,12 @@ impl PartialDate {
         self.month.is_some() && self.day.is_some()
     }
 
-    /// (parts both state and agree on, whether any part both state differs)
+    /// (parts both state and agree on, whether any part both state differs); with a period on either
+    /// side, by the days each can mean (see [`Period`]).
     fn compare(&self, other: &PartialDate) -> (u32, bool) {
+        if self.period.is_some() || other.period.is_some() {
+            return period::compare_periods(self, other);
+        }
         let mut agree = 0;
         let mut conflict = false;
         let mut part = |a: Option<i16>, b: Option<i16>| {
@@ -175,6 +191,9 @@ impl DateValue {
     /// "Wednesday (date not stated)", "2023 to 2028".
     pub fn describe(&self) -> String {
         fn point(p: &PartialDate) -> String {
+            if let Some(period) = p.period {
+                return period.describe();
+            }
             let month = p
                 .month
                 .and_then(|m| MONTH_NAMES.get((m as usize).wrapping_sub(1)));
@@ -251,6 +270,10 @@ impl DateValue {
     /// `other`'s stated parts? A looser companion to [`DateValue::conflicts_with`] for callers that want
     /// "2024-05-10 lies within 2024-05-01/2024-05-31" or "2025 lies within 2023/2028".
     pub fn contains(&self, other: &DateValue) -> bool {
+        let ends = [self.start(), self.end(), other.start(), other.end()];
+        if ends.iter().any(|p| p.period.is_some()) {
+            return period::contains_periods((&ends[0], &ends[1]), (&ends[2], &ends[3]));
+        }
         fn key(p: &PartialDate, n: usize) -> Option<(i16, i8, i8)> {
             Some((
                 p.year?,
@@ -373,7 +396,8 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<TemporalExpr> {
     let mut out = Vec::with_capacity(raws.len());
     for r in raws {
         let (value, relative) = res.resolve(&r.what);
-        if value.is_some() {
+        // "the next day" counts from the last date stated, not from "now".
+        if value.is_some_and(|v| !matches!(v.start().period, Some(Period::Present { .. }))) {
             res.prev = value;
         }
         out.push(TemporalExpr {
