@@ -370,18 +370,10 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
         if unit_s.starts_with("decade") {
             count = count.map(|c| c * 10);
         }
-        let weeks = unit == Unit::Week;
-        if weeks {
+        if unit == Unit::Week {
             count = count.map(|c| c * 7);
             unit = Unit::Day;
         }
-        // "three weeks ago" means that week; "exactly three weeks ago", "a week ago today" mean a day.
-        let week_meant = weeks
-            && !text[whole.clone()]
-                .get(..7)
-                .is_some_and(|h| h.eq_ignore_ascii_case("exactly"))
-            && !matches!(next_tok(text, whole.end).0, Tok::Word(w)
-                if word_in(w, &["today", "yesterday", "tomorrow"]) || word_in(w, &super::WEEKDAY_NAMES));
         let dir = m.s(g.nd)?.to_ascii_lowercase();
         let dir: Vec<&str> = dir.split_whitespace().collect();
         let (anchor, sign, base) = match dir.as_slice() {
@@ -429,7 +421,6 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
         return match anchor {
             Anchor::Reference => {
                 let what = match unit {
-                    Unit::Day | Unit::Week if week_meant && base == 0 => What::RefWeekOf(n),
                     Unit::Day | Unit::Week => What::RefDays(base + n),
                     Unit::Month if base == 0 => What::RefMonths(n),
                     Unit::Year if base == 0 => What::RefYears(n),

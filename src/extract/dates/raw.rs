@@ -75,8 +75,6 @@ pub(super) enum What {
     },
     /// "now", "currently": the reference date, as the present.
     Present,
-    /// The Monday-based week of the day `n` days from the reference ("three weeks ago").
-    RefWeekOf(i32),
     /// The Monday-based week of a dated expression ("the week of March 3").
     WeekOf(Box<What>),
     /// A season without a year ("last summer", "in the spring"), placed like a month.

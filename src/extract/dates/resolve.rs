@@ -324,14 +324,6 @@ impl Resolver<'_> {
                 let v = r.and_then(|r| week_of(add_days(monday_of(r)?, 7 * *n as i64)?, *weekend));
                 (v.map(DateValue::Point), None)
             }
-            What::RefWeekOf(n) => {
-                let rel = Some(Relative {
-                    anchor: Anchor::Reference,
-                    days: *n,
-                });
-                let v = r.and_then(|r| week_of(add_days(r, *n as i64)?, false));
-                (v.map(DateValue::Point), rel)
-            }
             What::WeekOf(inner) => {
                 let v = self
                     .point_of(inner)

@@ -236,7 +236,7 @@ const CASES: &[(&str, Option<&str>, &str, &str)] = &[
         "three weeks ago",
         Some("2024-11-28"),
         "three weeks ago",
-        "2024-W45",
+        "2024-11-07",
     ),
     ("a year ago", Some("2024-11-28"), "a year ago", "2023"),
     ("last month", Some("2024-01-15"), "last month", "2023-12"),
@@ -902,19 +902,20 @@ const WEEK_CASES: &[PeriodCase] = &[
         "2024-W45",
         Precision::Week,
     ),
+    // "N weeks ago" is a point in time N weeks back, like "N days ago": a day.
     (
         "three weeks ago",
         Some("2024-11-28"),
         "three weeks ago",
-        "2024-W45",
-        Precision::Week,
+        "2024-11-07",
+        Precision::Day,
     ),
     (
         "two weeks from now",
         Some("2024-11-28"),
         "two weeks from now",
-        "2024-W50",
-        Precision::Week,
+        "2024-12-12",
+        Precision::Day,
     ),
     (
         "exactly three weeks ago",
