@@ -189,7 +189,13 @@ fn present(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             return None;
         }
     }
-    raw(whole, DateKind::RelativeToRef, What::Present)
+    // "one of these days" is some day to come.
+    if word.to_ascii_lowercase().starts_with("these")
+        && matches!(prev_tok(text, whole.start).0, Tok::Word(w) if w.eq_ignore_ascii_case("of"))
+    {
+        return None;
+    }
+    raw(whole, DateKind::Present, What::Present)
 }
 
 fn season(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
@@ -216,8 +222,13 @@ fn season(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
     };
     let (next, _) = next_tok(text, word_end);
     let (prev, prev_start) = prev_tok(text, whole.start);
-    // Names: "Spring Street", "Summer Jones", "Fall River", "the Winter Olympics"; "Arab Spring".
-    if starts_upper(word) && year.is_none() && matches!(next, Tok::Word(w) if starts_upper(w)) {
+    // Names: "Spring Street", "Summer Jones", "Fall River", "the Winter Olympics", "by Winter"; "Arab
+    // Spring". A season is written in lower case unless a year or a modifier makes it a heading ("Spring
+    // 2024", "This Summer").
+    if starts_upper(word)
+        && year.is_none()
+        && (modifier.is_none() || matches!(next, Tok::Word(w) if starts_upper(w)))
+    {
         return None;
     }
     if modifier.is_none()

@@ -372,6 +372,8 @@ pub enum DateKind {
     Range,
     /// A length of time ("for two years", "over the past three months"); no value.
     Duration,
+    /// The present ("now", "currently"): the reference date as a [`Period::Present`], never compared.
+    Present,
 }
 
 /// One temporal expression found in a text.

@@ -527,6 +527,7 @@ fn kinds_are_reported() {
     assert_eq!(kinds("the next day"), vec![DateKind::RelativeToAnchor]);
     assert_eq!(kinds("for two years"), vec![DateKind::Duration]);
     assert_eq!(kinds("November 7, 2024"), vec![DateKind::Absolute]);
+    assert_eq!(kinds("is now"), vec![DateKind::Present]);
 }
 
 #[test]
@@ -832,6 +833,8 @@ fn now_as_a_conjunction_or_in_idioms_is_not_the_present() {
             "Now, the question is who pays.",
             "The bill is nowhere near passing.",
             "knowledge is power",
+            "We will win one of these days.",
+            "two hours from now",
         ],
         Precision::Present,
     );
@@ -1116,6 +1119,7 @@ fn seasons_get_season_values() {
             "the winter of our discontent",
             "a hot spring",
             "Summer is coming",
+            "a novel written by Winter in 1990",
         ],
         Precision::Season,
     );
