@@ -299,25 +299,25 @@ const KNOWN_GAPS: &[(&str, Option<&str>, &str)] = &[
     (
         "The Deadline is now",
         Some("2012-08-10"),
-        "'now' in news prose is an adverb ('is now president'), not a date",
+        "'now' is the present (TempEval PRESENT_REF): it keeps the reference date but states no day, so it is never compared",
     ),
     // relative_ref
     (
         "The Deadline is now, without implicit local timezone",
         Some("2021-11-23"),
-        "'now' in news prose is an adverb ('is now president'), not a date",
+        "'now' is the present (TempEval PRESENT_REF): it keeps the reference date but states no day, so it is never compared",
     ),
     // relative_ref
     (
         "this week",
         Some("2017-11-19"),
-        "a week is given as the month or year containing all its days (2017-11), never a single day",
+        "a week is an ISO week (2017-W46), never a single day",
     ),
     // relative_ref
     (
         "last week",
         Some("2016-10-01"),
-        "a week is given as the month or year containing all its days (2016-09), never a single day",
+        "a week is an ISO week (2016-W38), never a single day",
     ),
     // relative_ref
     (
@@ -341,7 +341,7 @@ const KNOWN_GAPS: &[(&str, Option<&str>, &str)] = &[
     (
         "next week",
         Some("2016-10-01"),
-        "a week is given as the month or year containing all its days (2016-10), never a single day",
+        "a week is an ISO week (2016-W40), never a single day",
     ),
     // relative_ref
     (
@@ -371,19 +371,19 @@ const KNOWN_GAPS: &[(&str, Option<&str>, &str)] = &[
     (
         "last weekend",
         Some("2024-10-18"),
-        "a weekend is given as the month or year containing both days (2024-10), never a single day",
+        "a weekend is the weekend of an ISO week (2024-W41-WE), never a single day",
     ),
     // relative_ref
     (
         "this weekend",
         Some("2024-10-18"),
-        "a weekend is given as the month or year containing both days (2024-10), never a single day",
+        "a weekend is the weekend of an ISO week (2024-W41-WE), never a single day",
     ),
     // relative_ref
     (
         "next weekend",
         Some("2024-10-18"),
-        "a weekend is given as the month or year containing both days (2024-10), never a single day",
+        "a weekend is the weekend of an ISO week (2024-W41-WE), never a single day",
     ),
     // relative_ref
     (

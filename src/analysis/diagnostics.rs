@@ -169,6 +169,7 @@ fn corrected(note: &DateValue, src: &DateValue) -> DateValue {
             month: s.month.or(n.month),
             day: s.day.or(n.day),
             weekday: None,
+            period: None,
         };
         // Keep the note's precision: don't add a day the note did not state unless the month changed too.
         if n.day.is_none() && s.month == n.month {

@@ -42,6 +42,25 @@ fn build_pattern() -> String {
         format!(
             r"(?P<t_mony>{B}(?P<cm>{MON})\.?(?:\s+of\s+|\s*,\s*|\s*[-/]\s*|\s+)(?P<cy>[12][0-9]{{3}}){B})"
         ),
+        // Fiscal years ("FY2024", "fiscal 2024", "fiscal year 2023-24"), before the year forms.
+        format!(
+            r"(?P<t_fy>{B}(?P<fyw>fy|fiscal(?:\s+years?)?)\s*['’]?(?P<fy1>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?:(?P<fysep>\s*[-–—/]\s*|\s+(?:to|through|and)\s+)(?:(?:fy|fiscal\s+year)\s*)?['’]?(?P<fy2>(?:19|20)[0-9]{{2}}|[0-9]{{2}}))?{B})"
+        ),
+        // Decades ("the 1990s", "the '90s", "mid-1980s") and centuries ("the 19th century").
+        format!(
+            r"(?P<t_dec>(?:{B}(?P<decmod>early|mid|late)[-\s]+)?(?:{B}(?P<dec4>(?:1[5-9]|20)[0-9]0)|['’‘](?P<dec2>[0-9]0))s{B})"
+        ),
+        format!(
+            r"(?P<t_cen>{B}(?:(?P<cenmod>early|mid|late)[-\s]+)?(?P<cen>[0-9]{{1,2}}(?:st|nd|rd|th)|{ORDW})[-\s]+century{B})"
+        ),
+        // Seasons ("spring 2024", "the summer of 2023", "last winter", "this fall").
+        format!(
+            r"(?P<t_sea>{B}(?:(?P<seamod>last|this|next|coming|past|previous|current|early|late|mid)[-\s]+)?(?P<sea>spring|summer|autumn|fall|winter)(?:time)?(?:\s+(?:of\s+)?(?P<sey>[12][0-9]{{3}})(?:\s*[-–/]\s*(?P<sey2>[12][0-9]{{3}}|[0-9]{{2}}))?|\s+of\s+['’](?P<sey3>[0-9]{{2}}))?{B})"
+        ),
+        // The present ("now", "currently", "at the moment").
+        format!(
+            r"(?P<t_now>{B}(?P<now>now|currently|nowadays|at\s+present|at\s+the\s+moment|these\s+days){B})"
+        ),
         // Year ranges (and YYYY-MM months).
         format!(
             r"(?P<t_yr>{B}(?:(?P<ypre>from|between)\s+)?(?:(?:fy|fiscal\s+years?)\s*)?(?P<y1>(?:19|20)[0-9]{{2}})(?P<ysep>\s*[-–—/]\s*|\s+(?:to|through|thru|until|till|and)\s+)(?:(?:fy|fiscal\s+year)\s*)?(?P<y2>(?:19|20)[0-9]{{2}}|[0-9]{{2}}){B})"
@@ -54,7 +73,7 @@ fn build_pattern() -> String {
             r"(?P<t_rw>{B}(?:(?:earlier|later)\s+)?(?P<rw>today|tonight|yesterday|tomorrow|last\s+night|this\s+morning|this\s+afternoon|this\s+evening)(?:\s+(?:morning|afternoon|evening|night))?{B})"
         ),
         format!(
-            r"(?P<t_rel>{B}(?:(?:earlier|later)\s+)?(?P<rm>this|last|next|coming|current|previous)\s+(?P<ru>weekend|week|month|year|yr){B})"
+            r"(?P<t_rel>{B}(?:(?:earlier|later)\s+)?(?P<rm>this|last|next|coming|current|previous)\s+(?P<ru>weekend|week|month|year|yr|decade|century){B})"
         ),
         format!(
             r"(?P<t_n>{B}(?:(?:just|only|barely|nearly|almost|about|roughly|around|some|exactly|over|under|more\s+than|less\s+than)\s+)?(?P<nn>{NUM})\s+(?P<nu>{UNIT})\s+(?P<nd>ago|from\s+now|from\s+today|hence|before\s+(?:today|yesterday|tomorrow)|after\s+(?:today|yesterday|tomorrow)|before|after|later|earlier|prior(?:\s+to)?|afterwards?){B})"
@@ -99,7 +118,8 @@ groups!(
     t_iso, iy, im, id, t_num, nw, n1, ns1, n2, ns2, n3, t_mdy, aw, am, ad, am2, ad2, ay, t_dmy, bw,
     bd, bd2, bm, by, by2, bylord, t_my, sm, sy, t_mony, cm, cy, t_yr, ypre, y1, ysep, y2, t_y, yr,
     t_rdd, rdd, t_rw, rw, t_rel, rm, ru, t_n, nn, nu, nd, t_pd, pdm, pdu, t_that, thm, ths, thu,
-    t_db, dbu, dbd, t_wd, wm, ww, wk, t_mo, em, t_dur,
+    t_db, dbu, dbd, t_wd, wm, ww, wk, t_mo, em, t_dur, t_fy, fyw, fy1, fysep, fy2, t_dec, dec4,
+    dec2, t_cen, cen, t_sea, seamod, sea, sey, sey2, sey3, t_now, now,
 );
 
 pub(super) struct Scanner {

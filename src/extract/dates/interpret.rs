@@ -4,6 +4,7 @@
 use super::{
     Anchor, DateKind, PartialDate,
     grammar::{G, M},
+    interpret_period::{interpret_period, is_period},
     raw::{Dir, Raw, Unit, What},
     words::{
         MONTH_PREPS, Tok, clause_is_future, count_from, day_from, glued_left, glued_right,
@@ -86,6 +87,9 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
     let text = m.text;
     let raw = |span: Range<usize>, kind: DateKind, what: What| Some(Raw { span, kind, what });
 
+    if is_period(m, g) {
+        return interpret_period(m, g, whole);
+    }
     if m.has(g.t_iso) {
         if glued_left(text, whole.start) || text[whole.end..].starts_with(['-', '/']) {
             return None;
@@ -99,6 +103,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             month: Some(mo),
             day: Some(d),
             weekday: None,
+            period: None,
         };
         return raw(whole, DateKind::Absolute, What::Cal { start, end: None });
     }
@@ -222,6 +227,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             month: Some(month),
             day: Some(day),
             weekday,
+            period: None,
         };
         let end = match day2 {
             Some(d2) => {
@@ -237,6 +243,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                     month: Some(m2),
                     day: Some(d2),
                     weekday: None,
+                    period: None,
                 })
             }
             None => None,
@@ -349,6 +356,8 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
             "weekend" => What::RefWeek { n, weekend: true },
             "week" => What::RefWeek { n, weekend: false },
             "month" => What::RefMonths(n),
+            "decade" => What::RefDecade(n),
+            "century" => What::RefCentury(n),
             _ => What::RefYears(n),
         };
         return raw(whole, DateKind::RelativeToRef, what);
@@ -468,11 +477,6 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                 return None;
             }
         }
-        let part = match modifier.as_deref() {
-            Some("later") => 1,
-            Some("earlier") => -1,
-            _ => 0,
-        };
         let u = m.s(g.thu)?.to_ascii_lowercase();
         let unit = match u.as_str() {
             "week" => Unit::Week,
@@ -487,7 +491,7 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
                 unit: Unit::Day,
             }
         } else {
-            What::ThatPeriod { unit, part }
+            What::ThatPeriod { unit }
         };
         return raw(whole, DateKind::RelativeToAnchor, what);
     }

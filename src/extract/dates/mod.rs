@@ -8,9 +8,36 @@
 //! # Values and precision
 //! A [`PartialDate`] states only what the text (or the reference date) fixes: "May 2024" is `2024-05`,
 //! "November 7" with no reference is `XXXX-11-07`, "Wednesday" with no reference is `XXXX-XX-XX` with the
-//! weekday kept. Expressions that cover a whole week ("last week", "later that week", "this weekend") get
-//! the most precise value that contains every day of that week — usually the month, sometimes only the
-//! year — never a single day, so that comparing them with a day cannot report a false conflict.
+//! weekday kept. [`PartialDate::precision`] names what a value pins down ([`Precision`]).
+//!
+//! Values that are not a plain day, month or year carry a [`Period`] (module `period`), written as
+//! TempEval writes them, and their calendar fields state only what every reading shares:
+//! * **Present** ("now", "currently", "at present", "at the moment", "nowadays", "these days"):
+//!   `PRESENT_REF`, holding the reference date (none without one) and no calendar fields. It never
+//!   conflicts with, agrees with or contains anything: a present-tense statement holds on the reference
+//!   date and possibly long before and after it, so no comparison with a day can be a fair conflict. Not
+//!   "now that …", "now-defunct", "every now and then", a sentence-opening "Now,", "NOW", "15m from now".
+//! * **Week** ("this/last/next week", "the week of March 3", "the following week", "later that week"): the ISO week `2024-W48` (`2024-W48-WE` for a weekend); its calendar fields are
+//!   the month (or year) holding all its days, as before weeks had a value of their own.
+//! * **Season** ("spring 2024", "the summer of 2023", "last winter", "in the fall"): `2024-SP/SU/FA/WI`,
+//!   Northern hemisphere. Spring covers March–June, summer June–September, fall September–December (the
+//!   meteorological and astronomical seasons both); a winter is counted in the year of its December, but a
+//!   written "winter 2024" is used for both December 2023–March 2024 and December 2024–March 2025, so a
+//!   winter covers both and states no year field.
+//! * **Decade / century** ("the 1990s", "the '90s", "the early 2000s", "the 19th century", "this
+//!   century"): `199`, `18` (the 19th century is 1800–1900 inclusive, both conventions); "the 2000s" may
+//!   mean the century and covers it. No calendar fields.
+//! * **Fiscal year** ("fiscal 2024", "FY2024", "FY24", "fiscal year 2023-24"): `FY2024`, `FY2023-24`.
+//!   Not a calendar year — organisations start fiscal years in different months — so it has no calendar
+//!   fields and covers the calendar years before and after its label: it conflicts with a calendar date
+//!   only outside those three years, and never agrees with one. Two fiscal years compare by label.
+//!
+//! Comparisons ([`DateValue::conflicts_with`], [`DateValue::agrees_with`], [`DateValue::contains`]): plain
+//! values compare part by part as before. When either side has a period, they compare by the days each can
+//! mean: a conflict only when no reading of one shares a day with any reading of the other (a day outside
+//! a week, August against spring 2024, 2001 against the 1990s), agreement when one lies within the other (a
+//! day inside the week, May inside spring), neither when they only overlap (a week across two months, with
+//! either month). A value with no year ("XXXX-11-07") cannot be placed and is not compared with a period.
 //!
 //! # Resolution rules (news-oriented)
 //! * Month + day without a year: a stated weekday fixes the year when exactly one year within ±1 of a
@@ -20,14 +47,20 @@
 //!   months) is taken: "December 28" in an article of 5 January is last year's. Without a reference the
 //!   year stays unknown.
 //! * Month alone ("in September"): the most recent such month not after the reference month; the next one
-//!   (on or after) when the clause is in the future tense ("will", "set to", "scheduled", "upcoming");
-//!   "last"/"next"/"this" September count strictly before/after/in the reference year.
+//!   (on or after) when the clause is in the future tense: "will", "would", "shall", "'ll", "won't",
+//!   "upcoming", "scheduled"; an intention or schedule before an infinitive ("set/going/plans/expected/
+//!   aims/hopes/poised/likely/is/are to"); a schedule before a time ("due/expected/slated/scheduled in, by,
+//!   for …", "planned for"); "due to" before a verb (not "due to the storm", "due to flooding"); "must",
+//!   "should" (not before "have"); or "until"/"till" right before the month ("will run through June", "is
+//!   expected to close in March", "set to expire in January"). "last"/"next"/"this" September count
+//!   strictly before/after/in the reference year. A season without a year is placed the same way.
 //! * Weekday alone: the most recent such day on or before the reference; on or after it in a future-tense
 //!   clause or with "this"/"coming"; "last Friday" is strictly before; "next Friday" is the Friday of the
 //!   following Monday-based week; "Friday of next week" likewise.
-//! * "today", "yesterday", "tomorrow", "tonight", "N days/weeks ago", "N days from now" → day precision.
-//!   "last/this/next month" and "N months ago" → month precision; "last/this/next year", "N years ago" →
-//!   year precision; "last/this/next week" → the coarsened week (see above).
+//! * "today", "yesterday", "tomorrow", "tonight", "N days/weeks ago", "N days/weeks from now" → day
+//!   precision: "N weeks ago" is a point N×7 days back, as news uses it ("the earthquake hit a week ago"),
+//!   not a calendar week. "last/this/next month" and "N months ago" → month precision; "last/this/next year", "N years ago" →
+//!   year precision; "last/this/next week" → the ISO week; "this decade/century" → the decade/century.
 //! * Relative to an anchor: "a day after …", "two weeks before …" (followed by words: an event) get
 //!   [`Anchor::Event`] with `value: None` for the caller to resolve with [`shift`]. "The next day", "the
 //!   following day", "a day earlier", "two days later", "later that day/week", and "a day after" at the end
@@ -51,9 +84,10 @@
 //!
 //! # Modules
 //! By stage: `grammar` (the combined regex), `scanner` (candidates: matches interpreted and neighbours
-//! merged), `interpret` (one match to a raw value, in `raw`), `resolve` (raw values against the reference
-//! date and the preceding expression), `format` (a value written like an example); `words` holds the
-//! word-level helpers and context checks. This file has the public types and [`find_dates`].
+//! merged, "the week of …" attached), `interpret` and `interpret_period` (one match to a raw value, in
+//! `raw`), `resolve` (raw values against the reference date and the preceding expression), `format` (a
+//! value written like an example); `period` has the periods, their values and the days they cover; `words`
+//! holds the word-level helpers and context checks. This file has the public types and [`find_dates`].
 
 use jiff::civil::{Date, Weekday};
 use std::ops::Range;
@@ -61,6 +95,8 @@ use std::ops::Range;
 mod format;
 mod grammar;
 mod interpret;
+mod interpret_period;
+mod period;
 mod raw;
 mod resolve;
 mod scanner;
@@ -69,6 +105,7 @@ mod tests;
 mod words;
 
 pub use format::{MONTH_NAMES, WEEKDAY_NAMES, format_like};
+pub use period::{Period, Precision, Season};
 use raw::What;
 use resolve::Resolver;
 pub use resolve::shift;
@@ -88,6 +125,10 @@ pub struct PartialDate {
     /// Serialised as the English weekday name ("Thursday") or null.
     #[serde(serialize_with = "serialize_weekday")]
     pub weekday: Option<Weekday>,
+    /// Set for a value that is not a plain day, month or year: the present, an ISO week, a season, a
+    /// decade, a century, a fiscal year. The calendar fields then state only what every reading shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
 }
 
 fn serialize_weekday<S: serde::Serializer>(w: &Option<Weekday>, s: S) -> Result<S::Ok, S::Error> {
@@ -105,6 +146,7 @@ impl PartialDate {
             month: Some(d.month()),
             day: Some(d.day()),
             weekday: None,
+            period: None,
         }
     }
 
@@ -113,8 +155,12 @@ impl PartialDate {
         Date::new(self.year?, self.month?, self.day?).ok()
     }
 
-    /// ISO-like text with unknown parts as X ("2024-11-25", "XXXX-09", "2024", "XXXX-XX-XX").
+    /// ISO-like text with unknown parts as X ("2024-11-25", "XXXX-09", "2024", "XXXX-XX-XX"); a period in
+    /// TempEval's style ("PRESENT_REF", "2024-W05", "2024-SP", "199", "18", "FY2024").
     pub fn to_iso(&self) -> String {
+        if let Some(p) = self.period {
+            return p.to_iso();
+        }
         if self.year.is_none() && self.month.is_none() && self.day.is_none() {
             return if self.weekday.is_some() {
                 "XXXX-XX-XX".into()
@@ -140,8 +186,12 @@ impl PartialDate {
         self.month.is_some() && self.day.is_some()
     }
 
-    /// (parts both state and agree on, whether any part both state differs)
+    /// (parts both state and agree on, whether any part both state differs); with a period on either
+    /// side, by the days each can mean (see [`Period`]).
     fn compare(&self, other: &PartialDate) -> (u32, bool) {
+        if self.period.is_some() || other.period.is_some() {
+            return period::compare_periods(self, other);
+        }
         let mut agree = 0;
         let mut conflict = false;
         let mut part = |a: Option<i16>, b: Option<i16>| {
@@ -175,6 +225,9 @@ impl DateValue {
     /// "Wednesday (date not stated)", "2023 to 2028".
     pub fn describe(&self) -> String {
         fn point(p: &PartialDate) -> String {
+            if let Some(period) = p.period {
+                return period.describe();
+            }
             let month = p
                 .month
                 .and_then(|m| MONTH_NAMES.get((m as usize).wrapping_sub(1)));
@@ -236,7 +289,8 @@ impl DateValue {
     /// Do two values contradict each other, comparing only the parts both state? (year vs year, month vs
     /// month, day vs day; a Point vs a Range compares the point with the range start; two ranges compare
     /// start with start and end with end). Returns false when nothing comparable is known. Weekdays are
-    /// not compared, so a weekday-only value conflicts with nothing.
+    /// not compared, so a weekday-only value conflicts with nothing. With a [`Period`] on either side, only
+    /// when no day either can mean is shared; the present conflicts with nothing (see the module docs).
     pub fn conflicts_with(&self, other: &DateValue) -> bool {
         self.compare(other).1
     }
@@ -249,8 +303,13 @@ impl DateValue {
 
     /// Does this value (a point, or a range with both ends stated to the same precision) include all of
     /// `other`'s stated parts? A looser companion to [`DateValue::conflicts_with`] for callers that want
-    /// "2024-05-10 lies within 2024-05-01/2024-05-31" or "2025 lies within 2023/2028".
+    /// "2024-05-10 lies within 2024-05-01/2024-05-31" or "2025 lies within 2023/2028". With a period
+    /// involved, by the days each can mean ("2024-11-20 lies within 2024-W47", "1995 within 199").
     pub fn contains(&self, other: &DateValue) -> bool {
+        let ends = [self.start(), self.end(), other.start(), other.end()];
+        if ends.iter().any(|p| p.period.is_some()) {
+            return period::contains_periods((&ends[0], &ends[1]), (&ends[2], &ends[3]));
+        }
         fn key(p: &PartialDate, n: usize) -> Option<(i16, i8, i8)> {
             Some((
                 p.year?,
@@ -313,6 +372,8 @@ pub enum DateKind {
     Range,
     /// A length of time ("for two years", "over the past three months"); no value.
     Duration,
+    /// The present ("now", "currently"): the reference date as a [`Period::Present`], never compared.
+    Present,
 }
 
 /// One temporal expression found in a text.
@@ -373,7 +434,8 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<TemporalExpr> {
     let mut out = Vec::with_capacity(raws.len());
     for r in raws {
         let (value, relative) = res.resolve(&r.what);
-        if value.is_some() {
+        // "the next day" counts from the last date stated, not from "now".
+        if value.is_some_and(|v| !matches!(v.start().period, Some(Period::Present { .. }))) {
             res.prev = value;
         }
         out.push(TemporalExpr {

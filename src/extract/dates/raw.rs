@@ -1,7 +1,7 @@
 //! Raw expressions: what one match says (a calendar date, a range, a duration, a relative offset) before
 //! resolution against a reference date.
 
-use super::{Anchor, DateKind, PartialDate};
+use super::{Anchor, DateKind, PartialDate, Season};
 use jiff::civil::Weekday;
 use std::ops::Range;
 
@@ -72,8 +72,22 @@ pub(super) enum What {
     /// "later that week", "earlier that month", "that year": part of the previous date's period.
     ThatPeriod {
         unit: Unit,
-        part: i8,
     },
+    /// "now", "currently": the reference date, as the present.
+    Present,
+    /// The Monday-based week of a dated expression ("the week of March 3").
+    WeekOf(Box<What>),
+    /// A season without a year ("last summer", "in the spring"), placed like a month.
+    SeasonRel {
+        season: Season,
+        dir: Dir,
+    },
+    /// "this decade", "last decade": `n` decades from the reference's.
+    RefDecade(i32),
+    /// "this century", "last century": `n` centuries from the reference's.
+    RefCentury(i32),
+    /// "the '90s": a decade by its last two digits; the century comes from the reference.
+    ShortDecade(i16),
     /// Found but without a value (durations, vague counts).
     Nothing,
     /// Two neighbouring expressions joined into a range.

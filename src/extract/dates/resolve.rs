@@ -2,9 +2,10 @@
 //! of month-days, weekdays, "the next day"), and [`shift`] for event anchors.
 
 use super::{
-    Anchor, DateValue, PartialDate, Relative,
+    Anchor, DateValue, PartialDate, Period, Relative, Season,
+    period::{period_value, season_value, week_of},
     raw::{Dir, Unit, What},
-    words::{add_days, add_months, coarsen, monday_of},
+    words::{add_days, add_months, monday_of},
 };
 use jiff::civil::{Date, Weekday};
 
@@ -135,6 +136,29 @@ fn month_year(r: Date, month: i8, dir: Dir) -> i16 {
     }
 }
 
+/// The year a season without one is counted in (a winter in the year of its December), placed like a
+/// month: `Past` the most recent on or before the reference's season, `Future` the first on or after it,
+/// `Last`/`Next` strictly before/after; `This` the one of the reference's year (for a winter, the one under
+/// way or just over in January–March, else the coming one).
+fn season_year(r: Date, season: Season, dir: Dir) -> i16 {
+    let (ry, rs) = Season::of_date(r);
+    let cur = i32::from(ry) * 4 + rs.index();
+    let slot = |y: i32| y * 4 + season.index();
+    let y0 = i32::from(ry);
+    let y = match dir {
+        Dir::Past => (y0 - 2..=y0 + 1).rev().find(|y| slot(*y) <= cur),
+        Dir::Last => (y0 - 2..=y0 + 1).rev().find(|y| slot(*y) < cur),
+        Dir::Future => (y0 - 1..=y0 + 2).find(|y| slot(*y) >= cur),
+        Dir::Next => (y0 - 1..=y0 + 2).find(|y| slot(*y) > cur),
+        Dir::This => Some(if season == Season::Winter && r.month() <= 3 {
+            i32::from(r.year()) - 1
+        } else {
+            i32::from(r.year())
+        }),
+    };
+    y.map_or(ry, |y| y as i16)
+}
+
 fn shift_partial(p: &PartialDate, days: i32) -> Option<PartialDate> {
     let (m, d) = (p.month?, p.day?);
     let with_weekday = |nd: Date| PartialDate {
@@ -159,6 +183,7 @@ fn shift_partial(p: &PartialDate, days: i32) -> Option<PartialDate> {
                 month: Some(a.month()),
                 day: Some(a.day()),
                 weekday: None,
+                period: None,
             })
         }
     }
@@ -296,12 +321,52 @@ impl Resolver<'_> {
                 (v, None)
             }
             What::RefWeek { n, weekend } => {
-                let v = r.and_then(|r| {
-                    let mon = add_days(monday_of(r)?, 7 * *n as i64)?;
-                    let first = if *weekend { add_days(mon, 5)? } else { mon };
-                    coarsen(first, add_days(mon, 6)?)
+                let v = r.and_then(|r| week_of(add_days(monday_of(r)?, 7 * *n as i64)?, *weekend));
+                (v.map(DateValue::Point), None)
+            }
+            What::WeekOf(inner) => {
+                let v = self
+                    .point_of(inner)
+                    .and_then(|p| p.to_date())
+                    .and_then(|d| week_of(d, false));
+                (v.map(DateValue::Point), None)
+            }
+            What::Present => {
+                let reference = r.map(|r| (r.year(), r.month(), r.day()));
+                let p = period_value(Period::Present { reference });
+                (Some(DateValue::Point(p)), None)
+            }
+            What::SeasonRel { season, dir } => {
+                let v = r.map(|r| season_value(season_year(r, *season, *dir), *season));
+                (v.map(DateValue::Point), None)
+            }
+            What::RefDecade(n) => {
+                let v = r.map(|r| {
+                    period_value(Period::Decade {
+                        decade: r.year() / 10 + *n as i16,
+                    })
                 });
                 (v.map(DateValue::Point), None)
+            }
+            What::RefCentury(n) => {
+                let v = r.map(|r| {
+                    period_value(Period::Century {
+                        century: r.year() / 100 + *n as i16,
+                    })
+                });
+                (v.map(DateValue::Point), None)
+            }
+            What::ShortDecade(yy) => {
+                let y = match r {
+                    Some(r) => {
+                        let y = r.year() - r.year().rem_euclid(100) + *yy;
+                        if y > r.year() { y - 100 } else { y }
+                    }
+                    None if *yy <= 10 => 2000 + *yy,
+                    None => 1900 + *yy,
+                };
+                let p = period_value(Period::Decade { decade: y / 10 });
+                (Some(DateValue::Point(p)), None)
             }
             What::FromAnchor { anchor, n, unit } => {
                 let days = match unit {
@@ -322,10 +387,9 @@ impl Resolver<'_> {
                 let base = if *n >= 0 { prev.end() } else { prev.start() };
                 let v = match unit {
                     Unit::Day => shift_partial(&base, *n),
-                    Unit::Week => base.to_date().and_then(|d| {
-                        let mon = add_days(monday_of(d)?, 7 * *n as i64)?;
-                        coarsen(mon, add_days(mon, 6)?)
-                    }),
+                    Unit::Week => base
+                        .to_date()
+                        .and_then(|d| week_of(add_days(d, 7 * *n as i64)?, false)),
                     Unit::Month => match (base.year, base.month) {
                         (Some(y), Some(m)) => {
                             let (y, m) = add_months(y, m, *n);
@@ -344,21 +408,14 @@ impl Resolver<'_> {
                 };
                 (v.map(DateValue::Point), rel)
             }
-            What::ThatPeriod { unit, part } => {
+            What::ThatPeriod { unit } => {
                 let Some(prev) = self.prev else {
                     return (None, None);
                 };
                 let base = prev.end();
                 let v = match unit {
-                    Unit::Week => base.to_date().and_then(|d| {
-                        let mon = monday_of(d)?;
-                        let sun = add_days(mon, 6)?;
-                        match part {
-                            1 => coarsen(d, sun),
-                            -1 => coarsen(mon, d),
-                            _ => coarsen(mon, sun),
-                        }
-                    }),
+                    // "later that week", "earlier that week": within the week, given as the week.
+                    Unit::Week => base.to_date().and_then(|d| week_of(d, false)),
                     Unit::Month => base.month.map(|m| PartialDate {
                         year: base.year,
                         month: Some(m),

@@ -74,6 +74,11 @@ fn gap_is(text: &str, a: &Range<usize>, b: &Range<usize>, allowed: &[&str]) -> O
     allowed.iter().any(|x| *x == gap).then_some(gap)
 }
 
+/// Does the expression carry a period (a season, decade, century or fiscal year)?
+fn has_period(w: &What) -> bool {
+    matches!(w, What::Cal { start, .. } if start.period.is_some())
+}
+
 fn mergeable_point(w: &What) -> bool {
     match w {
         What::Cal { end: None, .. } | What::MonthOnly { .. } => true,
@@ -121,7 +126,11 @@ pub(super) fn merge(text: &str, raws: Vec<Raw>) -> Vec<Raw> {
                     month: Some(*month),
                     ..Default::default()
                 }),
-                What::Cal { start, end: None } if start.year.is_none() => Some(*start),
+                What::Cal { start, end: None }
+                    if start.year.is_none() && start.period.is_none() =>
+                {
+                    Some(*start)
+                }
                 _ => None,
             };
             if let Some(start) = start {
@@ -140,6 +149,7 @@ pub(super) fn merge(text: &str, raws: Vec<Raw>) -> Vec<Raw> {
         if let Some(prev) = out.last_mut()
             && mergeable_point(&prev.what)
             && mergeable_point(&r.what)
+            && has_period(&prev.what) == has_period(&r.what)
             && (std::mem::discriminant(&prev.what) == std::mem::discriminant(&r.what)
                 || (matches!(prev.what, What::MonthOnly { .. })
                     && matches!(r.what, What::Cal { .. })))
@@ -173,7 +183,30 @@ pub(super) fn merge(text: &str, raws: Vec<Raw>) -> Vec<Raw> {
         }
         out.push(r);
     }
-    // 4. "since 2008", "ever since last year".
+    // 4. "the week of March 3", "the week beginning 3 March": the week of that day.
+    for r in &mut out {
+        if !has_day(&r.what) {
+            continue;
+        }
+        let (t1, s1) = prev_tok(text, r.span.start);
+        if !matches!(t1, Tok::Word(w) if word_in(w, &["of", "beginning", "starting", "ending", "commencing"]))
+        {
+            continue;
+        }
+        let (t2, s2) = prev_tok(text, s1);
+        if !matches!(t2, Tok::Word(w) if w.eq_ignore_ascii_case("week")) {
+            continue;
+        }
+        let start = match prev_tok(text, s2) {
+            (Tok::Word(w), s3) if word_in(w, &["the", "that"]) => s3,
+            _ => s2,
+        };
+        let inner = std::mem::replace(&mut r.what, What::Nothing);
+        r.what = What::WeekOf(Box::new(inner));
+        r.span.start = start;
+        r.kind = DateKind::Absolute;
+    }
+    // 5. "since 2008", "ever since last year".
     for r in &mut out {
         if matches!(
             r.kind,

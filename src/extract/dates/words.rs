@@ -556,18 +556,47 @@ pub(super) fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
                 "shall",
                 "ll",
                 "upcoming",
+                "forthcoming",
                 "scheduled",
                 "lets",
             ],
         )
     };
+    // Intention and schedule before an infinitive ("plans to", "is expected to", "is to"), a schedule before
+    // a time ("due in", "slated for"), negated and obligating modals ("won't", "must be").
     let is_future_pair = |a: &str, b: &str| {
         (word_in(b, &["to"])
             && word_in(
                 a,
-                &["set", "going", "plans", "plan", "expected", "due", "slated"],
+                &[
+                    "set", "going", "plans", "plan", "planning", "planned", "expected", "expects",
+                    "expect", "slated", "aims", "aim", "intends", "intend", "hopes", "hope",
+                    "seeks", "seek", "poised", "likely", "unlikely", "about", "is", "are",
+                ],
             ))
+            || (a.eq_ignore_ascii_case("planned") && b.eq_ignore_ascii_case("for"))
+            || (word_in(a, &["expected", "due", "slated", "scheduled"])
+                && word_in(
+                    b,
+                    &[
+                        "in", "by", "for", "on", "before", "until", "through", "around", "early",
+                        "late", "next",
+                    ],
+                ))
+            || (word_in(a, &["should", "must"]) && !word_in(b, &["have", "ve"]))
+            || (word_in(a, &["won", "shan"]) && b.eq_ignore_ascii_case("t"))
             || (a.eq_ignore_ascii_case("let") && b.eq_ignore_ascii_case("s"))
+    };
+    // "due to" before a verb is a schedule ("due to open"), before a noun a cause ("due to the storm",
+    // "due to flooding", "due to delays", "due to Covid").
+    let is_future_triple = |a: &str, b: &str, c: &str| {
+        a.eq_ignore_ascii_case("due")
+            && b.eq_ignore_ascii_case("to")
+            && !(word_in(c, DETERMINERS)
+                || starts_upper(c)
+                || c.ends_with("ing")
+                || (c.len() > 3 && c.ends_with('s'))
+                || c.bytes().all(|b| b.is_ascii_digit()))
     };
     // Left part: words after the last clause splitter.
     let lw: Vec<&str> = left
@@ -583,7 +612,12 @@ pub(super) fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
     if lw.last().is_some_and(|w| word_in(w, &["until", "till"])) {
         return true;
     }
-    if lw.iter().any(|w| is_future_word(w)) || lw.windows(2).any(|p| is_future_pair(p[0], p[1])) {
+    let future = |ws: &[&str]| {
+        ws.iter().any(|w| is_future_word(w))
+            || ws.windows(2).any(|p| is_future_pair(p[0], p[1]))
+            || ws.windows(3).any(|p| is_future_triple(p[0], p[1], p[2]))
+    };
+    if future(lw) {
         return true;
     }
     let rw: Vec<&str> = right
@@ -595,7 +629,7 @@ pub(super) fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
         .position(|w| word_in(w, CLAUSE_SPLIT))
         .unwrap_or(rw.len());
     let rw = &rw[..to];
-    rw.iter().any(|w| is_future_word(w)) || rw.windows(2).any(|p| is_future_pair(p[0], p[1]))
+    future(rw)
 }
 
 /// Is an ambiguous lower-case month word ("may", "march", "august", "mar", "aug") used as a month here?
