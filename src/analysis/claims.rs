@@ -255,7 +255,6 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
             // from it, not from a date inside an adjunct ("with a hearing set for June 13. GM followed two
             // days later").
             let head_day = line_head_date(text, note, line)
-                .filter(|_| !off("relhead"))
                 .and_then(|l| Some((l.span.end, day_precise(&l.value?)?)));
             for d in &here {
                 let governing = match head_day {
@@ -425,13 +424,45 @@ static NOTE_ADJUNCT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::ne
         .expect("note adjunct regex")
 });
 
-fn off(rule: &str) -> bool {
-    std::env::var("DOSSIER_OFF").is_ok_and(|v| v.split(',').any(|r| r == rule))
-}
-
 static COORDINATOR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\b(?:and|or|but|while|whereas)\b").expect("coordinator regex")
 });
+
+/// An appositive after a comma ("8.5% unemployment, the highest since 1993"; "…to 11,188.23, its largest
+/// drop since June") describes the noun phrase just before the comma: when the claim's date is in such an
+/// appositive, the span of that phrase (after the previous date or coordinator of its part), whose words go
+/// with the appositive's date too. `cuts` are the sorted segment boundaries of the clause.
+fn appositive_antecedent(
+    text: &str,
+    clause: &ByteRange,
+    cuts: &[usize],
+    own: &[ByteRange],
+    date: &ByteRange,
+) -> Option<std::ops::Range<usize>> {
+    let seg = cuts.partition_point(|c| *c <= date.start);
+    if seg == 0 || !own.contains(date) {
+        return None;
+    }
+    let cut = cuts[seg - 1];
+    if !APPOSITIVE.is_match(&text[cut..date.start]) {
+        return None;
+    }
+    let from = if seg >= 2 {
+        cuts[seg - 2]
+    } else {
+        clause.start
+    };
+    let mut start = from;
+    for o in own {
+        if from <= o.start && o.end <= cut {
+            start = start.max(o.end);
+        }
+    }
+    if let Some(m) = COORDINATOR.find_iter(&text[start..cut]).last() {
+        start += m.end();
+    }
+    Some(start..cut)
+}
 
 /// Weight for terms nearer another date of the clause than to the claim's own.
 const OTHER_DATE_FACTOR: f32 = 0.35;
@@ -474,43 +505,23 @@ fn weigh_by_proximity(
     cuts.sort_unstable();
     let segment = |at: usize| cuts.partition_point(|c| *c <= at);
     let dated_segments: Vec<usize> = own.iter().map(|o| segment(o.start)).collect();
-    // An appositive after a comma ("8.5% unemployment, the highest since 1993"; "…to 11,188.23, its
-    // largest drop since June") describes the noun phrase just before the comma: that phrase's words
-    // (after the previous date or coordinator of its part) go with the appositive's date too.
-    let appositive: Option<std::ops::Range<usize>> = (!off("appositive"))
-        .then(|| {
-            let seg = segment(date.start);
-            if seg == 0 || !own.contains(date) {
-                return None;
-            }
-            let cut = cuts[seg - 1];
-            if !APPOSITIVE.is_match(&text[cut..date.start]) {
-                return None;
-            }
-            let from = if seg >= 2 { cuts[seg - 2] } else { clause.start };
-            let mut start = from;
-            for o in own {
-                if from <= o.start && o.end <= cut {
-                    start = start.max(o.end);
-                }
-            }
-            if let Some(m) = COORDINATOR.find_iter(&text[start..cut]).last() {
-                start += m.end();
-            }
-            Some(start..cut)
-        })
-        .flatten();
+    // An appositive describes the noun phrase before it: that phrase's words go with its date too.
+    let appositive = appositive_antecedent(text, clause, &cuts, own, date);
     // Does the claim's date sit in an adjunct that names another event ("…, on top of the restructuring
     // announced in March 2006", "after the vote on 3 May")?
-    let in_adjunct = !off("head") && own.contains(date) && {
+    let in_adjunct = own.contains(date) && {
         let seg = segment(date.start);
-        let from = if seg == 0 { clause.start } else { cuts[seg - 1] };
+        let from = if seg == 0 {
+            clause.start
+        } else {
+            cuts[seg - 1]
+        };
         NOTE_ADJUNCT.is_match(&text[from..date.start])
     };
     // The undated first part of a clause with parts of its own dates is its subject ("The Falcon,
     // re-skinned in 2002 and 2005, has been made in Australia since 1966"): it goes with every date.
-    let subject_shared = !off("subject") && cuts.first().is_some_and(|c| *c > clause.start)
-        && !dated_segments.contains(&0);
+    let subject_shared =
+        cuts.first().is_some_and(|c| *c > clause.start) && !dated_segments.contains(&0);
     let mut v: Vec<((Term, TermKind), f32)> = located
         .iter()
         .map(|(t, k, at)| {
@@ -869,7 +880,6 @@ fn undated_names_more(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bo
     // "79.9%") identifies one event, as actors do not: then the dated match reports the claim.
     let figures: Vec<Term> = own_figures(claim)
         .filter(|t| st.terms.binary_search(t).is_ok())
-        .filter(|_| !off("figures"))
         .collect();
     claim.undated_names.iter().any(|names| {
         let named = names
@@ -1041,11 +1051,10 @@ pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim
                                 && o.score > cand.score
                                 // A source clause that states another date for this claim than for the
                                 // other reports both events.
-                                && (off("several")
-                                    || match (&o.date, &cand.date) {
-                                        (Some(a), Some(b)) => a.range == b.range,
-                                        _ => true,
-                                    })
+                                && match (&o.date, &cand.date) {
+                                    (Some(a), Some(b)) => a.range == b.range,
+                                    _ => true,
+                                }
                         })
                 })
             });
@@ -1100,4 +1109,107 @@ pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates::{DateContext, find_dates};
+
+    fn day(y: i16, m: i8, d: i8) -> DateValue {
+        DateValue::Point(PartialDate {
+            year: Some(y),
+            month: Some(m),
+            day: Some(d),
+            weekday: None,
+        })
+    }
+
+    #[test]
+    fn an_event_measured_from_a_day_cannot_fall_on_or_before_it() {
+        let base = day(2009, 3, 12);
+        for (claim, compatible) in [
+            (day(2009, 3, 12), false),
+            (day(2009, 3, 11), false),
+            (day(2009, 3, 13), true),
+            (
+                DateValue::Point(PartialDate {
+                    year: None,
+                    ..base.start()
+                }),
+                false,
+            ),
+            (
+                DateValue::Point(PartialDate {
+                    day: None,
+                    ..base.start()
+                }),
+                true,
+            ),
+        ] {
+            assert_eq!(after_baseline(&claim, &base), compatible, "{claim:?}");
+        }
+    }
+
+    /// The factor of each word of `words` for the claim on `date` in `text`, a clause with its own dates
+    /// (and a line head when `head`).
+    fn factors(text: &str, date: &str, head: bool, words: &[&str]) -> Vec<f32> {
+        let dates = find_dates(text, &DateContext::default());
+        let own: Vec<ByteRange> = dates.iter().map(|d| d.span.clone()).collect();
+        let at = text.find(date).expect("date");
+        let claim = own
+            .iter()
+            .find(|r| r.start <= at && at < r.end)
+            .expect("claim date")
+            .clone();
+        let located = terms_at(text, 0..text.len(), &own);
+        let (terms, f) = weigh_by_proximity(text, &(0..text.len()), &located, &claim, &own, head);
+        words
+            .iter()
+            .map(|w| {
+                let (t, k, _) = terms_at(w, 0..w.len(), &[])[0];
+                f[terms.iter().position(|x| *x == (t, k)).expect("word")]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_go_with_the_date_of_their_part_of_the_clause() {
+        for (text, date, head, words, expected) in [
+            // An appositive describes the noun phrase before it.
+            (
+                "despite 663,000 job losses in March and 8.5% unemployment, the highest since 1993",
+                "since 1993",
+                false,
+                &["unemployment", "8.5", "losses"][..],
+                &[1.0, 1.0, OTHER_DATE_FACTOR][..],
+            ),
+            // The subject before an inserted dated phrase goes with every date of the clause.
+            (
+                "The Falcon, re-skinned in 2002 and 2005, has been made in Australia since 1966",
+                "since 1966",
+                false,
+                &["Falcon", "Australia", "re-skinned"][..],
+                &[1.0, 1.0, OTHER_DATE_FACTOR][..],
+            ),
+            // Under a line head, a date in an adjunct naming another event dates only that adjunct.
+            (
+                "output in Canada is cut by 21%, on top of the restructuring announced in March 2006",
+                "March 2006",
+                true,
+                &["restructuring", "Canada", "output"][..],
+                &[1.0, OTHER_DATE_FACTOR, OTHER_DATE_FACTOR][..],
+            ),
+            // …but not in a phrase that describes the clause's own thing.
+            (
+                "six central banks announce swap lines, available until 30 April 2009",
+                "30 April 2009",
+                true,
+                &["banks", "available"][..],
+                &[1.0, 1.0][..],
+            ),
+        ] {
+            assert_eq!(factors(text, date, head, words), expected, "{text}");
+        }
+    }
 }

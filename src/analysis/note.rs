@@ -129,13 +129,9 @@ fn in_frame_year(text: &str, dates: &mut [TemporalExpr]) {
         if written {
             // Nor does a comparison's date: the start of a "since" window ("its worst since the attacks of
             // 11 September 2001") or the baseline of a change.
-            let comparison = std::env::var("DOSSIER_OFF").is_ok_and(|v| v.contains("frame"))
-                .then_some(false)
-                .unwrap_or(
-                    d.kind == dates::DateKind::Since
-                        || in_since_phrase(text, &d.span)
-                        || baseline(text, &d.span),
-                );
+            let comparison = d.kind == dates::DateKind::Since
+                || in_since_phrase(text, &d.span)
+                || baseline(text, &d.span);
             if !parenthetical(text, &d.span) && !attributive(text, &d.span) && !comparison {
                 frame = p.year.or(frame);
             }

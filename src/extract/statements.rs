@@ -66,10 +66,6 @@ impl StatedDate {
     }
 }
 
-fn off(rule: &str) -> bool {
-    std::env::var("DOSSIER_OFF").is_ok_and(|v| v.split(',').any(|r| r == rule))
-}
-
 /// The bounded text before a byte offset (at most `n` bytes, cut at a character boundary).
 fn before(text: &str, at: usize, n: usize) -> &str {
     let mut from = at.saturating_sub(n);
@@ -79,17 +75,13 @@ fn before(text: &str, at: usize, n: usize) -> &str {
     &text[from..at]
 }
 
-static SINCE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bsince\s[^,;:.!?()\[\]—–]*$").expect("since regex")
-});
+static SINCE_PHRASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bsince\s[^,;:.!?()\[\]—–]*$").expect("since regex"));
 
 /// A date inside a phrase or clause that "since" opens ("its worst since the attacks of 11 September 2001",
 /// "Since the first case was confirmed in the United States on May 18, …") dates the start of a state or of a
 /// comparison window, as "since May 18" does: the event "since" names began it.
 pub fn in_since_phrase(text: &str, span: &ByteRange) -> bool {
-    if off("since") {
-        return false;
-    }
     // The phrase runs up to the date: no other date or figure, and no coordinator opening another part
     // ("since 2001 and again in 2008").
     SINCE_PHRASE
@@ -98,7 +90,10 @@ pub fn in_since_phrase(text: &str, span: &ByteRange) -> bool {
             let stretch = &m.as_str()[5..];
             !stretch.contains(|c: char| c.is_ascii_digit())
                 && !stretch.split_whitespace().any(|w| {
-                    matches!(w.to_lowercase().as_str(), "and" | "or" | "but" | "while" | "then")
+                    matches!(
+                        w.to_lowercase().as_str(),
+                        "and" | "or" | "but" | "while" | "then"
+                    )
                 })
         })
 }
@@ -111,23 +106,22 @@ static BASELINE: LazyLock<Regex> = LazyLock::new(|| {
 /// A date a change is measured from ("an increase of 54 points from March 12 2009", "a 2.99 percent decrease
 /// from the close of trading Wednesday"): the baseline of a comparison. The change itself came later.
 pub fn baseline(text: &str, span: &ByteRange) -> bool {
-    if off("baseline") {
-        return false;
-    }
     let after = text[span.end..].trim_start();
     let to = after
         .split(|c: char| !c.is_alphanumeric())
         .next()
-        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "to" | "until" | "through" | "till"));
+        .is_some_and(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "to" | "until" | "through" | "till"
+            )
+        });
     !to && BASELINE.is_match(before(text, span.start, 80))
 }
 
 /// A date in the possessive before a noun ("today's activities", "Tuesday's vote") determines that noun, as
 /// "the" does: it dates the thing the noun names, not necessarily the clause's event.
 pub fn genitive(text: &str, span: &ByteRange) -> bool {
-    if off("genitive") {
-        return false;
-    }
     let after = &text[span.end..];
     let rest = after
         .strip_prefix("'s ")
@@ -707,5 +701,88 @@ mod tests {
         );
         // The words of "following a decision …" name another event.
         assert!(st[0].background.contains(&term(TermKind::Stem, "decis")));
+    }
+
+    /// The date's span in `text`: the first occurrence of `date`.
+    fn span(text: &str, date: &str) -> ByteRange {
+        let at = text.find(date).expect("date in text");
+        at..at + date.len()
+    }
+
+    #[test]
+    fn a_change_measured_from_a_date_marks_that_date_as_its_baseline() {
+        for (text, date, expected) in [
+            (
+                "finished on 7223.98, an increase of 54 points from March 12 2009.",
+                "March 12 2009",
+                true,
+            ),
+            (
+                "a 2.99 percent decrease from the close of trading Wednesday.",
+                "Wednesday",
+                true,
+            ),
+            ("sales were down 3% from June.", "June", true),
+            ("prices rose from March to June.", "March", false),
+            ("the rule applies from 1 June.", "1 June", false),
+            (
+                "the index fell on Thursday, from a high.",
+                "Thursday",
+                false,
+            ),
+        ] {
+            assert_eq!(baseline(text, &span(text, date)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_date_inside_a_since_phrase_dates_the_event_that_began_the_state() {
+        for (text, date, expected) in [
+            (
+                "Since the first case was confirmed in the United States on May 18, the team has acted.",
+                "May 18",
+                true,
+            ),
+            (
+                "its worst since the attacks of 11 September 2001.",
+                "11 September 2001",
+                true,
+            ),
+            (
+                "the first real relief since Lehman's collapse in October 2008.",
+                "October 2008",
+                true,
+            ),
+            ("sales rose since 2001 and again in 2008.", "2008", false),
+            (
+                "The bank, which has lent since then, cut rates in May 2009.",
+                "May 2009",
+                false,
+            ),
+            ("GM filed on June 1.", "June 1", false),
+        ] {
+            assert_eq!(in_since_phrase(text, &span(text, date)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_possessive_date_yields_to_the_clauses_own_date() {
+        let text = "A lot of today's activities were related to the takeover of AIG on Tuesday.";
+        assert!(genitive(text, &span(text, "today")));
+        let ctx = DateContext {
+            reference: Some("2008-09-17".parse().unwrap()),
+        };
+        let dates = find_dates(text, &ctx);
+        let whole: ByteRange = 0..text.len();
+        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        assert_eq!(st.len(), 1);
+        let stated: Vec<&str> = st[0].dates.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(stated, vec!["Tuesday"]);
+        // Alone, a possessive date still dates its clause: "Yesterday's vote" is the vote's date.
+        let text = "Yesterday's vote institutes a near-total ban.";
+        let dates = find_dates(text, &ctx);
+        let whole: ByteRange = 0..text.len();
+        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        assert_eq!(st[0].dates.len(), 1);
     }
 }
