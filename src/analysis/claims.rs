@@ -10,7 +10,7 @@
 use super::note::NoteIndex;
 use crate::extract::dates::{Anchor, DateKind, DateValue, PartialDate};
 use crate::extract::statements::{
-    StatedDate, Term, TermKind, attributive, clauses, rejoin_sentences, terms_at,
+    StatedDate, Term, TermKind, attributive, clauses, rejoin_sentences, since_event, terms_at,
 };
 use crate::kb::{ArticleIx, KeyMatch, KnowledgeBase};
 use crate::text::ByteRange;
@@ -251,19 +251,33 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                 .unwrap_or_default();
             let mut dated: Vec<(StatedDate, bool)> = Vec::new();
             let mut attributive_context: Vec<DateValue> = Vec::new();
+            // The date that heads the line governs its narrative: "three days later", "on Wednesday" count
+            // from it, not from a date inside an adjunct ("with a hearing set for June 13. GM followed two
+            // days later").
+            let head_day = line_head_date(text, note, line)
+                .and_then(|l| Some((l.span.end, day_precise(&l.value?)?)));
             for d in &here {
+                let governing = match head_day {
+                    Some((end, day)) if end <= d.span.start => Some(day),
+                    _ => previous,
+                };
                 // "three days later" after a month-precise date: count from the note's last full date.
-                let counted = d
-                    .relative
-                    .filter(|r| r.anchor == Anchor::PreviousDate)
-                    .and_then(|r| {
-                        let prev = previous?;
-                        let day = prev
-                            .checked_add(jiff::Span::new().days(i64::from(r.days)))
-                            .ok()?;
-                        Some(DateValue::Point(PartialDate::from_date(day)))
-                    });
-                let Some(mut value) = d.value.or(counted) else {
+                let counted = |from: Option<jiff::civil::Date>| {
+                    d.relative
+                        .filter(|r| r.anchor == Anchor::PreviousDate)
+                        .and_then(|r| {
+                            let day = from?
+                                .checked_add(jiff::Span::new().days(i64::from(r.days)))
+                                .ok()?;
+                            Some(DateValue::Point(PartialDate::from_date(day)))
+                        })
+                };
+                let from_head = if head_day.is_some() {
+                    counted(governing)
+                } else {
+                    None
+                };
+                let Some(mut value) = from_head.or(d.value).or(counted(previous)) else {
                     continue;
                 };
                 if d.kind == DateKind::Duration {
@@ -274,7 +288,7 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     attributive_context.push(value);
                     continue;
                 }
-                if let Some(v) = resolve_weekday(&value, previous) {
+                if let Some(v) = resolve_weekday(&value, governing) {
                     value = v;
                 }
                 if let Some(day) = day_precise(&value) {
@@ -285,6 +299,8 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                         range: d.span.clone(),
                         value,
                         kind: d.kind.clone(),
+                        baseline: false,
+                        since_event: since_event(text, d),
                     },
                     false,
                 ));
@@ -302,6 +318,8 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                         range: lead.span.clone(),
                         value,
                         kind: lead.kind.clone(),
+                        baseline: false,
+                        since_event: false,
                     },
                     true,
                 ));
@@ -336,8 +354,9 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                             .map(|(_, v)| (*v, true)),
                     )
                     .collect();
+                let has_head = dated.iter().any(|(_, head)| *head);
                 let (terms, mut factors) =
-                    weigh_by_proximity(text, &c, &located, &date.range, &own);
+                    weigh_by_proximity(text, &c, &located, &date.range, &own, has_head);
                 // "…, a day after his call with Blinken": the words after an event anchor name that other event.
                 if let Some(anchor) = anchor_start {
                     let in_anchor: Vec<(Term, TermKind)> = located
@@ -394,9 +413,56 @@ static SEGMENT_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::n
         .expect("segment regex")
 });
 
+static APPOSITIVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^,\s+(?:the|its|their|his|her)\s+(?:\w+\s+)?(?:best|worst|first|last|most|least|highest|lowest|largest|biggest|smallest|greatest|strongest|weakest|sharpest|steepest|deepest|fastest|slowest|longest|shortest|latest|earliest|heaviest)\b")
+        .expect("appositive regex")
+});
+
+/// An adjunct that names an event other than the clause's own (as `EVENT_ADJUNCT` on the source side).
+static NOTE_ADJUNCT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^[,\s]*(?:following|after|before|ahead of|in the wake of|prior to|in response to|on top of|in addition to)\s+(?:a|an|the|his|her|its|their)\b")
+        .expect("note adjunct regex")
+});
+
 static COORDINATOR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r"\b(?:and|or|but|while|whereas)\b").expect("coordinator regex")
 });
+
+/// An appositive after a comma ("8.5% unemployment, the highest since 1993"; "…to 11,188.23, its largest
+/// drop since June") describes the noun phrase just before the comma: when the claim's date is in such an
+/// appositive, the span of that phrase (after the previous date or coordinator of its part), whose words go
+/// with the appositive's date too. `cuts` are the sorted segment boundaries of the clause.
+fn appositive_antecedent(
+    text: &str,
+    clause: &ByteRange,
+    cuts: &[usize],
+    own: &[ByteRange],
+    date: &ByteRange,
+) -> Option<std::ops::Range<usize>> {
+    let seg = cuts.partition_point(|c| *c <= date.start);
+    if seg == 0 || !own.contains(date) {
+        return None;
+    }
+    let cut = cuts[seg - 1];
+    if !APPOSITIVE.is_match(&text[cut..date.start]) {
+        return None;
+    }
+    let from = if seg >= 2 {
+        cuts[seg - 2]
+    } else {
+        clause.start
+    };
+    let mut start = from;
+    for o in own {
+        if from <= o.start && o.end <= cut {
+            start = start.max(o.end);
+        }
+    }
+    if let Some(m) = COORDINATOR.find_iter(&text[start..cut]).last() {
+        start += m.end();
+    }
+    Some(start..cut)
+}
 
 /// Weight for terms nearer another date of the clause than to the claim's own.
 const OTHER_DATE_FACTOR: f32 = 0.35;
@@ -408,6 +474,7 @@ fn weigh_by_proximity(
     located: &[(Term, TermKind, usize)],
     date: &ByteRange,
     own: &[ByteRange],
+    has_head: bool,
 ) -> (Vec<(Term, TermKind)>, Vec<f32>) {
     let dist = |r: &ByteRange, at: usize| {
         if at < r.start {
@@ -438,11 +505,30 @@ fn weigh_by_proximity(
     cuts.sort_unstable();
     let segment = |at: usize| cuts.partition_point(|c| *c <= at);
     let dated_segments: Vec<usize> = own.iter().map(|o| segment(o.start)).collect();
+    // An appositive describes the noun phrase before it: that phrase's words go with its date too.
+    let appositive = appositive_antecedent(text, clause, &cuts, own, date);
+    // Does the claim's date sit in an adjunct that names another event ("…, on top of the restructuring
+    // announced in March 2006", "after the vote on 3 May")?
+    let in_adjunct = own.contains(date) && {
+        let seg = segment(date.start);
+        let from = if seg == 0 {
+            clause.start
+        } else {
+            cuts[seg - 1]
+        };
+        NOTE_ADJUNCT.is_match(&text[from..date.start])
+    };
+    // The undated first part of a clause with parts of its own dates is its subject ("The Falcon,
+    // re-skinned in 2002 and 2005, has been made in Australia since 1966"): it goes with every date.
+    let subject_shared =
+        cuts.first().is_some_and(|c| *c > clause.start) && !dated_segments.contains(&0);
     let mut v: Vec<((Term, TermKind), f32)> = located
         .iter()
         .map(|(t, k, at)| {
             let seg = segment(*at);
-            let mine = if dated_segments.contains(&seg) {
+            let mine = if appositive.as_ref().is_some_and(|r| r.contains(at)) {
+                true
+            } else if dated_segments.contains(&seg) {
                 // Within one segment, a word goes with the nearest of its dates ("Finland joined in
                 // April 2023 and Sweden in March 2024").
                 segment(date.start) == seg && own.contains(date) && {
@@ -452,6 +538,13 @@ fn weigh_by_proximity(
                 }
             } else if !own.contains(date) {
                 // The head of the line: the parts of the clause no date of its own claims.
+                true
+            } else if has_head && in_adjunct {
+                // …and when this date is in an adjunct that names another event, those parts are the
+                // head's, not this date's ("- **August 2006**: output is cut by 21%, on top of the
+                // restructuring announced in March 2006").
+                false
+            } else if subject_shared && seg == 0 {
                 true
             } else {
                 let d = dist(date, *at);
@@ -500,6 +593,20 @@ fn dates_agree(a: &DateValue, b: &DateValue) -> bool {
     a.contains(b) || b.contains(a) || !a.conflicts_with(b)
 }
 
+/// Can an event on `claim` be one measured from `base` ("an increase of 54 points from March 12")? Only a
+/// day on or before the baseline day is known not to be.
+fn after_baseline(claim: &DateValue, base: &DateValue) -> bool {
+    let (c, b) = (claim.end(), base.start());
+    match (c.month, c.day, b.month, b.day) {
+        (Some(cm), Some(cd), Some(bm), Some(bd)) => match (c.year, b.year) {
+            (Some(cy), Some(by)) => (cy, cm, cd) > (by, bm, bd),
+            // Without both years only the same day is known to conflict.
+            _ => (cm, cd) != (bm, bd),
+        },
+        _ => true,
+    }
+}
+
 fn is_range(v: &DateValue) -> bool {
     matches!(v, DateValue::Range { .. })
 }
@@ -533,11 +640,22 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
             let best = st
                 .dates
                 .iter()
-                .filter(|d| d.since() == claim.date.since())
+                .filter(|d| {
+                    d.since() == claim.date.since()
+                        // The date of the event a "since" phrase names is that event's date and the
+                        // start of what followed: comparable with a plain date and with a "since".
+                        || d.since_event
+                        || claim.date.since_event
+                })
                 .filter(|d| is_range(&d.value) == is_range(&claim.date.value))
                 .map(|d| {
                     let common = common_parts(&d.value, &claim.date.value);
-                    (common, dates_agree(&d.value, &claim.date.value), d)
+                    let agrees = if d.baseline {
+                        after_baseline(&claim.date.value, &d.value)
+                    } else {
+                        dates_agree(&d.value, &claim.date.value)
+                    };
+                    (common, agrees, d)
                 })
                 .filter(|(common, _, _)| *common > 0)
                 .max_by_key(|(common, agrees, _)| (*common, *agrees));
@@ -707,6 +825,18 @@ fn own_names(claim: &Claim) -> impl Iterator<Item = Term> + '_ {
         .map(|((t, _), _)| *t)
 }
 
+/// The claim's own figures ("US$85 billion", "79.9%").
+fn own_figures(claim: &Claim) -> impl Iterator<Item = Term> + '_ {
+    claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter(|((_, k), f)| *k == TermKind::Number && **f >= 1.0)
+        .map(|((t, _), _)| *t)
+}
+
+/// Per undated sentence of a cited article with at least two of the claim's own names: those names, then
+/// the claim's own figures the sentence has.
 fn undated_names(claim: &Claim, cited: &[&CitedText]) -> Vec<Vec<Term>> {
     cited
         .iter()
@@ -717,7 +847,22 @@ fn undated_names(claim: &Claim, cited: &[&CitedText]) -> Vec<Vec<Term>> {
                 .filter(|t| terms.binary_search(t).is_ok())
                 .collect::<Vec<Term>>()
         })
-        .filter(|v| v.len() >= 2)
+        .zip(
+            cited
+                .iter()
+                .flat_map(|c| c.sentences.iter().zip(&c.dated))
+                .filter(|(_, dated)| !**dated)
+                .map(|(terms, _)| {
+                    own_figures(claim)
+                        .filter(|t| terms.binary_search(t).is_ok())
+                        .collect::<Vec<Term>>()
+                }),
+        )
+        .filter(|(names, _)| names.len() >= 2)
+        .map(|(mut names, figures)| {
+            names.extend(figures);
+            names
+        })
         .collect()
 }
 
@@ -731,9 +876,19 @@ fn undated_names_more(kb: &KnowledgeBase, claim: &Claim, cand: &Candidate) -> bo
     let matched: Vec<Term> = own_names(claim)
         .filter(|t| st.terms.binary_search(t).is_ok())
         .collect();
+    // A figure of the claim that the dated match has and the undated sentence lacks ("US$85 billion",
+    // "79.9%") identifies one event, as actors do not: then the dated match reports the claim.
+    let figures: Vec<Term> = own_figures(claim)
+        .filter(|t| st.terms.binary_search(t).is_ok())
+        .collect();
     claim.undated_names.iter().any(|names| {
-        names.len() >= matched.len() + UNDATED_MORE_NAMES
+        let named = names
+            .iter()
+            .filter(|t| crate::extract::statements::kind_of(**t) == TermKind::Name)
+            .count();
+        named >= matched.len() + UNDATED_MORE_NAMES
             && matched.iter().all(|t| names.contains(t))
+            && figures.iter().all(|t| names.contains(t))
     })
 }
 
@@ -894,6 +1049,12 @@ pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim
                             o.article == cand.article
                                 && o.statement == cand.statement
                                 && o.score > cand.score
+                                // A source clause that states another date for this claim than for the
+                                // other reports both events.
+                                && match (&o.date, &cand.date) {
+                                    (Some(a), Some(b)) => a.range == b.range,
+                                    _ => true,
+                                }
                         })
                 })
             });
@@ -938,7 +1099,8 @@ pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
                 a.id(),
                 a.line_of(st.clause.start),
                 cand.date.as_ref().map_or("none".to_string(), |d| format!(
-                    "{} ({})",
+                    "{}{} ({})",
+                    if d.baseline { "after " } else { "" },
                     d.value.describe(),
                     if cand.agrees { "agrees" } else { "disagrees" }
                 )),
@@ -947,4 +1109,107 @@ pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates::{DateContext, find_dates};
+
+    fn day(y: i16, m: i8, d: i8) -> DateValue {
+        DateValue::Point(PartialDate {
+            year: Some(y),
+            month: Some(m),
+            day: Some(d),
+            weekday: None,
+        })
+    }
+
+    #[test]
+    fn an_event_measured_from_a_day_cannot_fall_on_or_before_it() {
+        let base = day(2009, 3, 12);
+        for (claim, compatible) in [
+            (day(2009, 3, 12), false),
+            (day(2009, 3, 11), false),
+            (day(2009, 3, 13), true),
+            (
+                DateValue::Point(PartialDate {
+                    year: None,
+                    ..base.start()
+                }),
+                false,
+            ),
+            (
+                DateValue::Point(PartialDate {
+                    day: None,
+                    ..base.start()
+                }),
+                true,
+            ),
+        ] {
+            assert_eq!(after_baseline(&claim, &base), compatible, "{claim:?}");
+        }
+    }
+
+    /// The factor of each word of `words` for the claim on `date` in `text`, a clause with its own dates
+    /// (and a line head when `head`).
+    fn factors(text: &str, date: &str, head: bool, words: &[&str]) -> Vec<f32> {
+        let dates = find_dates(text, &DateContext::default());
+        let own: Vec<ByteRange> = dates.iter().map(|d| d.span.clone()).collect();
+        let at = text.find(date).expect("date");
+        let claim = own
+            .iter()
+            .find(|r| r.start <= at && at < r.end)
+            .expect("claim date")
+            .clone();
+        let located = terms_at(text, 0..text.len(), &own);
+        let (terms, f) = weigh_by_proximity(text, &(0..text.len()), &located, &claim, &own, head);
+        words
+            .iter()
+            .map(|w| {
+                let (t, k, _) = terms_at(w, 0..w.len(), &[])[0];
+                f[terms.iter().position(|x| *x == (t, k)).expect("word")]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_go_with_the_date_of_their_part_of_the_clause() {
+        for (text, date, head, words, expected) in [
+            // An appositive describes the noun phrase before it.
+            (
+                "despite 663,000 job losses in March and 8.5% unemployment, the highest since 1993",
+                "since 1993",
+                false,
+                &["unemployment", "8.5", "losses"][..],
+                &[1.0, 1.0, OTHER_DATE_FACTOR][..],
+            ),
+            // The subject before an inserted dated phrase goes with every date of the clause.
+            (
+                "The Falcon, re-skinned in 2002 and 2005, has been made in Australia since 1966",
+                "since 1966",
+                false,
+                &["Falcon", "Australia", "re-skinned"][..],
+                &[1.0, 1.0, OTHER_DATE_FACTOR][..],
+            ),
+            // Under a line head, a date in an adjunct naming another event dates only that adjunct.
+            (
+                "output in Canada is cut by 21%, on top of the restructuring announced in March 2006",
+                "March 2006",
+                true,
+                &["restructuring", "Canada", "output"][..],
+                &[1.0, OTHER_DATE_FACTOR, OTHER_DATE_FACTOR][..],
+            ),
+            // …but not in a phrase that describes the clause's own thing.
+            (
+                "six central banks announce swap lines, available until 30 April 2009",
+                "30 April 2009",
+                true,
+                &["banks", "available"][..],
+                &[1.0, 1.0][..],
+            ),
+        ] {
+            assert_eq!(factors(text, date, head, words), expected, "{text}");
+        }
+    }
 }

@@ -526,7 +526,17 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
         };
         let a = kb.article(cand.article);
         let st = &a.statements[cand.statement];
-        let (what, src_when, note_when) = if c.claim.date.since() {
+        let (what, src_when, note_when) = if src_date.baseline {
+            // "an increase of 54 points from March 12": the change came after the day it is measured from.
+            (
+                "this",
+                format!(
+                    "after {}, the day it is measured from",
+                    describe(&src_date.value)
+                ),
+                format!("on {}", describe(&c.claim.date.value)),
+            )
+        } else if c.claim.date.since() {
             (
                 "the start of this",
                 format!("since {}", describe(&src_date.value)),
@@ -548,6 +558,7 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
         let note_text = &text[range.clone()];
         let mut fixes = Vec::new();
         if c.claim.date.kind != dates::DateKind::RelativeToAnchor
+            && !src_date.baseline
             && let Some(new) =
                 dates::format_like(note_text, &corrected(&c.claim.date.value, &src_date.value))
             && new != note_text

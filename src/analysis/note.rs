@@ -119,7 +119,7 @@ static YEAR: LazyLock<Regex> =
 /// modifier (an aside: "on the anniversary of Black Monday (19 October 1987)"). The date reader, without a
 /// reference date, would otherwise leave the year open or pick one where the weekday fits.
 fn in_frame_year(text: &str, dates: &mut [TemporalExpr]) {
-    use crate::extract::statements::{attributive, parenthetical};
+    use crate::extract::statements::{attributive, baseline, in_since_phrase, parenthetical};
     let mut frame: Option<i16> = None;
     for d in dates.iter_mut() {
         let written = YEAR.is_match(&text[d.span.clone()]);
@@ -127,7 +127,12 @@ fn in_frame_year(text: &str, dates: &mut [TemporalExpr]) {
             continue;
         };
         if written {
-            if !parenthetical(text, &d.span) && !attributive(text, &d.span) {
+            // Nor does a comparison's date: the start of a "since" window ("its worst since the attacks of
+            // 11 September 2001") or the baseline of a change.
+            let comparison = d.kind == dates::DateKind::Since
+                || in_since_phrase(text, &d.span)
+                || baseline(text, &d.span);
+            if !parenthetical(text, &d.span) && !attributive(text, &d.span) && !comparison {
                 frame = p.year.or(frame);
             }
             continue;

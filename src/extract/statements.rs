@@ -52,12 +52,81 @@ pub struct StatedDate {
     pub range: ByteRange,
     pub value: DateValue,
     pub kind: DateKind,
+    /// The date a change is measured from ("an increase of 54 points from March 12"): the clause's event
+    /// came after it, on a date the clause does not state.
+    pub baseline: bool,
+    /// The date of an event that a "since" phrase names ("Since the first case was confirmed on May 18, …"):
+    /// that event's date, and the start of the state that follows it.
+    pub since_event: bool,
 }
 
 impl StatedDate {
     pub fn since(&self) -> bool {
         self.kind == DateKind::Since
     }
+}
+
+/// The bounded text before a byte offset (at most `n` bytes, cut at a character boundary).
+fn before(text: &str, at: usize, n: usize) -> &str {
+    let mut from = at.saturating_sub(n);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    &text[from..at]
+}
+
+static SINCE_PHRASE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bsince\s[^,;:.!?()\[\]—–]*$").expect("since regex"));
+
+/// A date inside a phrase or clause that "since" opens ("its worst since the attacks of 11 September 2001",
+/// "Since the first case was confirmed in the United States on May 18, …") dates the start of a state or of a
+/// comparison window, as "since May 18" does: the event "since" names began it.
+pub fn in_since_phrase(text: &str, span: &ByteRange) -> bool {
+    // The phrase runs up to the date: no other date or figure, and no coordinator opening another part
+    // ("since 2001 and again in 2008").
+    SINCE_PHRASE
+        .find(before(text, span.start, 100))
+        .is_some_and(|m| {
+            let stretch = &m.as_str()[5..];
+            !stretch.contains(|c: char| c.is_ascii_digit())
+                && !stretch.split_whitespace().any(|w| {
+                    matches!(
+                        w.to_lowercase().as_str(),
+                        "and" | "or" | "but" | "while" | "then"
+                    )
+                })
+        })
+}
+
+static BASELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:increase|increases|increased|rise|rises|rose|risen|gain|gains|gained|up|decrease|decreases|decreased|fall|falls|fell|fallen|drop|drops|dropped|decline|declines|declined|loss|down|higher|lower|change)\b[^,;:.!?()—–]{0,40}\bfrom\s+(?:the\s+(?:close|end|level|start)\s+(?:of\s+)?(?:trading\s+)?(?:on\s+)?)?$")
+        .expect("baseline regex")
+});
+
+/// A date a change is measured from ("an increase of 54 points from March 12 2009", "a 2.99 percent decrease
+/// from the close of trading Wednesday"): the baseline of a comparison. The change itself came later.
+pub fn baseline(text: &str, span: &ByteRange) -> bool {
+    let after = text[span.end..].trim_start();
+    let to = after
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "to" | "until" | "through" | "till"
+            )
+        });
+    !to && BASELINE.is_match(before(text, span.start, 80))
+}
+
+/// A date in the possessive before a noun ("today's activities", "Tuesday's vote") determines that noun, as
+/// "the" does: it dates the thing the noun names, not necessarily the clause's event.
+pub fn genitive(text: &str, span: &ByteRange) -> bool {
+    let after = &text[span.end..];
+    let rest = after
+        .strip_prefix("'s ")
+        .or_else(|| after.strip_prefix("’s "));
+    rest.is_some_and(|r| r.trim_start().starts_with(char::is_lowercase))
 }
 
 /// One clause with its dates and identifying terms (each list sorted, without repeats).
@@ -455,6 +524,11 @@ pub fn attributive(text: &str, span: &ByteRange) -> bool {
     det && next.starts_with(|c: char| c.is_lowercase()) && !NOT_NOUNS.contains(&next)
 }
 
+/// Is this calendar date one of an event a "since" phrase names (see [`in_since_phrase`])?
+pub fn since_event(text: &str, d: &TemporalExpr) -> bool {
+    d.kind == DateKind::Absolute && in_since_phrase(text, &d.span)
+}
+
 /// Is this expression a date an event can be compared on: a value, not a duration, and not a hedged count
 /// back from the reference ("more than a decade ago", "nearly two years ago" bound a date, they do not give it)?
 pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
@@ -519,7 +593,7 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
             }) {
                 continue;
             }
-            let stated: Vec<StatedDate> = here
+            let mut stated: Vec<StatedDate> = here
                 .iter()
                 .filter(|d| {
                     d.span.end <= c.end
@@ -532,9 +606,16 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                         range: d.span.clone(),
                         value: d.value?,
                         kind: d.kind.clone(),
+                        baseline: baseline(text, &d.span),
+                        since_event: since_event(text, d),
                     })
                 })
                 .collect();
+            // A possessive date dates its noun ("today's activities … the takeover on Tuesday"): beside
+            // another date of the clause, that other date is the event's.
+            if stated.iter().any(|d| !genitive(text, &d.range)) {
+                stated.retain(|d| !genitive(text, &d.range));
+            }
             if stated.is_empty() {
                 continue;
             }
@@ -620,5 +701,88 @@ mod tests {
         );
         // The words of "following a decision …" name another event.
         assert!(st[0].background.contains(&term(TermKind::Stem, "decis")));
+    }
+
+    /// The date's span in `text`: the first occurrence of `date`.
+    fn span(text: &str, date: &str) -> ByteRange {
+        let at = text.find(date).expect("date in text");
+        at..at + date.len()
+    }
+
+    #[test]
+    fn a_change_measured_from_a_date_marks_that_date_as_its_baseline() {
+        for (text, date, expected) in [
+            (
+                "finished on 7223.98, an increase of 54 points from March 12 2009.",
+                "March 12 2009",
+                true,
+            ),
+            (
+                "a 2.99 percent decrease from the close of trading Wednesday.",
+                "Wednesday",
+                true,
+            ),
+            ("sales were down 3% from June.", "June", true),
+            ("prices rose from March to June.", "March", false),
+            ("the rule applies from 1 June.", "1 June", false),
+            (
+                "the index fell on Thursday, from a high.",
+                "Thursday",
+                false,
+            ),
+        ] {
+            assert_eq!(baseline(text, &span(text, date)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_date_inside_a_since_phrase_dates_the_event_that_began_the_state() {
+        for (text, date, expected) in [
+            (
+                "Since the first case was confirmed in the United States on May 18, the team has acted.",
+                "May 18",
+                true,
+            ),
+            (
+                "its worst since the attacks of 11 September 2001.",
+                "11 September 2001",
+                true,
+            ),
+            (
+                "the first real relief since Lehman's collapse in October 2008.",
+                "October 2008",
+                true,
+            ),
+            ("sales rose since 2001 and again in 2008.", "2008", false),
+            (
+                "The bank, which has lent since then, cut rates in May 2009.",
+                "May 2009",
+                false,
+            ),
+            ("GM filed on June 1.", "June 1", false),
+        ] {
+            assert_eq!(in_since_phrase(text, &span(text, date)), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_possessive_date_yields_to_the_clauses_own_date() {
+        let text = "A lot of today's activities were related to the takeover of AIG on Tuesday.";
+        assert!(genitive(text, &span(text, "today")));
+        let ctx = DateContext {
+            reference: Some("2008-09-17".parse().unwrap()),
+        };
+        let dates = find_dates(text, &ctx);
+        let whole: ByteRange = 0..text.len();
+        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        assert_eq!(st.len(), 1);
+        let stated: Vec<&str> = st[0].dates.iter().map(|d| &text[d.range.clone()]).collect();
+        assert_eq!(stated, vec!["Tuesday"]);
+        // Alone, a possessive date still dates its clause: "Yesterday's vote" is the vote's date.
+        let text = "Yesterday's vote institutes a near-total ban.";
+        let dates = find_dates(text, &ctx);
+        let whole: ByteRange = 0..text.len();
+        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        assert_eq!(st[0].dates.len(), 1);
     }
 }
