@@ -539,3 +539,425 @@ pub fn extract_cached(
     (out.into_iter().flatten().collect(), stats)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{self, LoadOptions};
+    use crate::kb::KnowledgeBase;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A temporary folder, removed on drop.
+    struct Tmp(PathBuf);
+
+    impl Tmp {
+        fn new(tag: &str) -> Tmp {
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let d = std::env::temp_dir().join(format!(
+                "dossier-store-{tag}-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = std::fs::remove_dir_all(&d);
+            std::fs::create_dir_all(&d).expect("mkdir");
+            Tmp(d)
+        }
+
+        fn write(&self, rel: &str, text: &str) -> PathBuf {
+            let p = self.0.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+            p
+        }
+    }
+
+    impl Drop for Tmp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const ARTICLES: [(&str, &str); 4] = [
+        (
+            "a/ruto.txt",
+            "Ruto calls Biden\n\nNairobi, November 7, 2024\n\nPresident William Ruto spoke with President Joe Biden on Wednesday. \
+             \"We will work together,\" Ruto said.\n",
+        ),
+        (
+            "a/accord.md",
+            "---\ntitle: The accord\ndate: 2024-03-02\n---\nThe Paris Agreement was signed in 2015. Secretary Antony Blinken \
+             travelled to Paris yesterday.\n",
+        ),
+        (
+            "b/markets.txt",
+            "The Dow Jones Industrial Average fell 2% on Monday, March 4, 2024, after Chrysler filed for bankruptcy.\n",
+        ),
+        (
+            "b/visit.txt",
+            "Prime Minister Fumio Kishida will make a state visit to Washington on April 10. The visit follows talks in Tokyo.\n",
+        ),
+    ];
+
+    fn corpus_dir() -> Tmp {
+        let dir = Tmp::new("corpus");
+        for (rel, text) in ARTICLES {
+            dir.write(&format!("corpus/{rel}"), text);
+        }
+        dir
+    }
+
+    fn load(dir: &Tmp) -> (Vec<PathBuf>, Vec<Article>) {
+        let roots = vec![dir.0.join("corpus")];
+        let c = corpus::load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
+        (roots, c.articles)
+    }
+
+    fn cached(
+        dir: &Tmp,
+        store: Option<&Store>,
+        coverage: Coverage,
+    ) -> (Vec<Arc<ArticleData>>, CacheStats) {
+        let (roots, articles) = load(dir);
+        extract_cached(articles, store, &roots, coverage, &|_, _| {})
+    }
+
+    /// Every field of two extractions, article included.
+    fn assert_same(a: &[Arc<ArticleData>], b: &[Arc<ArticleData>]) {
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x.article, y.article);
+            assert_eq!(x.lines, y.lines);
+            assert_eq!(x.paragraphs, y.paragraphs);
+            assert_eq!(x.sentences, y.sentences);
+            assert_eq!(x.people, y.people);
+            assert_eq!(x.things, y.things);
+            assert_eq!(x.names, y.names);
+            assert_eq!(x.dates, y.dates);
+            assert_eq!(x.quotes, y.quotes);
+            assert_eq!(x.folded, y.folded);
+            assert_eq!(x.statements, y.statements);
+        }
+    }
+
+    fn fresh(dir: &Tmp) -> Vec<Arc<ArticleData>> {
+        extract_all(load(dir).1, &|_, _| {})
+    }
+
+    /// Run `f`, returning what it logged at warning level or above on this thread.
+    fn warnings<R>(f: impl FnOnce() -> R) -> (R, String) {
+        #[derive(Clone, Default)]
+        struct Buf(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().expect("buf").extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let sub = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .finish();
+        let r = tracing::subscriber::with_default(sub, f);
+        let text = String::from_utf8_lossy(&buf.0.lock().expect("buf")).into_owned();
+        (r, text)
+    }
+
+    #[test]
+    fn a_second_load_reuses_every_row() {
+        let dir = corpus_dir();
+        let store = Store::open(&dir.0.join("cache/index.sqlite")).expect("store");
+        let (first, s1) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!((s1.reused, s1.extracted, s1.written), (0, 4, 4), "{s1:?}");
+        assert_same(&first, &fresh(&dir));
+        drop(store);
+        let store = Store::open(&dir.0.join("cache/index.sqlite")).expect("store again");
+        let (second, s2) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(
+            s2,
+            CacheStats {
+                reused: 4,
+                ..CacheStats::default()
+            }
+        );
+        assert_same(&second, &first);
+    }
+
+    #[test]
+    fn a_changed_file_is_extracted_again_and_only_it() {
+        let dir = corpus_dir();
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        cached(&dir, Some(&store), Coverage::Complete);
+        dir.write(
+            "corpus/b/visit.txt",
+            "Prime Minister Fumio Kishida will make a state visit to Washington on April 11.\n",
+        );
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!((s.reused, s.extracted, s.written, s.removed), (3, 1, 1, 0));
+        assert_same(&data, &fresh(&dir));
+        // Metadata that extraction reads is part of the key: a new date in the front matter.
+        dir.write(
+            "corpus/a/accord.md",
+            &ARTICLES[1].1.replace("2024-03-02", "2024-03-09"),
+        );
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!((s.reused, s.extracted), (3, 1));
+        assert_same(&data, &fresh(&dir));
+    }
+
+    #[test]
+    fn a_removed_files_row_is_deleted() {
+        let dir = corpus_dir();
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(store.len(), 4);
+        std::fs::remove_file(dir.0.join("corpus/a/ruto.txt")).expect("rm");
+        // Part of a corpus (a refresh, a batch): nothing else is deleted.
+        let (_, s) = cached(&dir, Some(&store), Coverage::Partial);
+        assert_eq!((s.reused, s.removed), (3, 0));
+        assert_eq!(store.len(), 4);
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!((s.reused, s.extracted, s.removed), (3, 0, 1));
+        assert_eq!(store.len(), 3);
+        assert_same(&data, &fresh(&dir));
+        // A load made in parts forgets vanished paths afterwards.
+        std::fs::remove_file(dir.0.join("corpus/b/visit.txt")).expect("rm");
+        let (roots, articles) = load(&dir);
+        let removed = store.prune(&roots, articles.iter().map(|a| a.path.as_path()));
+        assert_eq!((removed, store.len()), (1, 2));
+    }
+
+    #[test]
+    fn a_corrupt_database_is_rebuilt_with_a_warning() {
+        let dir = corpus_dir();
+        let want = fresh(&dir);
+        // Random bytes.
+        let path = dir.0.join("index.sqlite");
+        let noise: Vec<u8> = (0..10_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        std::fs::write(&path, &noise).expect("write");
+        let (store, warned) = warnings(|| Store::open(&path).expect("rebuilt"));
+        assert!(warned.contains("rebuilding"), "{warned}");
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(s.extracted, 4);
+        assert_same(&data, &want);
+        drop(store);
+
+        // Truncated: a real index cut in the middle of its pages.
+        let store = Store::open(&path).expect("store");
+        let (_, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(s.reused, 4);
+        drop(store);
+        let len = std::fs::metadata(&path).expect("meta").len();
+        assert!(len > 4096, "{len}");
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open");
+        f.set_len(len / 2 + 100).expect("truncate");
+        drop(f);
+        let ((data, s), warned) = warnings(|| {
+            let store = Store::open(&path).expect("store");
+            cached(&dir, Some(&store), Coverage::Complete)
+        });
+        assert!(warned.contains("rebuilding"), "{warned}");
+        assert_same(&data, &want);
+        assert_eq!(s.reused + s.extracted, 4);
+        // And the rebuilt index serves the next load.
+        let store = Store::open(&path).expect("store");
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(s.reused, 4, "{s:?}");
+        assert_same(&data, &want);
+    }
+
+    #[test]
+    fn a_database_of_another_schema_version_or_program_is_rebuilt() {
+        let dir = corpus_dir();
+        let path = dir.0.join("index.sqlite");
+        let store = Store::open(&path).expect("store");
+        cached(&dir, Some(&store), Coverage::Complete);
+        drop(store);
+        let raw = Connection::open(&path).expect("raw");
+        raw.execute_batch(&format!("PRAGMA user_version = {};", SCHEMA_VERSION + 1))
+            .expect("version");
+        drop(raw);
+        let (store, warned) = warnings(|| Store::open(&path).expect("rebuilt"));
+        assert!(warned.contains("schema version"), "{warned}");
+        assert!(store.is_empty());
+        let (data, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(s.extracted, 4);
+        assert_same(&data, &fresh(&dir));
+        drop(store);
+
+        // Another program's database is never used (nor kept).
+        let other = dir.0.join("other.sqlite");
+        let raw = Connection::open(&other).expect("raw");
+        raw.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .expect("other");
+        drop(raw);
+        let (store, warned) = warnings(|| Store::open(&other).expect("rebuilt"));
+        assert!(warned.contains("not a Dossier index"), "{warned}");
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn a_row_that_does_not_read_back_is_extracted_again() {
+        let dir = corpus_dir();
+        let path = dir.0.join("index.sqlite");
+        let store = Store::open(&path).expect("store");
+        cached(&dir, Some(&store), Coverage::Complete);
+        {
+            let conn = store.lock();
+            // A blob that passes its checksum but is not a record, and one damaged after it was summed.
+            let junk = vec![0xffu8, 0x01, 0x02];
+            conn.execute(
+                "UPDATE extraction SET data = ?1, sum = ?2 WHERE rel = ?3",
+                params![junk, xxh3_64(&junk) as i64, b"a/ruto.txt".as_slice()],
+            )
+            .expect("junk");
+            conn.execute(
+                "UPDATE extraction SET data = substr(data, 1, length(data) - 1) WHERE rel = ?1",
+                params![b"b/markets.txt".as_slice()],
+            )
+            .expect("cut");
+        }
+        let ((data, s), warned) =
+            warnings(|| cached(&dir, Some(&store), Coverage::Complete));
+        assert_eq!((s.reused, s.extracted, s.unreadable, s.written), (2, 2, 2, 2));
+        assert!(warned.contains("did not read back"), "{warned}");
+        assert_same(&data, &fresh(&dir));
+        let (_, s) = cached(&dir, Some(&store), Coverage::Complete);
+        assert_eq!(s.reused, 4);
+    }
+
+    #[test]
+    fn a_cache_folder_that_cannot_be_written_means_no_index() {
+        let dir = corpus_dir();
+        // A folder that cannot be made (a file is in the way): true for every user, root included.
+        let blocker = dir.write("blocker", "not a folder");
+        let (store, warned) = warnings(|| Store::open_or_warn(&blocker.join("cache/index.sqlite")));
+        assert!(store.is_none());
+        assert_eq!(warned.matches("working without it").count(), 1, "{warned}");
+        let (data, s) = cached(&dir, None, Coverage::Complete);
+        assert_eq!(s.extracted, 4);
+        assert_same(&data, &fresh(&dir));
+
+        // A read-only folder, where permissions apply (not to root).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = dir.0.join("readonly");
+            std::fs::create_dir_all(&ro).expect("mkdir");
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+            if std::fs::write(ro.join("probe"), "x").is_err() {
+                let (store, warned) = warnings(|| Store::open_or_warn(&ro.join("index.sqlite")));
+                assert!(store.is_none());
+                assert_eq!(warned.matches("working without it").count(), 1, "{warned}");
+            }
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+    }
+
+    #[test]
+    fn articles_outside_the_roots_are_extracted_but_not_stored() {
+        let dir = Tmp::new("outside");
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        let a = Article::from_text("x", "/elsewhere/x.txt", "President Joe Biden spoke.");
+        let roots = [dir.0.join("corpus")];
+        let (data, s) = extract_cached(vec![a], Some(&store), &roots, Coverage::Complete, &|_, _| {});
+        assert_eq!((data.len(), s.extracted, s.written), (1, 1, 0));
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn the_content_key_covers_what_extraction_reads() {
+        let a = Article::from_text("x", "/c/x.txt", "Headline\n\nPresident Joe Biden spoke on Monday.\n");
+        let key = wire::content_key(&a);
+        let mut b = a.clone();
+        b.text.push(' ');
+        assert_ne!(wire::content_key(&b), key);
+        let mut b = a.clone();
+        b.meta.date = Some(jiff::civil::date(2024, 1, 1));
+        assert_ne!(wire::content_key(&b), key);
+        let mut b = a.clone();
+        b.title = Some("Other".into());
+        assert_ne!(wire::content_key(&b), key);
+        let mut b = a.clone();
+        b.boilerplate.push(0..8);
+        assert_ne!(wire::content_key(&b), key);
+        let mut b = a.clone();
+        b.body = 1..a.text.len();
+        assert_ne!(wire::content_key(&b), key);
+        // Not read by extraction: the id, the url.
+        let mut b = a.clone();
+        b.id = "y".into();
+        b.meta.url = Some("https://example.org".into());
+        assert_eq!(wire::content_key(&b), key);
+    }
+
+    #[test]
+    fn a_cached_load_equals_an_uncached_one() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus");
+        let roots = vec![root];
+        let summary = |kb: &KnowledgeBase| {
+            let mut names: Vec<String> = kb.entities.iter().map(|e| e.name.clone()).collect();
+            names.sort();
+            (names, kb.facts.len(), kb.articles.len())
+        };
+        let c = corpus::load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
+        let want = summary(&KnowledgeBase::build(
+            extract_all(c.articles.clone(), &|_, _| {}),
+            Vec::new(),
+        ));
+        assert!(want.1 > 0 && !want.0.is_empty());
+        let tmp = Tmp::new("fixtures");
+        let store = Store::open(&tmp.0.join("index.sqlite")).expect("store");
+        for round in 0..2 {
+            let (data, s) =
+                extract_cached(c.articles.clone(), Some(&store), &roots, Coverage::Complete, &|_, _| {});
+            assert_eq!(s.reused, if round == 0 { 0 } else { c.articles.len() });
+            assert_eq!(summary(&KnowledgeBase::build(data, Vec::new())), want);
+        }
+    }
+
+    #[test]
+    fn every_extraction_of_the_fixture_corpora_reads_back_the_same() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let c = corpus::load(
+            &[root.join("corpus"), root.join("wikinews"), root.join("dates")],
+            &LoadOptions::default(),
+            &|_, _| {},
+        )
+        .expect("load");
+        let mut articles = c.articles;
+        // Every kind of date value, periods included.
+        articles.push(Article::from_text(
+            "periods",
+            "/periods.md",
+            "---\ndate: 2024-11-28\n---\nThe ministers met this week and will meet again this weekend. Talks began in \
+             spring 2024, recalled the 1990s and the 19th century, and cover fiscal year 2023-24 and the plan from 2023 \
+             to 2028. Prices are now falling. She spoke last Friday; a day after President Ruto spoke with Secretary \
+             Blinken, he left. On Wednesday, November 6, the next day, and three weeks ago.\n",
+        ));
+        let data = extract_all(articles, &|_, _| {});
+        assert!(
+            data.last()
+                .is_some_and(|d| d.dates.iter().filter(|t| t.value.is_some_and(|v| matches!(v, crate::extract::dates::DateValue::Point(p) if p.period.is_some()))).count() >= 4),
+            "{:?}",
+            data.last().map(|d| &d.dates)
+        );
+        for d in &data {
+            let back = wire::decode(&wire::encode(d)).expect("decodes");
+            assert_same(
+                std::slice::from_ref(d),
+                &[Arc::new(back.into_data(d.article.clone()))],
+            );
+        }
+    }
+}
