@@ -56,7 +56,11 @@ pub fn eval(set: &Path) -> Result<ExitCode, UsageError> {
     )
     .map_err(|e| UsageError(format!("{}: {e}", term::path(&gold_path))))?;
     let roots = [set.join("corpus")];
-    let kb = load_kb(&roots, &LoadOptions::default(), &super::Index::of_roots(&roots))?;
+    let kb = load_kb(
+        &roots,
+        &LoadOptions::default(),
+        &super::Index::of_roots(&roots),
+    )?;
     let report = score(&kb, &set.join("notes"), &gold)
         .map_err(|e| UsageError(format!("cannot read the notes of {}: {e}", term::path(set))))?;
     print!("{}", report.table());

@@ -191,7 +191,8 @@ impl Config {
                         }
                         _ => {
                             return Err(invalid(
-                                "`cache` must be a folder (cache = \".dossier-cache\") or false".to_string(),
+                                "`cache` must be a folder (cache = \".dossier-cache\") or false"
+                                    .to_string(),
                             ));
                         }
                     }

@@ -236,7 +236,12 @@ impl Backend {
                         let index = store::index_path(std::slice::from_ref(w), &c.cache, &c.corpus);
                         (c.corpus, lo, None, index)
                     }
-                    Err(e) => (Vec::new(), LoadOptions::default(), Some(e.to_string()), None),
+                    Err(e) => (
+                        Vec::new(),
+                        LoadOptions::default(),
+                        Some(e.to_string()),
+                        None,
+                    ),
                 };
             }
         }
@@ -296,12 +301,12 @@ impl Backend {
         let r2 = roots.clone();
         let o2 = opts;
         let store = match index {
-            Some(p) if !roots.is_empty() => tokio::task::spawn_blocking(move || {
-                Store::open_or_warn(&p).map(Arc::new)
-            })
-            .await
-            .ok()
-            .flatten(),
+            Some(p) if !roots.is_empty() => {
+                tokio::task::spawn_blocking(move || Store::open_or_warn(&p).map(Arc::new))
+                    .await
+                    .ok()
+                    .flatten()
+            }
             _ => None,
         };
         let loaded = tokio::task::spawn_blocking(move || corpus::load(&r2, &o2, &|_, _| {})).await;
@@ -348,9 +353,8 @@ impl Backend {
             let rest = pending.split_off(pending.len().min(BATCH));
             let batch = std::mem::replace(&mut pending, rest);
             let (s, r) = (store.clone(), roots.clone());
-            let extract = move || {
-                extract_cached(batch, s.as_deref(), &r, Coverage::Partial, &|_, _| {}).0
-            };
+            let extract =
+                move || extract_cached(batch, s.as_deref(), &r, Coverage::Partial, &|_, _| {}).0;
             match tokio::task::spawn_blocking(extract).await {
                 Ok(mut v) => done.append(&mut v),
                 Err(e) => tracing::error!("extraction failed: {e}"),

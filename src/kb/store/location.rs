@@ -132,7 +132,10 @@ mod tests {
         let a = index_name(std::slice::from_ref(&tmp));
         let b = index_name(&[tmp.join("x").join("..")]);
         assert_eq!(a, b);
-        assert!(a.starts_with("index-") && a.ends_with(".sqlite") && a.len() == 45, "{a}");
+        assert!(
+            a.starts_with("index-") && a.ends_with(".sqlite") && a.len() == 45,
+            "{a}"
+        );
         assert_ne!(a, index_name(&[tmp.join("elsewhere")]));
     }
 
@@ -146,7 +149,10 @@ mod tests {
         if std::env::var_os(CACHE_DIR_ENV).is_none() {
             // Falls back to the default folder, which is not inside the corpus.
             let p = index_path(&[PathBuf::from("/ws")], &setting, &roots);
-            assert!(p.as_ref().is_none_or(|p| !p.starts_with("/ws/articles")), "{p:?}");
+            assert!(
+                p.as_ref().is_none_or(|p| !p.starts_with("/ws/articles")),
+                "{p:?}"
+            );
         }
         assert_eq!(index_path(&[], &CacheSetting::Off, &roots), None);
     }

@@ -134,7 +134,8 @@ fn is_corruption(e: &rusqlite::Error) -> bool {
 /// Open the database at `path` as it is: a new file gets the schema; an existing one must be Dossier's, of
 /// this schema version, and pass `PRAGMA quick_check`.
 fn connect(path: &Path) -> Result<Connection, Invalid> {
-    let unusable = |e: rusqlite::Error| Invalid::Unusable(StoreError::Sqlite(path.to_path_buf(), e));
+    let unusable =
+        |e: rusqlite::Error| Invalid::Unusable(StoreError::Sqlite(path.to_path_buf(), e));
     let classify = |e: rusqlite::Error| {
         if is_corruption(&e) {
             Invalid::Rebuild(e.to_string())
@@ -146,7 +147,8 @@ fn connect(path: &Path) -> Result<Connection, Invalid> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(unusable)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(unusable)?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(unusable)?;
     if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
         return Err(Invalid::Unusable(StoreError::ReadOnly(path.to_path_buf())));
     }
@@ -260,7 +262,9 @@ impl Store {
     /// Number of stored extractions.
     pub fn len(&self) -> usize {
         self.lock()
-            .query_row("SELECT count(*) FROM extraction", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM extraction", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map_or(0, |n| n as usize)
     }
 
@@ -361,7 +365,10 @@ impl Store {
                 let gone: Vec<i64> = {
                     let mut all = tx.prepare("SELECT rowid, root, rel FROM extraction")?;
                     let rows = all.query_map([], |r| {
-                        Ok((r.get::<_, i64>(0)?, (r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?)))
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            (r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?),
+                        ))
                     })?;
                     let mut gone = Vec::new();
                     for row in rows {
@@ -417,7 +424,8 @@ fn canonical_roots(roots: &[PathBuf]) -> Vec<Vec<u8>> {
 fn row_key(roots: &[PathBuf], canon: &[Vec<u8>], path: &Path) -> Option<RowKey> {
     roots.iter().zip(canon).find_map(|(r, c)| {
         let rel = path.strip_prefix(r).ok()?;
-        (!rel.as_os_str().is_empty()).then(|| (c.clone(), rel.as_os_str().as_encoded_bytes().to_vec()))
+        (!rel.as_os_str().is_empty())
+            .then(|| (c.clone(), rel.as_os_str().as_encoded_bytes().to_vec()))
     })
 }
 
@@ -538,7 +546,6 @@ pub fn extract_cached(
     );
     (out.into_iter().flatten().collect(), stats)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -827,9 +834,11 @@ mod tests {
             )
             .expect("cut");
         }
-        let ((data, s), warned) =
-            warnings(|| cached(&dir, Some(&store), Coverage::Complete));
-        assert_eq!((s.reused, s.extracted, s.unreadable, s.written), (2, 2, 2, 2));
+        let ((data, s), warned) = warnings(|| cached(&dir, Some(&store), Coverage::Complete));
+        assert_eq!(
+            (s.reused, s.extracted, s.unreadable, s.written),
+            (2, 2, 2, 2)
+        );
         assert!(warned.contains("did not read back"), "{warned}");
         assert_same(&data, &fresh(&dir));
         let (_, s) = cached(&dir, Some(&store), Coverage::Complete);
@@ -870,14 +879,24 @@ mod tests {
         let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
         let a = Article::from_text("x", "/elsewhere/x.txt", "President Joe Biden spoke.");
         let roots = [dir.0.join("corpus")];
-        let (data, s) = extract_cached(vec![a], Some(&store), &roots, Coverage::Complete, &|_, _| {});
+        let (data, s) = extract_cached(
+            vec![a],
+            Some(&store),
+            &roots,
+            Coverage::Complete,
+            &|_, _| {},
+        );
         assert_eq!((data.len(), s.extracted, s.written), (1, 1, 0));
         assert!(store.is_empty());
     }
 
     #[test]
     fn the_content_key_covers_what_extraction_reads() {
-        let a = Article::from_text("x", "/c/x.txt", "Headline\n\nPresident Joe Biden spoke on Monday.\n");
+        let a = Article::from_text(
+            "x",
+            "/c/x.txt",
+            "Headline\n\nPresident Joe Biden spoke on Monday.\n",
+        );
         let key = wire::content_key(&a);
         let mut b = a.clone();
         b.text.push(' ');
@@ -919,8 +938,13 @@ mod tests {
         let tmp = Tmp::new("fixtures");
         let store = Store::open(&tmp.0.join("index.sqlite")).expect("store");
         for round in 0..2 {
-            let (data, s) =
-                extract_cached(c.articles.clone(), Some(&store), &roots, Coverage::Complete, &|_, _| {});
+            let (data, s) = extract_cached(
+                c.articles.clone(),
+                Some(&store),
+                &roots,
+                Coverage::Complete,
+                &|_, _| {},
+            );
             assert_eq!(s.reused, if round == 0 { 0 } else { c.articles.len() });
             assert_eq!(summary(&KnowledgeBase::build(data, Vec::new())), want);
         }
@@ -930,7 +954,11 @@ mod tests {
     fn every_extraction_of_the_fixture_corpora_reads_back_the_same() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let c = corpus::load(
-            &[root.join("corpus"), root.join("wikinews"), root.join("dates")],
+            &[
+                root.join("corpus"),
+                root.join("wikinews"),
+                root.join("dates"),
+            ],
             &LoadOptions::default(),
             &|_, _| {},
         )

@@ -79,12 +79,28 @@ enum WeekdayDef {
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "Period")]
 enum PeriodDef {
-    Present { reference: Option<(i16, i8, i8)> },
-    Week { year: i16, week: i8, weekend: bool },
-    Season { year: i16, season: crate::extract::dates::Season },
-    Decade { decade: i16 },
-    Century { century: i16 },
-    FiscalYear { first: i16, last: i16 },
+    Present {
+        reference: Option<(i16, i8, i8)>,
+    },
+    Week {
+        year: i16,
+        week: i8,
+        weekend: bool,
+    },
+    Season {
+        year: i16,
+        season: crate::extract::dates::Season,
+    },
+    Decade {
+        decade: i16,
+    },
+    Century {
+        century: i16,
+    },
+    FiscalYear {
+        first: i16,
+        last: i16,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -259,7 +275,7 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
 /// An extraction read back; `None` when the bytes are not a whole record.
 pub fn decode(bytes: &[u8]) -> Option<Stored> {
     match postcard::take_from_bytes::<Stored>(bytes) {
-        Ok((s, rest)) if rest.is_empty() => Some(s),
+        Ok((s, [])) => Some(s),
         _ => None,
     }
 }
