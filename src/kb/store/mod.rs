@@ -343,10 +343,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Write rows and, for a complete corpus, delete the rows of every other path: one transaction.
+    /// Store extractions and, for a complete corpus, delete the rows of every other path: one transaction.
+    /// Extractions are encoded a chunk at a time (in parallel), so their bytes never all sit in memory.
     fn write(
         &self,
-        rows: &[(&RowKey, [u8; 16], Vec<u8>)],
+        rows: &[(&RowKey, [u8; 16], &ArticleData)],
         keep: Option<&HashSet<&RowKey>>,
     ) -> (usize, usize) {
         let mut conn = self.lock();
@@ -356,8 +357,11 @@ impl Store {
                 let mut put = tx.prepare(
                     "INSERT OR REPLACE INTO extraction (root, rel, key, sum, data) VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?;
-                for ((root, rel), key, data) in rows {
-                    put.execute(params![root, rel, &key[..], xxh3_64(data) as i64, data])?;
+                for chunk in rows.chunks(READ_CHUNK) {
+                    let blobs = par_map(chunk, |(_, _, d)| wire::encode(d));
+                    for (((root, rel), key, _), data) in chunk.iter().zip(&blobs) {
+                        put.execute(params![root, rel, &key[..], xxh3_64(data) as i64, data])?;
+                    }
                 }
             }
             let mut removed = 0;
@@ -517,11 +521,10 @@ pub fn extract_cached(
     let extract_time = timer.elapsed() - read_time;
 
     // Store the misses (and forget vanished paths) in one write transaction.
-    let blobs: Vec<Vec<u8>> = par_map(&fresh, |d| wire::encode(d));
-    let rows: Vec<(&RowKey, [u8; 16], Vec<u8>)> = at
+    let rows: Vec<(&RowKey, [u8; 16], &ArticleData)> = at
         .iter()
-        .zip(blobs)
-        .filter_map(|(&i, b)| Some((keys[i].as_ref()?, content[i], b)))
+        .zip(&fresh)
+        .filter_map(|(&i, d)| Some((keys[i].as_ref()?, content[i], d.as_ref())))
         .collect();
     let keep: Option<HashSet<&RowKey>> =
         (coverage == Coverage::Complete).then(|| keys.iter().flatten().collect());
