@@ -29,7 +29,7 @@ pub struct LinePos {
 /// Lines end exactly where the protocol says: at `\n`, `\r\n` or `\r` (not at U+2028, U+2029, U+0085, VT
 /// or FF). Converting a position costs a binary search plus a scan of at most one checkpoint block, so even
 /// a megabyte on one line converts in constant time per position.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineIndex {
     starts: Vec<usize>,
     /// For each block of `BLOCK` bytes, from the first character boundary at or after the block's start: how

@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 fn dossier(args: &[&str], stdin: Option<&str>) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        // The index of extractions goes to the build folder, not the user's cache.
+        .env(
+            "DOSSIER_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
+        )
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(std::process::Stdio::piped())
@@ -71,6 +76,11 @@ fn entities_json_lists_kinds_aliases_roles_and_dated_facts() {
 #[test]
 fn entities_text_reads_the_nearest_dossier_toml() {
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        // The index of extractions goes to the build folder, not the user's cache.
+        .env(
+            "DOSSIER_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
+        )
         .arg("entities")
         .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/notes"))
         .output()
@@ -129,6 +139,11 @@ fn bad_arguments_and_missing_files_are_clear_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder"));
     // Non-UTF-8 input is decoded lossily with a warning, not refused.
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        // The index of extractions goes to the build folder, not the user's cache.
+        .env(
+            "DOSSIER_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
+        )
         .args(["dates", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

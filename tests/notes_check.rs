@@ -109,6 +109,11 @@ fn ignore_file_silences_the_whole_note() {
 
 fn dossier(args: &[&str], cwd: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        // The index of extractions goes to the build folder, not the user's cache.
+        .env(
+            "DOSSIER_CACHE_DIR",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
+        )
         .args(args)
         .current_dir(cwd)
         .output()

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use super::sarif;
 use super::term::{self, clean};
 use super::{
-    CheckFormat, UsageError, corpus_roots, load_kb, read_input, relative_to_cwd, severity_name,
+    CheckFormat, Index, UsageError, corpus_roots, load_kb, read_input, relative_to_cwd,
+    severity_name,
 };
 use crate::analysis::diagnostics::{ALL_CODES, Severity};
 use crate::analysis::hover::article_label;
@@ -85,17 +86,17 @@ pub(super) fn check(
     };
     let notes = collect_notes(paths)?;
     // Group notes by the corpus that checks them, and load each corpus once.
-    let mut groups: BTreeMap<Vec<PathBuf>, (LoadOptions, Vec<PathBuf>)> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<PathBuf>, (LoadOptions, Index, Vec<PathBuf>)> = BTreeMap::new();
     for (n, named) in notes {
-        let (roots, lo) = corpus_roots(corpus, n.parent().unwrap_or(Path::new(".")))?;
+        let (roots, lo, index) = corpus_roots(corpus, n.parent().unwrap_or(Path::new(".")))?;
         // `dossier check .` in a workspace walks the corpus too: its articles are not notes.
         if !named && in_corpus(&n, &roots) {
             continue;
         }
         groups
             .entry(roots)
-            .or_insert_with(|| (lo, Vec::new()))
-            .1
+            .or_insert_with(|| (lo, index, Vec::new()))
+            .2
             .push(n);
     }
     if groups.is_empty() {
@@ -115,8 +116,8 @@ pub(super) fn check(
     let mut json_rows = Vec::new();
     let mut sarif = sarif::Log::default();
     let mut counts = (0usize, 0usize, 0usize);
-    for (roots, (lo, notes)) in groups {
-        let kb = load_kb(&roots, &lo)?;
+    for (roots, (lo, index, notes)) in groups {
+        let kb = load_kb(&roots, &lo, &index)?;
         for path in notes {
             let text = read_input(&path)?;
             let note = NoteIndex::new(&kb, &text);

@@ -16,8 +16,8 @@ use crate::kb::{ArticleData, EntityId, KnowledgeBase};
 
 pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, UsageError> {
     let cwd = std::env::current_dir().map_err(|e| UsageError(e.to_string()))?;
-    let (roots, opts) = corpus_roots(corpus, &cwd)?;
-    let kb = load_kb(&roots, &opts)?;
+    let (roots, opts, index) = corpus_roots(corpus, &cwd)?;
+    let kb = load_kb(&roots, &opts, &index)?;
     let mut order: Vec<usize> = (0..kb.entities.len()).collect();
     order.sort_by_key(|&i| {
         (

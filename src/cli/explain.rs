@@ -30,8 +30,8 @@ fn note_and_line(spec: &str) -> Result<(PathBuf, usize), UsageError> {
 pub fn explain(corpus: &[PathBuf], spec: &str) -> Result<ExitCode, UsageError> {
     let (path, line) = note_and_line(spec)?;
     let text = super::read_input(&path)?;
-    let (roots, opts) = corpus_roots(corpus, path.parent().unwrap_or(Path::new(".")))?;
-    let kb = load_kb(&roots, &opts)?;
+    let (roots, opts, index) = corpus_roots(corpus, path.parent().unwrap_or(Path::new(".")))?;
+    let kb = load_kb(&roots, &opts, &index)?;
     let note = NoteIndex::new(&kb, &text);
     if line > note.lines.line_count() {
         return Err(UsageError(format!(
@@ -55,7 +55,12 @@ pub fn eval(set: &Path) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("cannot read {}: {e}", term::path(&gold_path))))?,
     )
     .map_err(|e| UsageError(format!("{}: {e}", term::path(&gold_path))))?;
-    let kb = load_kb(&[set.join("corpus")], &LoadOptions::default())?;
+    let roots = [set.join("corpus")];
+    let kb = load_kb(
+        &roots,
+        &LoadOptions::default(),
+        &super::Index::of_roots(&roots),
+    )?;
     let report = score(&kb, &set.join("notes"), &gold)
         .map_err(|e| UsageError(format!("cannot read the notes of {}: {e}", term::path(set))))?;
     print!("{}", report.table());

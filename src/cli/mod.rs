@@ -8,8 +8,8 @@ mod sarif;
 mod term;
 
 use crate::analysis::Severity;
-use crate::corpus::{self, Config, LoadOptions};
-use crate::kb::KnowledgeBase;
+use crate::corpus::{self, CacheSetting, Config, LoadOptions};
+use crate::kb::{Coverage, KnowledgeBase, Store, extract_cached, store};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -108,8 +108,31 @@ impl std::fmt::Display for UsageError {
     }
 }
 
-/// Load the corpus folders, reporting per-file problems on stderr.
-pub fn load_kb(roots: &[PathBuf], opts: &LoadOptions) -> Result<KnowledgeBase, UsageError> {
+/// Which index of extractions a corpus uses: its workspace (the folder of its `dossier.toml`, or the corpus
+/// folders themselves when given on the command line) and the `cache` setting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Index {
+    pub workspace: Vec<PathBuf>,
+    pub cache: CacheSetting,
+}
+
+impl Index {
+    /// The index of corpus folders given without a `dossier.toml`.
+    pub fn of_roots(roots: &[PathBuf]) -> Index {
+        Index {
+            workspace: roots.to_vec(),
+            cache: CacheSetting::Default,
+        }
+    }
+}
+
+/// Load the corpus folders, reporting per-file problems on stderr; extractions of unchanged articles come
+/// from the workspace's index (see [`crate::kb::store`]).
+pub fn load_kb(
+    roots: &[PathBuf],
+    opts: &LoadOptions,
+    index: &Index,
+) -> Result<KnowledgeBase, UsageError> {
     let corpus = {
         let bar = term::Progress::new("reading");
         corpus::load(roots, opts, &|d, t| bar.update(d, t))
@@ -128,8 +151,19 @@ pub fn load_kb(roots: &[PathBuf], opts: &LoadOptions) -> Result<KnowledgeBase, U
                 .join(", ")
         );
     }
+    let store = store::index_path(&index.workspace, &index.cache, roots)
+        .and_then(|p| Store::open_or_warn(&p));
     let bar = term::Progress::new("indexing");
-    Ok(KnowledgeBase::from_corpus(corpus, &|d, t| bar.update(d, t)))
+    let (data, stats) = extract_cached(
+        corpus.articles,
+        store.as_ref(),
+        roots,
+        Coverage::Complete,
+        &|d, t| bar.update(d, t),
+    );
+    drop(bar);
+    tracing::debug!("extraction: {stats:?}");
+    Ok(KnowledgeBase::build(data, corpus.problems))
 }
 
 fn config_near(start: &Path) -> Result<Option<Config>, UsageError> {
@@ -148,9 +182,13 @@ fn config_near(start: &Path) -> Result<Option<Config>, UsageError> {
 pub(crate) fn corpus_roots(
     explicit: &[PathBuf],
     near: &Path,
-) -> Result<(Vec<PathBuf>, LoadOptions), UsageError> {
+) -> Result<(Vec<PathBuf>, LoadOptions, Index), UsageError> {
     if !explicit.is_empty() {
-        return Ok((explicit.to_vec(), LoadOptions::default()));
+        return Ok((
+            explicit.to_vec(),
+            LoadOptions::default(),
+            Index::of_roots(explicit),
+        ));
     }
     // A bare file name has an empty parent: that is the working directory.
     let near = if near.as_os_str().is_empty() {
@@ -159,7 +197,13 @@ pub(crate) fn corpus_roots(
         near
     };
     match config_near(near)? {
-        Some(c) => Ok((c.corpus.clone(), c.load_options())),
+        Some(c) => {
+            let index = Index {
+                workspace: c.path.parent().map(Path::to_path_buf).into_iter().collect(),
+                cache: c.cache.clone(),
+            };
+            Ok((c.corpus.clone(), c.load_options(), index))
+        }
         None => Err(UsageError(format!(
             "no corpus: pass --corpus DIR, or add a dossier.toml (corpus = [\"articles/\"]) in {} or a folder above it",
             term::path(&std::path::absolute(near).unwrap_or_else(|_| near.to_path_buf()))

@@ -16,6 +16,7 @@ pub const CONFIG_FILE: &str = "dossier.toml";
 /// ```toml
 /// corpus = ["articles/"]      # or corpus = "articles/"; relative to this file
 /// max_file_size = "8 MiB"     # optional; bytes, or a size with B/KB/KiB/MB/MiB/GB/GiB
+/// cache = ".dossier-cache"    # optional; the index folder (relative to this file), or false for none
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -24,9 +25,23 @@ pub struct Config {
     /// Corpus folders, absolute, lexically normalised, without duplicates.
     pub corpus: Vec<PathBuf>,
     pub max_file_size: Option<u64>,
+    /// Where the index of extractions is kept (`cache`).
+    pub cache: CacheSetting,
     /// Unknown keys and similar non-fatal issues, human-readable, without
     /// the file name (callers print `path: warning`).
     pub warnings: Vec<String>,
+}
+
+/// The `cache` key: where the persistent index of per-article extractions lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CacheSetting {
+    /// Not set (or `cache = true`): the user's cache folder.
+    #[default]
+    Default,
+    /// `cache = false`: no index; every start extracts every article.
+    Off,
+    /// `cache = "folder"`: this folder, absolute (a relative path is relative to `dossier.toml`).
+    Folder(PathBuf),
 }
 
 /// A `dossier.toml` that cannot be used.
@@ -135,6 +150,7 @@ impl Config {
             path: abs.clone(),
             corpus: Vec::new(),
             max_file_size: None,
+            cache: CacheSetting::Default,
             warnings: Vec::new(),
         };
         let mut has_corpus = false;
@@ -166,8 +182,23 @@ impl Config {
                     }
                 }
                 "max_file_size" => config.max_file_size = Some(parse_size(value).map_err(invalid)?),
+                "cache" => {
+                    config.cache = match value {
+                        toml::Value::Boolean(true) => CacheSetting::Default,
+                        toml::Value::Boolean(false) => CacheSetting::Off,
+                        toml::Value::String(s) if !s.trim().is_empty() => {
+                            CacheSetting::Folder(normalize(&base.join(s.trim())))
+                        }
+                        _ => {
+                            return Err(invalid(
+                                "`cache` must be a folder (cache = \".dossier-cache\") or false"
+                                    .to_string(),
+                            ));
+                        }
+                    }
+                }
                 other => config.warnings.push(format!(
-                    "unknown key `{other}`; ignored (known keys: corpus, max_file_size)"
+                    "unknown key `{other}`; ignored (known keys: cache, corpus, max_file_size)"
                 )),
             }
         }
@@ -290,6 +321,21 @@ mod tests {
         assert!(err.to_string().contains("max_file_size"));
         let err = Config::load(&dir.path().join("missing.toml")).expect_err("missing");
         assert!(matches!(err, ConfigError::Io(..)));
+    }
+
+    #[test]
+    fn config_cache_is_a_folder_relative_to_the_toml_or_false() {
+        let at = Path::new("/ws/dossier.toml");
+        let c = Config::parse("corpus = \"a\"", at).expect("config");
+        assert_eq!(c.cache, CacheSetting::Default);
+        let c = Config::parse("corpus = \"a\"\ncache = \"../caches/x\"", at).expect("config");
+        assert_eq!(c.cache, CacheSetting::Folder(PathBuf::from("/caches/x")));
+        let c = Config::parse("corpus = \"a\"\ncache = false", at).expect("config");
+        assert_eq!(c.cache, CacheSetting::Off);
+        let c = Config::parse("corpus = \"a\"\ncache = true", at).expect("config");
+        assert_eq!(c.cache, CacheSetting::Default);
+        let err = Config::parse("corpus = \"a\"\ncache = 3", at).expect_err("bad cache");
+        assert!(err.to_string().contains("cache"), "{err}");
     }
 
     #[test]

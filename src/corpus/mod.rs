@@ -87,7 +87,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-pub use config::{CONFIG_FILE, Config, ConfigError, find_config};
+pub use config::{CONFIG_FILE, CacheSetting, Config, ConfigError, find_config};
 pub use layout::{boilerplate_regions, headline, is_date_line, is_dateline};
 pub use load::{load, read_article, read_article_with_problems};
 pub use meta::{

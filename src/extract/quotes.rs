@@ -3,7 +3,7 @@
 use crate::text::ByteRange;
 
 /// A quotation found in a text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// The quoted words, without the quote marks.
     pub inner: ByteRange,

@@ -4,7 +4,7 @@ use crate::text::ByteRange;
 
 /// A paragraph: a block of text between blank lines, or a single line that stands alone (a heading or a
 /// one-line paragraph in a scraped article).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Paragraph {
     pub range: ByteRange,
     /// A short line without final punctuation, followed by more text: a heading or label.
@@ -12,7 +12,7 @@ pub struct Paragraph {
 }
 
 /// A sentence and the paragraph it belongs to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sentence {
     pub range: ByteRange,
     pub paragraph: usize,

@@ -12,6 +12,7 @@
 //!   the facts of an entity;
 //! - `quotes`: [`KnowledgeBase::find_quote`], verbatim and near matches;
 //! - `statement_index`: dated clauses by their identifying terms;
+//! - `store`: the persistent index of per-article extractions (SQLite), [`extract_cached`];
 //! - this file: the public types. Facts of a single text come from [`crate::extract::facts`].
 
 mod aliases;
@@ -21,12 +22,14 @@ mod lookup;
 mod merge;
 mod quotes;
 mod statement_index;
+pub mod store;
 
 pub use crate::extract::facts::{
     EntityId, FactDate, Mention, PendingAnchor, TextFact, facts_in_text, resolve_anchor,
 };
 pub use article::{ArticleData, extract_all};
 pub use lookup::{participants, resolve_in_context};
+pub use store::{CacheStats, Coverage, Store, StoreError, extract_cached};
 
 pub use statement_index::{StatementIndex, StatementRef};
 

@@ -4,7 +4,7 @@
 
 use super::server::{Backend, lock};
 use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
-use crate::kb::{ArticleData, KnowledgeBase, extract_all};
+use crate::kb::{ArticleData, Coverage, KnowledgeBase, Store, extract_cached, store};
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -40,6 +40,8 @@ pub(super) struct Loaded {
     generation: u64,
     corpus: Corpus,
     data: Vec<Arc<ArticleData>>,
+    /// The workspace's index of extractions, when there is one.
+    store: Option<Arc<Store>>,
 }
 
 /// What one refresh did, for the log.
@@ -79,6 +81,7 @@ impl Loaded {
                 problems,
             },
             data,
+            store: None,
         }
     }
 
@@ -148,7 +151,14 @@ impl Loaded {
         drop(by_path);
         let extracted = fresh.len();
         let (at, todo): (Vec<usize>, Vec<Article>) = fresh.into_iter().unzip();
-        keep.extend(at.into_iter().zip(extract_all(todo, &|_, _| {})));
+        let (fresh, _) = extract_cached(
+            todo,
+            self.store.as_deref(),
+            &self.corpus.roots,
+            Coverage::Partial,
+            &|_, _| {},
+        );
+        keep.extend(at.into_iter().zip(fresh));
         keep.sort_by_key(|(i, _)| *i);
         self.data = keep.into_iter().map(|(_, d)| d).collect();
         self.corpus.articles = articles;
@@ -197,8 +207,9 @@ fn dir_identity(p: &Path) -> Option<(u64, u64)> {
 }
 
 impl Backend {
-    /// The corpus folders to use: editor settings first, then `dossier.toml` in a workspace folder.
-    fn resolve_corpus(&self) -> (Vec<PathBuf>, LoadOptions, Option<String>) {
+    /// The corpus folders to use: editor settings first, then `dossier.toml` in a workspace folder; and the
+    /// file of the workspace's index of extractions, if any.
+    fn resolve_corpus(&self) -> (Vec<PathBuf>, LoadOptions, Option<String>, Option<PathBuf>) {
         let settings = lock(&self.shared.settings).clone();
         let workspace = lock(&self.shared.workspace).clone();
         if let Some(paths) = settings.corpus {
@@ -209,8 +220,9 @@ impl Backend {
             let roots = paths
                 .into_iter()
                 .map(|p| if p.is_absolute() { p } else { base.join(p) })
-                .collect();
-            return (roots, LoadOptions::default(), None);
+                .collect::<Vec<_>>();
+            let index = store::index_path(&[base], &Default::default(), &roots);
+            return (roots, LoadOptions::default(), None, index);
         }
         for w in &workspace {
             let toml = w.join("dossier.toml");
@@ -221,20 +233,26 @@ impl Backend {
                             tracing::warn!("{}: {warning}", toml.display());
                         }
                         let lo = c.load_options();
-                        (c.corpus, lo, None)
+                        let index = store::index_path(std::slice::from_ref(w), &c.cache, &c.corpus);
+                        (c.corpus, lo, None, index)
                     }
-                    Err(e) => (Vec::new(), LoadOptions::default(), Some(e.to_string())),
+                    Err(e) => (
+                        Vec::new(),
+                        LoadOptions::default(),
+                        Some(e.to_string()),
+                        None,
+                    ),
                 };
             }
         }
-        (Vec::new(), LoadOptions::default(), None)
+        (Vec::new(), LoadOptions::default(), None, None)
     }
 
     /// Load (or reload) the corpus in the background, reporting progress; requests keep answering from the
     /// knowledge base already in place, which is swapped when the new one is ready.
     pub(super) async fn load_corpus(&self) {
         let generation = self.shared.load_gen.fetch_add(1, Ordering::SeqCst) + 1;
-        let (roots, opts, config_error) = self.resolve_corpus();
+        let (roots, opts, config_error, index) = self.resolve_corpus();
         if let Some(e) = config_error {
             self.client
                 .show_message(MessageType::ERROR, format!("Dossier: {e}"))
@@ -282,6 +300,15 @@ impl Backend {
         let started = Instant::now();
         let r2 = roots.clone();
         let o2 = opts;
+        let store = match index {
+            Some(p) if !roots.is_empty() => {
+                tokio::task::spawn_blocking(move || Store::open_or_warn(&p).map(Arc::new))
+                    .await
+                    .ok()
+                    .flatten()
+            }
+            _ => None,
+        };
         let loaded = tokio::task::spawn_blocking(move || corpus::load(&r2, &o2, &|_, _| {})).await;
         let corpus = match loaded {
             Ok(Ok(c)) => c,
@@ -325,7 +352,10 @@ impl Backend {
             }
             let rest = pending.split_off(pending.len().min(BATCH));
             let batch = std::mem::replace(&mut pending, rest);
-            match tokio::task::spawn_blocking(move || extract_all(batch, &|_, _| {})).await {
+            let (s, r) = (store.clone(), roots.clone());
+            let extract =
+                move || extract_cached(batch, s.as_deref(), &r, Coverage::Partial, &|_, _| {}).0;
+            match tokio::task::spawn_blocking(extract).await {
                 Ok(mut v) => done.append(&mut v),
                 Err(e) => tracing::error!("extraction failed: {e}"),
             }
@@ -358,7 +388,11 @@ impl Backend {
             if shared.load_gen.load(Ordering::SeqCst) != generation {
                 return;
             }
+            if let Some(s) = &store {
+                s.prune(&r2, done.iter().map(|d| d.article.path.as_path()));
+            }
             *loaded = Loaded::new(generation, r2, done, problems);
+            loaded.store = store;
             shared.set_kb(loaded.knowledge_base());
         })
         .await;
@@ -586,6 +620,7 @@ fn display_paths(p: &[PathBuf]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kb::extract_all;
 
     struct Dir(PathBuf);
 

@@ -49,6 +49,11 @@ impl Client {
             .current_dir(cwd)
             .env("DOSSIER_LOG", "warn")
             .env("DOSSIER_TEST_HOOKS", "1")
+            // The index of extractions goes to the build folder, not the user's cache.
+            .env(
+                "DOSSIER_CACHE_DIR",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

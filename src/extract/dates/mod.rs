@@ -337,7 +337,7 @@ impl DateValue {
 }
 
 /// What a relative expression counts from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Anchor {
     /// The article's reference (publication) date.
     Reference,
@@ -349,14 +349,14 @@ pub enum Anchor {
 
 /// An offset in days from an anchor: "a day after" = Event,+1; "the next day" = PreviousDate,+1;
 /// "yesterday" = Reference,-1. Weeks count as 7 days; month and year offsets are not represented.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Relative {
     pub anchor: Anchor,
     pub days: i32,
 }
 
 /// The shape of a temporal expression.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DateKind {
     /// A calendar expression: full date, month-day, month-year, month, year.
     Absolute,

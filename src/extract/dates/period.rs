@@ -6,7 +6,7 @@ use super::words::{add_days, coarsen, max_days_in_month, monday_of};
 use jiff::civil::{Date, ISOWeekDate, Weekday};
 
 /// A Northern-hemisphere season.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Season {
     Spring,

@@ -22,7 +22,9 @@ use super::segment::tokens;
 use crate::text::ByteRange;
 
 /// What a name refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Person,
@@ -53,7 +55,7 @@ impl EntityKind {
 }
 
 /// Why a person candidate was taken for a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cue {
     /// Preceded by a title or role ("Kenyan President William Ruto").
     Title,
@@ -70,7 +72,7 @@ pub enum Cue {
 }
 
 /// A name found in a text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NameMention {
     pub kind: EntityKind,
     /// The name itself, without title or possessive.

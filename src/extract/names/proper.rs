@@ -349,7 +349,7 @@ fn overlaps_taken(taken: &[ByteRange], r: &ByteRange) -> bool {
 
 /// A proper name as an article keeps it: its range, kind and whether it stood inside running text — a
 /// tenth of a [`NameMention`]'s size; the name itself is read back from the text when the corpus is merged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProperName {
     pub start: u32,
     pub end: u32,

@@ -1,0 +1,309 @@
+//! The stored form of one article's extraction: what [`ArticleData::extract`] yields except the article
+//! itself (its text is read from disk on every start) and except what is cheap to recompute; the content key
+//! that says whether a stored extraction still holds for an article.
+//!
+//! Most extraction types derive serde where they are defined. The date values do not: `PartialDate` and
+//! `Period` carry a `Serialize` shaped for JSON output (a weekday by name, an omitted period, an internally
+//! tagged enum), which a non-self-describing format such as postcard cannot read back. They are written here
+//! through serde's remote mirrors, which the compiler checks field by field against the real types.
+
+use crate::corpus::Article;
+use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
+use crate::extract::names::{NameMention, ProperName};
+use crate::extract::quotes::Quote;
+use crate::extract::segment::{Paragraph, Sentence};
+use crate::extract::statements::{StatedDate, Statement};
+use crate::kb::ArticleData;
+use crate::text::{ByteRange, LineIndex};
+use jiff::civil::Weekday;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use xxhash_rust::xxh3::Xxh3;
+
+/// Bump when extraction changes what it yields for the same input (any change under `extract/`,
+/// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
+/// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
+/// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
+pub const EXTRACTOR_VERSION: u32 = 1;
+
+/// The fingerprint of the extraction sources this build was made from (see `build.rs`).
+const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
+
+/// The content key of an article: a 128-bit xxh3 of everything [`ArticleData::extract`] reads — the text,
+/// the body range, the boilerplate ranges, the title and the reference date — with the extractor version,
+/// the crate version and the sources' fingerprint. A stored row whose key differs is extracted again.
+///
+/// xxh3-128 rather than a cryptographic hash: the key guards against change, not against an adversary (who
+/// could as well write the database), and it hashes the 140 MB of a large corpus in a few tens of
+/// milliseconds; 128 bits make an accidental collision among millions of articles negligible.
+pub fn content_key(a: &Article) -> [u8; 16] {
+    let mut h = Xxh3::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(b"dossier extraction");
+    field(&EXTRACTOR_VERSION.to_le_bytes());
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(SOURCES_FINGERPRINT.as_bytes());
+    field(a.text.as_bytes());
+    let mut ranges = Vec::with_capacity(16 * (1 + a.boilerplate.len()));
+    for r in std::iter::once(&a.body).chain(&a.boilerplate) {
+        ranges.extend_from_slice(&(r.start as u64).to_le_bytes());
+        ranges.extend_from_slice(&(r.end as u64).to_le_bytes());
+    }
+    field(&ranges);
+    match &a.title {
+        Some(t) => field(&[&[1u8][..], t.as_bytes()].concat()),
+        None => field(&[0]),
+    }
+    match a.meta.date {
+        Some(d) => field(&[
+            1,
+            d.year().to_le_bytes()[0],
+            d.year().to_le_bytes()[1],
+            d.month() as u8,
+            d.day() as u8,
+        ]),
+        None => field(&[0]),
+    }
+    h.digest128().to_le_bytes()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Remote mirrors of the date values (see the module docs)
+// ---------------------------------------------------------------------------------------------------
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Weekday")]
+enum WeekdayDef {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Period")]
+enum PeriodDef {
+    Present {
+        reference: Option<(i16, i8, i8)>,
+    },
+    Week {
+        year: i16,
+        week: i8,
+        weekend: bool,
+    },
+    Season {
+        year: i16,
+        season: crate::extract::dates::Season,
+    },
+    Decade {
+        decade: i16,
+    },
+    Century {
+        century: i16,
+    },
+    FiscalYear {
+        first: i16,
+        last: i16,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "PartialDate")]
+struct PartialDateDef {
+    year: Option<i16>,
+    month: Option<i8>,
+    day: Option<i8>,
+    #[serde(with = "opt_weekday")]
+    weekday: Option<Weekday>,
+    #[serde(with = "opt_period")]
+    period: Option<Period>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "DateValue")]
+enum DateValueDef {
+    Point(#[serde(with = "PartialDateDef")] PartialDate),
+    Range {
+        #[serde(with = "PartialDateDef")]
+        start: PartialDate,
+        #[serde(with = "PartialDateDef")]
+        end: PartialDate,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "TemporalExpr")]
+struct TemporalExprDef {
+    span: ByteRange,
+    kind: DateKind,
+    #[serde(with = "opt_date_value")]
+    value: Option<DateValue>,
+    relative: Option<Relative>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "StatedDate")]
+struct StatedDateDef {
+    range: ByteRange,
+    #[serde(with = "DateValueDef")]
+    value: DateValue,
+    kind: DateKind,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Statement")]
+struct StatementDef {
+    clause: ByteRange,
+    #[serde(with = "seq_stated_date")]
+    dates: Vec<StatedDate>,
+    terms: Vec<u64>,
+    background: Vec<u64>,
+}
+
+/// Serde helpers for `Option<T>` and `Vec<T>` of a type written through a remote mirror.
+macro_rules! through {
+    (option $m:ident, $t:ty, $def:ident) => {
+        mod $m {
+            use super::*;
+            struct Ser<'a>(&'a $t);
+            impl Serialize for Ser<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    $def::serialize(self.0, s)
+                }
+            }
+            struct De($t);
+            impl<'de> Deserialize<'de> for De {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $def::deserialize(d).map(De)
+                }
+            }
+            pub fn serialize<S: Serializer>(v: &Option<$t>, s: S) -> Result<S::Ok, S::Error> {
+                v.as_ref().map(Ser).serialize(s)
+            }
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$t>, D::Error> {
+                Ok(Option::<De>::deserialize(d)?.map(|w| w.0))
+            }
+        }
+    };
+    (seq $m:ident, $t:ty, $def:ident) => {
+        mod $m {
+            use super::*;
+            struct Ser<'a>(&'a $t);
+            impl Serialize for Ser<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    $def::serialize(self.0, s)
+                }
+            }
+            struct De($t);
+            impl<'de> Deserialize<'de> for De {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $def::deserialize(d).map(De)
+                }
+            }
+            pub fn serialize<S: Serializer>(v: &[$t], s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(v.iter().map(Ser))
+            }
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$t>, D::Error> {
+                Ok(Vec::<De>::deserialize(d)?
+                    .into_iter()
+                    .map(|w| w.0)
+                    .collect())
+            }
+        }
+    };
+}
+
+through!(option opt_weekday, Weekday, WeekdayDef);
+through!(option opt_period, Period, PeriodDef);
+through!(option opt_date_value, DateValue, DateValueDef);
+through!(seq seq_stated_date, StatedDate, StatedDateDef);
+through!(seq seq_temporal, TemporalExpr, TemporalExprDef);
+through!(seq seq_statement, Statement, StatementDef);
+
+// ---------------------------------------------------------------------------------------------------
+// The stored record
+// ---------------------------------------------------------------------------------------------------
+
+/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`].
+#[derive(Serialize)]
+struct StoredRef<'a> {
+    lines: &'a LineIndex,
+    paragraphs: &'a [Paragraph],
+    sentences: &'a [Sentence],
+    people: &'a [NameMention],
+    things: &'a [NameMention],
+    names: &'a [ProperName],
+    #[serde(with = "seq_temporal")]
+    dates: &'a [TemporalExpr],
+    quotes: &'a [Quote],
+    folded: &'a str,
+    #[serde(with = "seq_statement")]
+    statements: &'a [Statement],
+}
+
+/// The stored part of an [`ArticleData`], read back.
+#[derive(Deserialize)]
+pub struct Stored {
+    lines: LineIndex,
+    paragraphs: Vec<Paragraph>,
+    sentences: Vec<Sentence>,
+    people: Vec<NameMention>,
+    things: Vec<NameMention>,
+    names: Vec<ProperName>,
+    #[serde(with = "seq_temporal")]
+    dates: Vec<TemporalExpr>,
+    quotes: Vec<Quote>,
+    folded: String,
+    #[serde(with = "seq_statement")]
+    statements: Vec<Statement>,
+}
+
+/// The bytes stored for an extraction.
+pub fn encode(d: &ArticleData) -> Vec<u8> {
+    let r = StoredRef {
+        lines: &d.lines,
+        paragraphs: &d.paragraphs,
+        sentences: &d.sentences,
+        people: &d.people,
+        things: &d.things,
+        names: &d.names,
+        dates: &d.dates,
+        quotes: &d.quotes,
+        folded: &d.folded,
+        statements: &d.statements,
+    };
+    // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
+    postcard::to_allocvec(&r).unwrap_or_default()
+}
+
+/// An extraction read back; `None` when the bytes are not a whole record.
+pub fn decode(bytes: &[u8]) -> Option<Stored> {
+    match postcard::take_from_bytes::<Stored>(bytes) {
+        Ok((s, [])) => Some(s),
+        _ => None,
+    }
+}
+
+impl Stored {
+    /// The extraction of `article`, which must be the article (same content key) it was stored for.
+    pub fn into_data(self, article: Article) -> ArticleData {
+        ArticleData {
+            article,
+            lines: self.lines,
+            paragraphs: self.paragraphs,
+            sentences: self.sentences,
+            people: self.people,
+            things: self.things,
+            names: self.names,
+            dates: self.dates,
+            quotes: self.quotes,
+            folded: self.folded,
+            statements: self.statements,
+        }
+    }
+}
