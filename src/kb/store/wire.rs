@@ -153,6 +153,8 @@ struct StatedDateDef {
     #[serde(with = "DateValueDef")]
     value: DateValue,
     kind: DateKind,
+    baseline: bool,
+    since_event: bool,
 }
 
 #[derive(Serialize, Deserialize)]
