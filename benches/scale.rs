@@ -2,6 +2,8 @@
 //! spawn to the first hover answer, hover and go-to-source latency, peak memory), on the seed corpus and on the
 //! 14,322-document White House corpus.
 //!
+//! Beside them, the floor (`cat` and `rg` over the same files) and `dossier check` cold and warm.
+//!
 //! `cargo bench --bench scale` (defaults: the bundled seed corpus, plus `../shared/datasets/whitehouse/articles`
 //! when present). `cargo bench --bench scale -- DIR…` benchmarks other corpora.
 
@@ -92,9 +94,9 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
     (note, names, quotes)
 }
 
-fn lsp_bench(bin: &Path, dir: &Path) {
+fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
+    let ws = ws.to_path_buf();
     let (note, names, quotes) = bench_note(dir);
-    let ws = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&ws);
     let abs = std::path::absolute(dir).expect("absolute corpus path");
     std::fs::write(
@@ -182,7 +184,7 @@ fn lsp_bench(bin: &Path, dir: &Path) {
     let rss = peak_rss_kib(c.pid()).unwrap_or(0);
     let _ = c.shutdown();
     println!(
-        "lsp {}: first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); 1,000-line note re-checked {:.0} ms after a keystroke (median, incl. 150 ms debounce); server peak RSS {:.0} MB",
+        "lsp {} ({start}): first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); 1,000-line note re-checked {:.0} ms after a keystroke (median, incl. 150 ms debounce); server peak RSS {:.0} MB",
         dir.display(),
         ms(first_answer),
         if first_had_card {
@@ -201,7 +203,65 @@ fn lsp_bench(bin: &Path, dir: &Path) {
         percentile(&mut recheck, 0.5),
         rss as f64 / 1024.0
     );
-    let _ = std::fs::remove_dir_all(&ws);
+}
+
+/// Wall time of a command, or `None` if it cannot run.
+fn timed(cmd: &mut std::process::Command) -> Option<Duration> {
+    let t = Instant::now();
+    let ok = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?
+        .success();
+    ok.then(|| t.elapsed())
+}
+
+/// The floor: reading every file with `cat` and searching them with `rg`, beside `dossier check` cold (empty
+/// index) and warm.
+fn floor_and_check(bin: &Path, dir: &Path, cache: &Path) {
+    let sh = |script: String| {
+        let mut c = std::process::Command::new("sh");
+        c.arg("-c").arg(script).arg("sh").arg(dir);
+        c
+    };
+    let cat = timed(&mut sh(
+        "find \"$1\" -type f -exec cat {} + > /dev/null".into()
+    ));
+    let rg = timed(&mut sh(
+        "rg -c Washington \"$1\" > /dev/null; [ $? -le 1 ]".into()
+    ))
+    .filter(|_| timed(&mut sh("command -v rg".into())).is_some());
+    let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/notes/example.md");
+    let check = || {
+        let mut c = std::process::Command::new(bin);
+        c.args(["check", "--corpus"])
+            .arg(dir)
+            .arg(&note)
+            .env("DOSSIER_CACHE_DIR", cache);
+        // `check` exits 1 when it finds something: time it either way.
+        let t = Instant::now();
+        let _ = c
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        t.elapsed()
+    };
+    let _ = std::fs::remove_dir_all(cache);
+    let cold = check();
+    let warm = check();
+    let show =
+        |d: Option<Duration>| d.map_or("not available".to_string(), |d| format!("{:.0} ms", ms(d)));
+    println!(
+        "floor {}: cat {}, rg {}; dossier check cold {:.0} ms ({:.0}× cat), warm {:.0} ms ({:.0}× cat)",
+        dir.display(),
+        show(cat),
+        show(rg),
+        ms(cold),
+        cat.map_or(f64::NAN, |c| cold.as_secs_f64() / c.as_secs_f64()),
+        ms(warm),
+        cat.map_or(f64::NAN, |c| warm.as_secs_f64() / c.as_secs_f64()),
+    );
 }
 
 fn main() {
@@ -246,6 +306,12 @@ fn main() {
             .status()
             .expect("run load child");
         assert!(status.success());
-        lsp_bench(&bin, d);
+        let tmp = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
+        floor_and_check(&bin, d, &tmp.join("cache"));
+        // The server caches its index by workspace: the first start is cold, the second warm.
+        let ws = tmp.join("ws");
+        lsp_bench(&bin, d, &ws, "cold: empty index");
+        lsp_bench(&bin, d, &ws, "warm: index from the first start");
+        let _ = std::fs::remove_dir_all(&tmp);
     }
 }

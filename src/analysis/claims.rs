@@ -1122,6 +1122,7 @@ mod tests {
             month: Some(m),
             day: Some(d),
             weekday: None,
+            period: None,
         })
     }
 

@@ -512,11 +512,12 @@ fn proper_clusters(
         .collect();
     let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut all: Vec<Proper> = Vec::new();
-    // The same name recurs across articles: its key is computed once.
-    let mut keys: HashMap<String, String> = HashMap::default();
-    for (ai, a) in articles.iter().enumerate() {
+    // Keys and filters per article, in parallel (a name's key is computed once per article); then clustered
+    // in article order, a chunk of articles at a time so that the mentions in flight stay few.
+    let keyed = |a: &Arc<ArticleData>| {
+        let mut keys: HashMap<String, String> = HashMap::default();
+        let mut out = Vec::new();
         for m in a.names.iter().map(|p| p.to_mention(a.text())) {
-            let m = &m;
             let key = match keys.get(m.name.as_str()) {
                 Some(k) => k.clone(),
                 None => {
@@ -540,6 +541,20 @@ fn proper_clusters(
             {
                 continue;
             }
+            out.push((key, m));
+        }
+        out
+    };
+    const CHUNK: usize = 512;
+    let per_article = articles.chunks(CHUNK).enumerate().flat_map(|(c, chunk)| {
+        par_map(chunk, keyed)
+            .into_iter()
+            .enumerate()
+            .map(move |(i, names)| (c * CHUNK + i, names))
+    });
+    for (ai, names) in per_article {
+        for (key, m) in names {
+            let m = &m;
             let existing = acronym_index
                 .get(&m.name)
                 .or_else(|| existing_by_key.get(&key))

@@ -345,6 +345,7 @@ impl Backend {
         let mut done: Vec<Arc<ArticleData>> = Vec::with_capacity(total);
         let mut pending = corpus.articles;
         let mut last_publish = Instant::now();
+        let mut published = 0;
         const BATCH: usize = 200;
         while !pending.is_empty() {
             if self.shared.load_gen.load(Ordering::SeqCst) != generation {
@@ -365,8 +366,14 @@ impl Backend {
                 p.report_with_message(msg.clone(), pct).await;
             }
             self.status("indexing", done.len(), total, &msg).await;
-            // Partial knowledge while a large corpus loads.
-            if !pending.is_empty() && last_publish.elapsed() > Duration::from_secs(3) {
+            // Partial knowledge while a large corpus loads: each partial build covers at least twice the
+            // articles of the one before, so all of them together cost no more than the final build (a full
+            // re-merge every few seconds made loading quadratic).
+            if !pending.is_empty()
+                && last_publish.elapsed() > Duration::from_secs(3)
+                && done.len() >= 2 * published
+            {
+                published = done.len();
                 let snapshot = done.clone();
                 if let Ok(kb) =
                     tokio::task::spawn_blocking(move || KnowledgeBase::build(snapshot, Vec::new()))
