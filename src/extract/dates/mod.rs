@@ -49,7 +49,7 @@
 //! * Month alone ("in September"): the most recent such month not after the reference month; the next one
 //!   (on or after) when the clause is in the future tense: "will", "would", "shall", "'ll", "won't",
 //!   "upcoming", "scheduled"; an intention or schedule before an infinitive ("set/going/plans/expected/
-//!   aims/hopes/poised/likely/is/are to"); a schedule before a time ("due/expected/slated/scheduled in, by,
+//!   aims/hopes/wants/needs/poised/likely/is/are to"); a schedule before a time ("due/expected/slated/scheduled in, by,
 //!   for …", "planned for"); "due to" before a verb (not "due to the storm", "due to flooding"); "must",
 //!   "should" (not before "have"); or "until"/"till" right before the month ("will run through June", "is
 //!   expected to close in March", "set to expire in January"). "last"/"next"/"this" September count

@@ -1368,6 +1368,20 @@ const FUTURE_MONTH_CASES: &[PeriodCase] = &[
         Precision::Month,
     ),
     (
+        "The retailer wants to close a third of its stores by early April.",
+        Some("2024-11-28"),
+        "April",
+        "2025-04",
+        Precision::Month,
+    ),
+    (
+        "The board needs to name a successor by March.",
+        Some("2024-11-28"),
+        "March",
+        "2025-03",
+        Precision::Month,
+    ),
+    (
         "The lease is set to expire in January.",
         Some("2024-11-28"),
         "January",

@@ -572,6 +572,7 @@ pub(super) fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
                     "set", "going", "plans", "plan", "planning", "planned", "expected", "expects",
                     "expect", "slated", "aims", "aim", "intends", "intend", "hopes", "hope",
                     "seeks", "seek", "poised", "likely", "unlikely", "about", "is", "are",
+                    "wants", "want", "needs", "need", "intending", "hoping", "aiming",
                 ],
             ))
             || (a.eq_ignore_ascii_case("planned") && b.eq_ignore_ascii_case("for"))
