@@ -366,12 +366,12 @@ impl Backend {
                 p.report_with_message(msg.clone(), pct).await;
             }
             self.status("indexing", done.len(), total, &msg).await;
-            // Partial knowledge while a large corpus loads: each partial build covers at least twice the
-            // articles of the one before, so all of them together cost no more than the final build (a full
-            // re-merge every few seconds made loading quadratic).
+            // Partial knowledge while a large corpus loads: each partial build covers at least four times the
+            // articles of the one before, so all of them together cost a third of the final build at most (a
+            // full re-merge every few seconds made loading quadratic).
             if !pending.is_empty()
                 && last_publish.elapsed() > Duration::from_secs(3)
-                && done.len() >= 2 * published
+                && done.len() >= 4 * published
             {
                 published = done.len();
                 let snapshot = done.clone();
