@@ -842,26 +842,13 @@ fn undated_names(claim: &Claim, cited: &[&CitedText]) -> Vec<Vec<Term>> {
         .iter()
         .flat_map(|c| c.sentences.iter().zip(&c.dated))
         .filter(|(_, dated)| !**dated)
-        .map(|(terms, _)| {
-            own_names(claim)
-                .filter(|t| terms.binary_search(t).is_ok())
-                .collect::<Vec<Term>>()
-        })
-        .zip(
-            cited
-                .iter()
-                .flat_map(|c| c.sentences.iter().zip(&c.dated))
-                .filter(|(_, dated)| !**dated)
-                .map(|(terms, _)| {
-                    own_figures(claim)
-                        .filter(|t| terms.binary_search(t).is_ok())
-                        .collect::<Vec<Term>>()
-                }),
-        )
-        .filter(|(names, _)| names.len() >= 2)
-        .map(|(mut names, figures)| {
-            names.extend(figures);
-            names
+        .filter_map(|(terms, _)| {
+            let has = |t: &Term| terms.binary_search(t).is_ok();
+            let mut names: Vec<Term> = own_names(claim).filter(has).collect();
+            (names.len() >= 2).then(|| {
+                names.extend(own_figures(claim).filter(has));
+                names
+            })
         })
         .collect()
 }
