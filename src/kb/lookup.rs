@@ -87,9 +87,11 @@ impl KnowledgeBase {
     /// Facts that involve an entity, dated ones first by date value.
     pub fn facts_of(&self, id: EntityId) -> Vec<&Fact> {
         let mut v: Vec<&Fact> = self
-            .facts
-            .iter()
-            .filter(|f| f.entities.contains(&id))
+            .facts_by_entity
+            .get(id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.facts[i as usize])
             .collect();
         v.sort_by_key(|f| {
             (

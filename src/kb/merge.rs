@@ -421,6 +421,7 @@ impl KnowledgeBase {
             articles,
             entities,
             facts: Vec::new(),
+            facts_by_entity: Vec::new(),
             problems,
             aliases,
             article_mentions: Vec::new(),
@@ -481,6 +482,15 @@ impl KnowledgeBase {
         }
         lap("anchors and entity mentions");
         kb.article_mentions = all_mentions;
+        kb.facts_by_entity = vec![Vec::new(); kb.entities.len()];
+        for (i, f) in facts.iter().enumerate() {
+            for &e in &f.entities {
+                let of = &mut kb.facts_by_entity[e];
+                if of.last() != Some(&(i as u32)) {
+                    of.push(i as u32);
+                }
+            }
+        }
         kb.facts = facts;
         kb.statement_index = StatementIndex::build(&kb.articles);
         lap("statement index");

@@ -137,6 +137,8 @@ pub struct KnowledgeBase {
     pub articles: Vec<Arc<ArticleData>>,
     pub entities: Vec<Entity>,
     pub facts: Vec<Fact>,
+    /// Per entity: the indices in `facts` of the facts that involve it, in order.
+    facts_by_entity: Vec<Vec<u32>>,
     pub problems: Vec<Problem>,
     aliases: AliasTable,
     /// Per article: mentions resolved to one entity (outside boilerplate), sorted by start.
