@@ -347,6 +347,7 @@ impl Backend {
         let mut last_publish = Instant::now();
         let mut published = 0;
         const BATCH: usize = 200;
+        const FIRST_PARTIAL: usize = 1000;
         while !pending.is_empty() {
             if self.shared.load_gen.load(Ordering::SeqCst) != generation {
                 return; // A newer load took over.
@@ -369,10 +370,14 @@ impl Backend {
             // Partial knowledge while a large corpus loads: each partial build covers at least four times the
             // articles of the one before, so all of them together cost a third of the final build at most (a
             // full re-merge every few seconds made loading quadratic).
-            if !pending.is_empty()
-                && last_publish.elapsed() > Duration::from_secs(3)
-                && done.len() >= 4 * published
-            {
+            // The first one comes early — after 3 s, or sooner once `FIRST_PARTIAL` articles are in, as on a
+            // start from the index, where extraction is fast and the final merge is most of the wait.
+            let due = if published == 0 {
+                done.len() >= FIRST_PARTIAL || last_publish.elapsed() > Duration::from_secs(3)
+            } else {
+                last_publish.elapsed() > Duration::from_secs(3) && done.len() >= 4 * published
+            };
+            if !pending.is_empty() && due {
                 published = done.len();
                 let snapshot = done.clone();
                 if let Ok(kb) =
