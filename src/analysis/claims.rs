@@ -772,37 +772,29 @@ fn cited_passage(kb: &KnowledgeBase, claim: &Claim, cited: &[&CitedText]) -> boo
         return false;
     }
     cited.iter().flat_map(|c| &c.sentences).any(|terms| {
-        let shared: f32 = claim
-            .terms
-            .iter()
-            .zip(&claim.factors)
-            .filter(|((t, _), _)| terms.binary_search(t).is_ok())
-            .map(|((t, k), f)| f * full_weight(kb, *t, *k))
-            .sum();
-        shared / claim.weight >= MIN_COVERAGE
+        full_weight_in(kb, claim, |t| terms.binary_search(t).is_ok()) / claim.weight >= MIN_COVERAGE
     })
+}
+
+/// The claim's terms that `has` keeps, each at its full weight (see [`full_weight`]), summed.
+fn full_weight_in(kb: &KnowledgeBase, claim: &Claim, has: impl Fn(&Term) -> bool) -> f32 {
+    claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter(|((t, _), _)| has(t))
+        .map(|((t, k), f)| f * full_weight(kb, *t, *k))
+        .sum()
 }
 
 /// Share of the claim's full weight (every term at its corpus weight, or the rarest weight for a word no
 /// dated clause uses) found in a sorted term list.
 fn full_cover(kb: &KnowledgeBase, claim: &Claim, terms: &[Term]) -> f32 {
-    let total: f32 = claim
-        .terms
-        .iter()
-        .zip(&claim.factors)
-        .map(|((t, k), f)| f * full_weight(kb, *t, *k))
-        .sum();
+    let total = full_weight_in(kb, claim, |_| true);
     if total <= 0.0 {
         return 0.0;
     }
-    let shared: f32 = claim
-        .terms
-        .iter()
-        .zip(&claim.factors)
-        .filter(|((t, _), _)| terms.binary_search(t).is_ok())
-        .map(|((t, k), f)| f * full_weight(kb, *t, *k))
-        .sum();
-    shared / total
+    full_weight_in(kb, claim, |t| terms.binary_search(t).is_ok()) / total
 }
 
 /// The best full-weight cover of the claim by one undated sentence of a cited article.

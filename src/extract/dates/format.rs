@@ -50,6 +50,19 @@ fn case_like(example: &str, word: &str) -> String {
     }
 }
 
+/// The replacement of the month name at `ms` in the example: its range (with the abbreviation's dot, when the
+/// month written in its place drops it) and the month `m` written like it.
+fn month_rep(ex: &str, ms: std::ops::Range<usize>, m: i8) -> (std::ops::Range<usize>, String) {
+    let dotted = ex[ms.end..].starts_with('.');
+    let (name, keep_dot) = month_like(&ex[ms.clone()], dotted, m);
+    let end = if dotted && !keep_dot {
+        ms.end + 1
+    } else {
+        ms.end
+    };
+    (ms.start..end, name)
+}
+
 fn month_like(example: &str, dotted: bool, m: i8) -> (String, bool) {
     let full = MONTH_NAMES[m as usize - 1];
     let is_full =
@@ -195,14 +208,7 @@ pub fn format_like(example: &str, value: &DateValue) -> Option<String> {
             return None;
         }
         let ms = span(mg)?;
-        let dotted = ex[ms.end..].starts_with('.');
-        let (name, keep_dot) = month_like(&ex[ms.clone()], dotted, p.month?);
-        let mend = if dotted && !keep_dot {
-            ms.end + 1
-        } else {
-            ms.end
-        };
-        reps.push((ms.start..mend, name));
+        reps.push(month_rep(ex, ms, p.month?));
         let ds = span(dg)?;
         reps.push((ds.clone(), day_like(&ex[ds], p.day?)));
         if let Some(ys) = span(yg) {
@@ -225,14 +231,7 @@ pub fn format_like(example: &str, value: &DateValue) -> Option<String> {
         reps.push((sy, p.year?.to_string()));
     } else if m.has(g.t_mony) {
         let ms = span(g.cm)?;
-        let dotted = ex[ms.end..].starts_with('.');
-        let (name, keep_dot) = month_like(&ex[ms.clone()], dotted, p.month?);
-        let mend = if dotted && !keep_dot {
-            ms.end + 1
-        } else {
-            ms.end
-        };
-        reps.push((ms.start..mend, name));
+        reps.push(month_rep(ex, ms, p.month?));
         reps.push((span(g.cy)?, p.year?.to_string()));
     } else if m.has(g.t_y) {
         reps.push((span(g.yr)?, p.year?.to_string()));
@@ -241,14 +240,7 @@ pub fn format_like(example: &str, value: &DateValue) -> Option<String> {
         reps.push((w.clone(), weekday_like(&ex[w], weekday?)));
     } else if m.has(g.t_mo) {
         let ms = span(g.em)?;
-        let dotted = ex[ms.end..].starts_with('.');
-        let (name, keep_dot) = month_like(&ex[ms.clone()], dotted, p.month?);
-        let mend = if dotted && !keep_dot {
-            ms.end + 1
-        } else {
-            ms.end
-        };
-        reps.push((ms.start..mend, name));
+        reps.push(month_rep(ex, ms, p.month?));
     } else {
         return None;
     }
