@@ -10,7 +10,8 @@
 use super::note::NoteIndex;
 use crate::extract::dates::{Anchor, DateKind, DateValue, PartialDate};
 use crate::extract::statements::{
-    StatedDate, Term, TermKind, attributive, clauses, rejoin_sentences, since_event, terms_at,
+    StatedDate, Statement, Term, TermKind, attributive, clauses, rejoin_sentences, since_event,
+    stated_kind, terms_at,
 };
 use crate::kb::{ArticleIx, KeyMatch, KnowledgeBase};
 use crate::text::ByteRange;
@@ -34,6 +35,9 @@ pub struct Claim {
     pub from_line_head: bool,
     /// The claim's identifying weight (see [`claim_weight`]), computed once.
     pub weight: f32,
+    /// The date is when the clause's event happened (see [`occurrence`]), not a plan, an expiry or a
+    /// deadline: only then can a report of the event as done rule it out.
+    pub occurrence: bool,
     /// A cited article reports the claim in some sentence, dated or not (see [`cited_passage`]).
     pub cited_passage: bool,
     /// The claim's own names (capitalised words nearest its date) in each undated sentence of a cited
@@ -298,7 +302,7 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     StatedDate {
                         range: d.span.clone(),
                         value,
-                        kind: d.kind.clone(),
+                        kind: stated_kind(text, d),
                         baseline: false,
                         since_event: since_event(text, d),
                     },
@@ -383,6 +387,7 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                     context,
                     cited: cited.clone(),
                     from_line_head: *from_line_head,
+                    occurrence: *from_line_head || occurrence(text, &c, &date.range),
                     weight: 0.0,
                     cited_passage: false,
                     undated_cover: 0.0,
@@ -560,12 +565,15 @@ fn weigh_by_proximity(
 
 /// Weighted overlap of the claim's terms with a sorted term list; a term the source has only in an adjunct
 /// naming another event (`background`, sorted) counts as little as a term nearer another date.
-fn shared_weight(
-    kb: &KnowledgeBase,
-    claim: &Claim,
-    b: &[Term],
-    background: &[Term],
-) -> (f32, usize) {
+fn shared_weight(kb: &KnowledgeBase, claim: &Claim, st: &Statement) -> (f32, usize) {
+    let (b, background) = (&st.terms, &st.background);
+    let weight = |t, k| {
+        if st.reported() {
+            kb.statement_index.bound_weight(t, k)
+        } else {
+            kb.statement_index.weight(t, k)
+        }
+    };
     let a = &claim.terms;
     let (mut i, mut j, mut w, mut n) = (0, 0, 0.0, 0);
     while i < a.len() && j < b.len() {
@@ -578,7 +586,7 @@ fn shared_weight(
                 } else {
                     claim.factors[i]
                 };
-                w += kb.statement_index.weight(a[i].0, a[i].1) * f;
+                w += weight(a[i].0, a[i].1) * f;
                 n += usize::from(f >= 1.0);
                 i += 1;
                 j += 1;
@@ -607,6 +615,72 @@ fn after_baseline(claim: &DateValue, base: &DateValue) -> bool {
     }
 }
 
+static NOT_OCCURRENCE_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:until|till|through|to|by|from|before|after|ahead\s+of|for|since|as\s+of|between|due|expires?|expiring)\s+(?:the\s+(?:end|middle|beginning|start)\s+of\s+|(?:early|mid|late)[-\s]+)?$")
+        .expect("occurrence regex")
+});
+
+static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:will|would|shall|is\s+to|are\s+to|was\s+to|were\s+to|set\s+(?:for|to)|due|scheduled|planned|plans?\s+to|expected|going\s+to|intends?\s+to)\b")
+        .expect("future regex")
+});
+
+/// Is the date when the clause's event happened? Not when it closes a stretch or a deadline ("available
+/// until 30 April", "by 2012", "set for June 13") or the clause before it speaks of a plan or the future
+/// ("is to rule on 3 May", "will open in June").
+fn occurrence(text: &str, clause: &ByteRange, date: &ByteRange) -> bool {
+    let mut from = date.start.saturating_sub(40).max(clause.start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let lead = clause.start.min(date.start)..date.start;
+    !NOT_OCCURRENCE_BEFORE.is_match(&text[from..date.start]) && !FUTURE.is_match(&text[lead])
+}
+
+/// Does a bound (see [`StatedDate::bound`]) rule out every day the claim's date can mean? A report of the
+/// event as past rules out the days after its publication; a state's length rules out the days it cannot
+/// have begun on.
+fn excludes(bound: &StatedDate, claim: &DateValue) -> bool {
+    let (Some(first), Some(last)) = (claim.first_day(), claim.last_day()) else {
+        return false;
+    };
+    match bound.kind {
+        DateKind::Reported => bound.value.first_day().is_some_and(|p| first > p),
+        DateKind::Elapsed => {
+            let latest = bound.value.last_day();
+            let earliest = bound.value.first_day();
+            latest.is_some_and(|l| first > l) || earliest.is_some_and(|e| last < e)
+        }
+        _ => false,
+    }
+}
+
+/// Is every day `event` can mean after every day `deadline` can? A date without a year is placed in the
+/// deadline's year.
+fn later_than(event: &DateValue, deadline: &DateValue) -> bool {
+    let Some(last) = deadline.last_day() else {
+        return false;
+    };
+    let placed = |p: PartialDate| {
+        if p.year.is_none() && p.period.is_none() && p.month.is_some() {
+            PartialDate {
+                year: Some(last.year()),
+                ..p
+            }
+        } else {
+            p
+        }
+    };
+    let event = match event {
+        DateValue::Point(p) => DateValue::Point(placed(*p)),
+        DateValue::Range { start, end } => DateValue::Range {
+            start: placed(*start),
+            end: placed(*end),
+        },
+    };
+    event.first_day().is_some_and(|first| first > last)
+}
+
 fn is_range(v: &DateValue) -> bool {
     matches!(v, DateValue::Range { .. })
 }
@@ -632,7 +706,17 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
         .filter_map(|(ai, si)| {
             let (ai, si) = (ai as usize, si as usize);
             let st = kb.article(ai).statements.get(si)?;
-            let (w, shared) = shared_weight(kb, claim, &st.terms, &st.background);
+            // A clause dated only by its publication bounds its event: it speaks against a claim dated
+            // after that day, and says nothing about a claim dated on or before it.
+            if st.reported()
+                && !st.dates.iter().any(|d| {
+                    (claim.occurrence || d.kind != DateKind::Reported)
+                        && excludes(d, &claim.date.value)
+                })
+            {
+                return None;
+            }
+            let (w, shared) = shared_weight(kb, claim, st);
             let cited = claim.cited.contains(&ai);
             let score = if cited { w * CITED_BONUS } else { w };
             // The source date to compare: of the same sort (a "since" with a "since"), stating the most
@@ -647,8 +731,31 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                         || d.since_event
                         || claim.date.since_event
                 })
-                .filter(|d| is_range(&d.value) == is_range(&claim.date.value))
+                .filter(|d| d.bound() || is_range(&d.value) == is_range(&claim.date.value))
                 .map(|d| {
+                    // A bound that rules the claim's date out disagrees on every part the claim states.
+                    if d.bound() {
+                        let parts = if excludes(d, &claim.date.value) {
+                            common_parts(&claim.date.value, &claim.date.value)
+                        } else {
+                            0
+                        };
+                        return (parts, false, d);
+                    }
+                    // A deadline against an event's date: only an event after the deadline disagrees.
+                    if (d.kind == DateKind::Deadline) != (claim.date.kind == DateKind::Deadline) {
+                        let (deadline, event) = if d.kind == DateKind::Deadline {
+                            (&d.value, &claim.date.value)
+                        } else {
+                            (&claim.date.value, &d.value)
+                        };
+                        let parts = if later_than(event, deadline) {
+                            common_parts(&claim.date.value, &claim.date.value)
+                        } else {
+                            0
+                        };
+                        return (parts, false, d);
+                    }
                     let common = common_parts(&d.value, &claim.date.value);
                     let agrees = if d.baseline {
                         after_baseline(&claim.date.value, &d.value)
@@ -661,12 +768,24 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                 .max_by_key(|(common, agrees, _)| (*common, *agrees));
             let (date, agrees) = match best {
                 Some((_, agrees, d)) => (Some(d.clone()), agrees),
+                // A clause whose only comparable date is a deadline the event meets, or an event date
+                // that meets the claim's deadline, neither confirms nor contradicts it: like a bound, it
+                // says nothing.
+                None if st.dates.iter().any(|d| {
+                    (d.kind == DateKind::Deadline) != (claim.date.kind == DateKind::Deadline)
+                        && !d.bound()
+                        && d.since() == claim.date.since()
+                }) =>
+                {
+                    return None;
+                }
                 None => (None, false),
             };
             // The head of the line explains a source date only when they agree to the month or better: a
             // bare year in common says little.
             let explained = date.as_ref().is_some_and(|d| {
                 !agrees
+                    && !d.bound()
                     && claim.context.iter().any(|(o, head)| {
                         common_parts(o, &d.value) > usize::from(*head) as u8
                             && dates_agree(o, &d.value)
@@ -676,7 +795,7 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                 article: ai,
                 statement: si,
                 score,
-                coverage: w / total,
+                coverage: (w / total).min(1.0),
                 shared,
                 full_coverage: full_cover(kb, claim, &st.terms),
                 cited,
@@ -729,6 +848,7 @@ fn cited_text(kb: &KnowledgeBase, ix: ArticleIx) -> CitedText {
             .map(|s| {
                 a.statements
                     .iter()
+                    .filter(|st| !st.reported())
                     .any(|st| st.clause.start < s.range.end && s.range.start < st.clause.end)
             })
             .collect(),
@@ -1079,7 +1199,12 @@ pub fn render_check(kb: &KnowledgeBase, text: &str, c: &ClaimCheck) -> String {
                 a.line_of(st.clause.start),
                 cand.date.as_ref().map_or("none".to_string(), |d| format!(
                     "{}{} ({})",
-                    if d.baseline { "after " } else { "" },
+                    match d.kind {
+                        DateKind::Reported => "reported as done, published ",
+                        DateKind::Elapsed => "began within ",
+                        _ if d.baseline => "after ",
+                        _ => "",
+                    },
                     d.value.describe(),
                     if cand.agrees { "agrees" } else { "disagrees" }
                 )),
@@ -1103,6 +1228,126 @@ mod tests {
             weekday: None,
             period: None,
         })
+    }
+
+    #[test]
+    fn only_a_date_of_occurrence_can_be_ruled_out_by_a_report() {
+        for (clause, date, expected) in [
+            (
+                "GM cut 10,000 jobs on 6 November 2009",
+                "6 November 2009",
+                true,
+            ),
+            (
+                "three days later it says 10,000 jobs will go",
+                "three days later",
+                true,
+            ),
+            (
+                "swap lines, available until 30 April 2009",
+                "30 April 2009",
+                false,
+            ),
+            ("with a hearing set for June 13", "June 13", false),
+            (
+                "the Treasury was to rule by the end of April 2009",
+                "April 2009",
+                false,
+            ),
+            ("the plant will close in 2008", "2008", false),
+            ("from 2006 to 2010", "2006", false),
+        ] {
+            let at = clause.find(date).unwrap();
+            assert_eq!(
+                occurrence(clause, &(0..clause.len()), &(at..at + date.len())),
+                expected,
+                "{clause}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_event_after_a_deadline_is_later_than_it_and_one_before_is_not() {
+        let year = |y: i16| {
+            DateValue::Point(PartialDate {
+                month: None,
+                day: None,
+                ..day(y, 1, 1).start()
+            })
+        };
+        let yearless = |m: i8, d: i8| {
+            DateValue::Point(PartialDate {
+                year: None,
+                ..day(2000, m, d).start()
+            })
+        };
+        for (event, deadline, later) in [
+            (day(2013, 1, 1), year(2012), true),
+            (day(2012, 12, 31), year(2012), false),
+            (year(2010), year(2012), false),
+            (yearless(6, 13), day(2009, 6, 12), true),
+            (yearless(6, 1), day(2009, 6, 12), false),
+        ] {
+            assert_eq!(
+                later_than(&event, &deadline),
+                later,
+                "{event:?} {deadline:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bound_rules_out_only_the_days_it_excludes() {
+        let bound = |kind: DateKind, value: DateValue| StatedDate {
+            range: 0..0,
+            value,
+            kind,
+            baseline: false,
+            since_event: false,
+        };
+        let month = |y: i16, m: i8| {
+            DateValue::Point(PartialDate {
+                day: None,
+                ..day(y, m, 1).start()
+            })
+        };
+        let year = |y: i16| {
+            DateValue::Point(PartialDate {
+                month: None,
+                day: None,
+                ..day(y, 1, 1).start()
+            })
+        };
+        let reported = bound(DateKind::Reported, day(2009, 11, 5));
+        let more_than = bound(
+            DateKind::Elapsed,
+            DateValue::Range {
+                start: PartialDate::default(),
+                end: day(2005, 8, 10).start(),
+            },
+        );
+        let about = bound(
+            DateKind::Elapsed,
+            DateValue::Range {
+                start: day(1979, 12, 10).start(),
+                end: day(1981, 12, 10).start(),
+            },
+        );
+        for (b, claim, excluded) in [
+            (&reported, day(2009, 11, 6), true),
+            (&reported, day(2009, 11, 5), false),
+            (&reported, month(2009, 11), false),
+            (&reported, month(2009, 12), true),
+            (&more_than, year(2007), true),
+            (&more_than, year(2005), false),
+            (&more_than, year(1990), false),
+            (&about, year(1980), false),
+            (&about, year(1981), false),
+            (&about, year(1978), true),
+            (&about, year(1983), true),
+        ] {
+            assert_eq!(excludes(b, &claim), excluded, "{:?} {claim:?}", b.kind);
+        }
     }
 
     #[test]

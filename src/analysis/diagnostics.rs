@@ -106,6 +106,11 @@ pub fn describe(v: &DateValue) -> String {
     v.describe()
 }
 
+/// A day in words ("5 November 2009").
+fn day_words(d: jiff::civil::Date) -> String {
+    DateValue::Point(dates::PartialDate::from_date(d)).describe()
+}
+
 /// " (a day after 7 November (year not stated))" for a date resolved from another event's date, else nothing.
 fn relative_suffix(d: &FactDate) -> String {
     d.derived_from
@@ -526,7 +531,40 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
         };
         let a = kb.article(cand.article);
         let st = &a.statements[cand.statement];
-        let (what, src_when, note_when) = if src_date.baseline {
+        let deadline = dates::DateKind::Deadline;
+        let (what, src_when, note_when) = if src_date.kind == dates::DateKind::Reported {
+            // Undated, but reported as done: it happened by the day the source was published.
+            (
+                "this",
+                format!(
+                    "on or before {} (it reports it as done that day)",
+                    describe(&src_date.value)
+                ),
+                describe(&c.claim.date.value),
+            )
+        } else if src_date.kind == deadline || c.claim.date.kind == deadline {
+            // A deadline ("by early June") against an event after it, or against another deadline.
+            let by = |d: &crate::extract::statements::StatedDate| {
+                if d.kind == deadline {
+                    format!("no later than {}", describe(&d.value))
+                } else {
+                    describe(&d.value)
+                }
+            };
+            ("this", by(src_date), by(&c.claim.date))
+        } else if src_date.kind == dates::DateKind::Elapsed {
+            // "has been declining for more than two years": the state began within a stretch of days.
+            let began = match (src_date.value.first_day(), src_date.value.last_day()) {
+                (Some(a), Some(b)) => format!("between {} and {}", day_words(a), day_words(b)),
+                (None, Some(b)) => format!("on or before {}", day_words(b)),
+                _ => describe(&src_date.value),
+            };
+            (
+                "the start of this",
+                format!("{began} (counting back how long it has lasted)"),
+                format!("since {}", describe(&c.claim.date.value)),
+            )
+        } else if src_date.baseline {
             // "an increase of 54 points from March 12": the change came after the day it is measured from.
             (
                 "this",
@@ -559,6 +597,8 @@ fn claim_conflicts(kb: &KnowledgeBase, note: &NoteIndex, text: &str, out: &mut V
         let mut fixes = Vec::new();
         if c.claim.date.kind != dates::DateKind::RelativeToAnchor
             && !src_date.baseline
+            && !src_date.bound()
+            && (src_date.kind == deadline) == (c.claim.date.kind == deadline)
             && let Some(new) =
                 dates::format_like(note_text, &corrected(&c.claim.date.value, &src_date.value))
             && new != note_text

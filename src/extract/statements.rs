@@ -5,8 +5,9 @@
 //! A term is a 64-bit hash of its category and normalised form (stable across runs and machines), so a
 //! statement costs a few words of memory per term however long its words are.
 
-use super::dates::{DateKind, DateValue, TemporalExpr};
+use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
 use crate::text::ByteRange;
+use jiff::civil::Date;
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::LazyLock;
@@ -62,8 +63,64 @@ pub struct StatedDate {
 
 impl StatedDate {
     pub fn since(&self) -> bool {
-        self.kind == DateKind::Since
+        matches!(self.kind, DateKind::Since | DateKind::Elapsed)
     }
+
+    /// A bound rather than a date: it can only show a claim's date impossible (see [`DateKind::Reported`]
+    /// and [`DateKind::Elapsed`]).
+    pub fn bound(&self) -> bool {
+        matches!(self.kind, DateKind::Reported | DateKind::Elapsed)
+    }
+}
+
+static ELAPSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:has|have)\s+(?:not\s+)?(?:been\s+)?(?:[\p{L}’'-]+\s+){0,6}?for\s+(?:(more\s+than|over|at\s+least|nearly|almost|about|around|roughly|some)\s+)?(\d{1,3}|an?|[a-z]+(?:-[a-z]+)?)\s+(year|month|week|day)s?\b")
+        .expect("elapsed regex")
+});
+
+/// A present perfect with a duration ("has been declining for more than two years", "has been with General
+/// Motors for 33 years") dates the start of a state that lasts to the reference date: the days it can have
+/// begun in, as a range. A round count may be off by one unit either way; after "more than" or "at least"
+/// any earlier start fits. Returns the duration's span and the range.
+pub fn elapsed_since(
+    text: &str,
+    clause: &ByteRange,
+    reference: Date,
+) -> Option<(ByteRange, DateValue)> {
+    let c = ELAPSED.captures(&text[clause.clone()])?;
+    let whole = c.get(0)?;
+    let n = super::dates::count_from(c.get(2)?.as_str())?;
+    if !(1..=200).contains(&n) {
+        return None;
+    }
+    let unit = |k: i32| match &c[3].to_lowercase()[..] {
+        "year" => jiff::Span::new().years(k),
+        "month" => jiff::Span::new().months(k),
+        "week" => jiff::Span::new().weeks(k),
+        _ => jiff::Span::new().days(k),
+    };
+    let open = c.get(1).is_some_and(|h| {
+        matches!(
+            h.as_str().to_lowercase().split_whitespace().next(),
+            Some("more" | "over" | "at")
+        )
+    });
+    let latest = reference
+        .checked_sub(unit(if open { n } else { n - 1 }))
+        .ok()?;
+    let start = if open {
+        PartialDate::default()
+    } else {
+        PartialDate::from_date(reference.checked_sub(unit(n + 1)).ok()?)
+    };
+    let span = clause.start + whole.start()..clause.start + whole.end();
+    Some((
+        span,
+        DateValue::Range {
+            start,
+            end: PartialDate::from_date(latest),
+        },
+    ))
 }
 
 /// The bounded text before a byte offset (at most `n` bytes, cut at a character boundary).
@@ -140,6 +197,13 @@ pub struct Statement {
     /// later event ("On July 8, following a decision by the Supreme Court, I signed …"): the clause's date
     /// is not that event's.
     pub background: Vec<Term>,
+}
+
+impl Statement {
+    /// Dated only by a bound (see [`StatedDate::bound`]): its publication, or the length of a state.
+    pub fn reported(&self) -> bool {
+        self.dates.iter().all(StatedDate::bound)
+    }
 }
 
 static EVENT_ADJUNCT: LazyLock<Regex> = LazyLock::new(|| {
@@ -484,6 +548,26 @@ pub fn rejoin_sentences(text: &str, sentences: &[ByteRange]) -> Vec<ByteRange> {
     out
 }
 
+static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bby|\bno\s+later\s+than)\s+(?:the\s+(?:end|middle|beginning|start)\s+of\s+|(?:early|mid|late)[-\s]+)?$")
+        .expect("deadline regex")
+});
+
+/// A date after "by" or "no later than" ("by early June", "by the end of next month", "by 2012") is a
+/// deadline: the event comes on or before it, not on it.
+pub fn deadline(text: &str, span: &ByteRange) -> bool {
+    DEADLINE.is_match(before(text, span.start, 40))
+}
+
+/// A date's kind in a statement or claim: [`DateKind::Deadline`] after "by", else the expression's.
+pub fn stated_kind(text: &str, d: &TemporalExpr) -> DateKind {
+    if d.kind != DateKind::Since && deadline(text, &d.span) {
+        DateKind::Deadline
+    } else {
+        d.kind.clone()
+    }
+}
+
 /// A date alone in parentheses annotates the word before it ("Roe v. Wade, 410 U.S. 113 (1973)", "its
 /// founder (1998)"): it dates that noun, not the clause's event.
 pub fn parenthetical(text: &str, span: &ByteRange) -> bool {
@@ -574,9 +658,203 @@ pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
     true
 }
 
-/// The statements of a text: every clause of `sentences` that states at least one comparable date.
-/// `dates` must be sorted by start.
-pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -> Vec<Statement> {
+/// Simple-past forms of common strong verbs (news reports use few others).
+const IRREGULAR_PAST: &[&str] = &[
+    "said",
+    "was",
+    "were",
+    "had",
+    "did",
+    "fell",
+    "rose",
+    "lost",
+    "won",
+    "made",
+    "took",
+    "sold",
+    "bought",
+    "gave",
+    "went",
+    "came",
+    "began",
+    "told",
+    "met",
+    "left",
+    "held",
+    "paid",
+    "spent",
+    "saw",
+    "became",
+    "brought",
+    "found",
+    "got",
+    "kept",
+    "led",
+    "ran",
+    "sent",
+    "struck",
+    "stood",
+    "thought",
+    "wrote",
+    "chose",
+    "drew",
+    "drove",
+    "grew",
+    "knew",
+    "spoke",
+    "threw",
+    "underwent",
+    "withdrew",
+    "sank",
+    "shrank",
+    "slid",
+    "sought",
+    "fought",
+    "taught",
+    "caught",
+    "dealt",
+    "meant",
+    "felt",
+    "hung",
+    "swung",
+    "rang",
+    "broke",
+    "overtook",
+    "forgave",
+    "arose",
+    "flew",
+    "stole",
+    "tore",
+    "wore",
+];
+
+/// Finite forms that put a clause in the present or the future, or make it hypothetical.
+const NOT_PAST: &[&str] = &[
+    "is", "are", "am", "be", "will", "would", "shall", "should", "can", "could", "may", "might",
+    "must", "do", "does", "wo", "ll", "going", "says",
+];
+
+/// Words after which a participle is an adjective ("the planned merger", "a reported loss").
+const DETERMINERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "its",
+    "his",
+    "her",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "my",
+    "your",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "to",
+    "as",
+    "and",
+    "or",
+    "newly",
+    "recently",
+    "previously",
+    "so",
+];
+
+/// Does the clause report its event in the past tense? Its first finite verb decides: a simple past ("GM
+/// said …", "the Dow fell …") or a present perfect ("has cut") reports something done by the time of writing;
+/// a present, future or modal ("will cut", "is expected to", "could") does not. Returns the verb's span.
+pub fn reports_past(text: &str, clause: &ByteRange) -> Option<ByteRange> {
+    let s = &text[clause.clone()];
+    // A quoted clause keeps the speaker's tense, not the report's.
+    if s.trim_start().starts_with(['"', '“', '‘', '\'']) {
+        return None;
+    }
+    let mut prev = String::new();
+    let mut words = WORD.find_iter(s).peekable();
+    while let Some(m) = words.next() {
+        let w = m.as_str();
+        // Names and figures are not verbs; a capitalised determiner ("A planned merger") still counts.
+        if w.starts_with(char::is_uppercase) || w.starts_with(|c: char| c.is_ascii_digit()) {
+            prev = w.to_lowercase();
+            continue;
+        }
+        let lower = w.to_lowercase();
+        let at = clause.start + m.start()..clause.start + m.end();
+        if NOT_PAST.contains(&lower.as_str()) {
+            return None;
+        }
+        if lower == "has" || lower == "have" {
+            // A present perfect: "has cut", "have been"; otherwise a present ("has 6,246 dealers").
+            let next = words.peek().map(|n| n.as_str().to_lowercase());
+            return next.filter(|n| participle(n)).map(|_| at);
+        }
+        if past_form(&lower) && !DETERMINERS.contains(&prev.as_str()) {
+            return Some(at);
+        }
+        prev = lower;
+    }
+    None
+}
+
+/// A past participle after "has"/"have": a past form, a strong "-en" participle ("fallen", "taken",
+/// "been"), or a verb whose three forms are one ("cut", "set", "shut").
+fn participle(lower: &str) -> bool {
+    past_form(lower)
+        || (lower.len() >= 4 && lower.ends_with("en"))
+        || matches!(
+            lower,
+            "been"
+                | "done"
+                | "gone"
+                | "seen"
+                | "won"
+                | "cut"
+                | "set"
+                | "put"
+                | "hit"
+                | "shut"
+                | "spread"
+                | "quit"
+                | "let"
+                | "cost"
+                | "hurt"
+                | "bid"
+                | "begun"
+                | "grown"
+                | "shown"
+                | "flown"
+        )
+}
+
+/// A simple-past or past-participle form: a listed strong verb, or a regular "-ed" form.
+fn past_form(lower: &str) -> bool {
+    IRREGULAR_PAST.contains(&lower)
+        || (lower.len() >= 5
+            && lower.ends_with("ed")
+            && !matches!(
+                lower,
+                "hundred" | "indeed" | "speed" | "proceed" | "exceed" | "succeed"
+            )
+            && lower.chars().all(char::is_alphabetic))
+}
+
+/// The statements of a text: every clause of `sentences` that states at least one comparable date, and, when
+/// the publication date is known, every undated clause that reports a figure in the past tense (dated
+/// [`DateKind::Reported`]: on or before publication; see [`reports_past`]). `dates` must be sorted by start.
+pub fn statements(
+    text: &str,
+    sentences: &[ByteRange],
+    dates: &[TemporalExpr],
+    published: Option<Date>,
+) -> Vec<Statement> {
     let mut out = Vec::new();
     for s in &rejoin_sentences(text, sentences) {
         for c in clauses(text, s.clone()) {
@@ -605,7 +883,7 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                     Some(StatedDate {
                         range: d.span.clone(),
                         value: d.value?,
-                        kind: d.kind.clone(),
+                        kind: stated_kind(text, d),
                         baseline: baseline(text, &d.span),
                         since_event: since_event(text, d),
                     })
@@ -617,7 +895,35 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                 stated.retain(|d| !genitive(text, &d.range));
             }
             if stated.is_empty() {
-                continue;
+                // Undated: a state that has lasted a stated time began that long before publication; a
+                // past-tense report of a figure happened by then.
+                let Some(p) = published else { continue };
+                if let Some((range, value)) = elapsed_since(text, &c, p) {
+                    stated.push(StatedDate {
+                        range,
+                        value,
+                        kind: DateKind::Elapsed,
+                        baseline: false,
+                        since_event: false,
+                    });
+                } else {
+                    let Some(verb) = reports_past(text, &c) else {
+                        continue;
+                    };
+                    if here
+                        .iter()
+                        .any(|d| d.span.end <= c.end && d.kind != DateKind::Duration)
+                    {
+                        continue;
+                    }
+                    stated.push(StatedDate {
+                        range: verb,
+                        value: DateValue::Point(PartialDate::from_date(p)),
+                        kind: DateKind::Reported,
+                        baseline: false,
+                        since_event: false,
+                    });
+                }
             }
             let skip: Vec<ByteRange> = dates[d0..d1.max(d0)]
                 .iter()
@@ -628,6 +934,13 @@ pub fn statements(text: &str, sentences: &[ByteRange], dates: &[TemporalExpr]) -
                 .map(|(t, _)| t)
                 .collect();
             if terms.is_empty() {
+                continue;
+            }
+            // A report dated only by its publication must carry a figure: a precise quantity singles out
+            // one event, where actors and a verb name a kind of event that recurs.
+            if stated[0].kind == DateKind::Reported
+                && !terms.iter().any(|t| kind_of(*t) == TermKind::Number)
+            {
                 continue;
             }
             terms.shrink_to_fit();
@@ -679,7 +992,7 @@ mod tests {
     fn only_dated_clauses_become_statements() {
         let text = "Ford posted a loss in 2006; the plants stay open. Sales rose.";
         let dates = find_dates(text, &DateContext::default());
-        let st = statements(text, &[0..49, 50..text.len()], &dates);
+        let st = statements(text, &[0..49, 50..text.len()], &dates, None);
         assert_eq!(st.len(), 1);
         assert_eq!(&text[st[0].clause.clone()], "Ford posted a loss in 2006");
     }
@@ -691,7 +1004,7 @@ mod tests {
         let joined = rejoin_sentences(text, &[0..cut - 1, cut..text.len()]);
         assert_eq!(joined, vec![0..text.len()]);
         let dates = find_dates(text, &DateContext::default());
-        let st = statements(text, &[0..cut - 1, cut..text.len()], &dates);
+        let st = statements(text, &[0..cut - 1, cut..text.len()], &dates, None);
         assert_eq!(st.len(), 1);
         assert!(
             st[0]
@@ -774,7 +1087,7 @@ mod tests {
         };
         let dates = find_dates(text, &ctx);
         let whole: ByteRange = 0..text.len();
-        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        let st = statements(text, std::slice::from_ref(&whole), &dates, None);
         assert_eq!(st.len(), 1);
         let stated: Vec<&str> = st[0].dates.iter().map(|d| &text[d.range.clone()]).collect();
         assert_eq!(stated, vec!["Tuesday"]);
@@ -782,7 +1095,109 @@ mod tests {
         let text = "Yesterday's vote institutes a near-total ban.";
         let dates = find_dates(text, &ctx);
         let whole: ByteRange = 0..text.len();
-        let st = statements(text, std::slice::from_ref(&whole), &dates);
+        let st = statements(text, std::slice::from_ref(&whole), &dates, None);
         assert_eq!(st[0].dates.len(), 1);
+    }
+
+    #[test]
+    fn the_first_finite_verb_decides_whether_a_clause_reports_the_past() {
+        for (text, verb) in [
+            (
+                "General Motors said that it would axe 10,000 jobs.",
+                Some("said"),
+            ),
+            (
+                "The Dow fell 678 points, closing at 8,579.19.",
+                Some("fell"),
+            ),
+            ("The index closed at 7,465.95.", Some("closed")),
+            ("GM has cut 10,000 jobs.", Some("has")),
+            ("GM has 6,246 dealers in the U.S.", None),
+            ("GM will cut 10,000 jobs.", None),
+            (
+                "The company is expected to post a loss of US$6 billion.",
+                None,
+            ),
+            ("A planned merger would create 4,000 jobs.", None),
+            ("\"We lost 2,000 dealers,\" he says.", None),
+        ] {
+            let got = reports_past(text, &(0..text.len())).map(|r| &text[r]);
+            assert_eq!(got, verb, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_present_perfect_with_a_length_of_time_dates_the_start_of_the_state() {
+        let reference: Date = "2007-08-10".parse().unwrap();
+        for (text, expected) in [
+            (
+                "The housing market has been declining for more than two years.",
+                Some((None, "2005-08-10")),
+            ),
+            (
+                "She has been with General Motors for 33 years.",
+                Some((Some("1973-08-10"), "1975-08-10")),
+            ),
+            (
+                "Japan has not been in recession for six months.",
+                Some((Some("2007-01-10"), "2007-03-10")),
+            ),
+            ("The plant closed for two weeks.", None),
+            ("He had been chairman for five years.", None),
+        ] {
+            let got = elapsed_since(text, &(0..text.len()), reference).map(|(_, v)| {
+                (
+                    v.first_day().map(|d| d.to_string()),
+                    v.last_day().unwrap().to_string(),
+                )
+            });
+            let expected = expected.map(|(a, b)| (a.map(str::to_string), b.to_string()));
+            assert_eq!(got, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_undated_past_report_of_a_figure_is_bounded_by_its_publication() {
+        let published: Date = "2009-11-05".parse().unwrap();
+        let ctx = DateContext {
+            reference: Some(published),
+        };
+        for (text, bounded) in [
+            (
+                "General Motors said that it would axe 10,000 jobs at Opel.",
+                true,
+            ),
+            ("General Motors said that it would cut jobs at Opel.", false),
+            ("General Motors will axe 10,000 jobs at Opel.", false),
+        ] {
+            let dates = find_dates(text, &ctx);
+            let whole: ByteRange = 0..text.len();
+            let st = statements(text, std::slice::from_ref(&whole), &dates, Some(published));
+            assert_eq!(st.len(), usize::from(bounded), "{text}");
+            if bounded {
+                assert!(st[0].reported());
+                assert_eq!(st[0].dates[0].kind, DateKind::Reported);
+            }
+            let st = statements(text, std::slice::from_ref(&whole), &dates, None);
+            assert!(st.is_empty(), "no publication date, no bound: {text}");
+        }
+    }
+
+    #[test]
+    fn a_date_after_by_is_a_deadline() {
+        for (text, date, expected) in [
+            ("eliminate 789 dealers by early June", "June", true),
+            (
+                "That decision is due by the end of next month.",
+                "next month",
+                true,
+            ),
+            ("14 plants closed by 2012", "2012", true),
+            ("no later than 30 June", "30 June", true),
+            ("a speech given by the President on 3 May", "3 May", false),
+            ("the plant closed in 2012", "2012", false),
+        ] {
+            assert_eq!(deadline(text, &span(text, date)), expected, "{text}");
+        }
     }
 }

@@ -119,7 +119,7 @@ impl ArticleData {
             .filter(|d| !in_any(&layout, &d.span))
             .cloned()
             .collect();
-        let statements = statements(text, &prose, &dated);
+        let statements = statements(text, &prose, &dated, article.meta.date);
         ArticleData {
             article,
             lines,

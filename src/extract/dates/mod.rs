@@ -103,9 +103,10 @@ mod scanner;
 #[cfg(test)]
 mod tests;
 mod words;
+pub use words::count_from;
 
 pub use format::{MONTH_NAMES, WEEKDAY_NAMES, format_like};
-pub use period::{Period, Precision, Season};
+pub use period::{Part, Period, Precision, Season};
 use raw::What;
 use resolve::Resolver;
 pub use resolve::shift;
@@ -267,6 +268,24 @@ impl DateValue {
         }
     }
 
+    /// The earliest day the value can mean (a year is needed; the present has none).
+    pub fn first_day(&self) -> Option<Date> {
+        let start = self.start();
+        if matches!(start.period, Some(Period::Present { .. })) {
+            return None;
+        }
+        period::spans_of(&start).into_iter().map(|(a, _)| a).min()
+    }
+
+    /// The latest day the value can mean (a year is needed; the present has none).
+    pub fn last_day(&self) -> Option<Date> {
+        let end = self.end();
+        if matches!(end.period, Some(Period::Present { .. })) {
+            return None;
+        }
+        period::spans_of(&end).into_iter().map(|(_, b)| b).max()
+    }
+
     /// The point, or the end of the range.
     pub fn end(&self) -> PartialDate {
         match self {
@@ -374,6 +393,17 @@ pub enum DateKind {
     Duration,
     /// The present ("now", "currently"): the reference date as a [`Period::Present`], never compared.
     Present,
+    /// A state that has lasted a stated time up to the reference date ("has been declining for more than two
+    /// years"): the value is the range of days it can have begun in, with no start year for "more than".
+    /// Never produced by [`find_dates`]; see [`crate::extract::statements`].
+    Elapsed,
+    /// A date after "by" ("by early June", "by 2012", "no later than 30 June"): the event comes on or before
+    /// it. Set on the dates of statements and claims (see [`crate::extract::statements::deadline`]).
+    Deadline,
+    /// No expression: an article reports the clause's event in the past tense, so it happened on or before
+    /// the publication date, which is the value. Never produced by [`find_dates`]; see
+    /// [`crate::extract::statements`].
+    Reported,
 }
 
 /// One temporal expression found in a text.
@@ -393,6 +423,46 @@ pub struct TemporalExpr {
 pub struct DateContext {
     /// The article's publication date when known.
     pub reference: Option<Date>,
+}
+
+static PART_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:(early|mid|late)[-\s]+|(?:the\s+)?(beginning|start|middle|end)\s+of\s+)$",
+    )
+    .expect("part regex")
+});
+
+/// "early June", "mid-February 2009", "the end of April", "late 2008": a month or a year with its part
+/// named just before it becomes that part (see [`Period::PartOf`]).
+fn mark_parts(text: &str, out: &mut [TemporalExpr]) {
+    for e in out.iter_mut() {
+        let Some(DateValue::Point(p)) = &mut e.value else {
+            continue;
+        };
+        let Some(year) = p.year else { continue };
+        if p.period.is_some() || p.day.is_some() {
+            continue;
+        }
+        let mut from = e.span.start.saturating_sub(20);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let Some(c) = PART_BEFORE.captures(&text[from..e.span.start]) else {
+            continue;
+        };
+        let Some(part) = c
+            .get(1)
+            .or(c.get(2))
+            .and_then(|w| Part::from_word(w.as_str()))
+        else {
+            continue;
+        };
+        p.period = Some(Period::PartOf {
+            year,
+            month: p.month,
+            part,
+        });
+    }
 }
 
 /// Find temporal expressions in `text`, sorted by span start and non-overlapping (longest match wins).
@@ -445,6 +515,7 @@ pub fn find_dates(text: &str, ctx: &DateContext) -> Vec<TemporalExpr> {
             relative,
         });
     }
+    mark_parts(text, &mut out);
     // "two days after November 7", "a day before Thursday's vote": an event anchor directly followed by a
     // dated expression counts from it.
     for i in 1..out.len() {

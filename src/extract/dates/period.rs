@@ -71,6 +71,35 @@ impl Season {
     }
 }
 
+/// The early, middle or late part of a month or a year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+impl Part {
+    /// "early", "mid", "late", and the words "the beginning/middle/end of" stand for.
+    pub(super) fn from_word(w: &str) -> Option<Part> {
+        match w.to_ascii_lowercase().as_str() {
+            "early" | "beginning" | "start" => Some(Part::Early),
+            "mid" | "middle" => Some(Part::Mid),
+            "late" | "end" => Some(Part::Late),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Early => "early",
+            Part::Mid => "mid",
+            Part::Late => "late",
+        }
+    }
+}
+
 /// What a value that is not a plain calendar date stands for. Carried in [`PartialDate::period`]; the
 /// calendar fields of such a value state only what every reading of it shares (see the module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -94,6 +123,16 @@ pub enum Period {
     /// label may be either, by convention). Not a calendar year: organisations start fiscal years in
     /// different months, so it covers the calendar years before and after its label.
     FiscalYear { first: i16, last: i16 },
+    /// The early, middle or late part of a month or a year ("early June 2009", "mid-February", "late
+    /// 2008", "the end of April"). By convention thirds — of a month, days 1–10, 11–20 and 21 to the end;
+    /// of a year, January–April, May–August and September–December — widened either side because the
+    /// words are vague: a month's by two days, a year's by a month. The calendar fields keep the month and
+    /// year.
+    PartOf {
+        year: i16,
+        month: Option<i8>,
+        part: Part,
+    },
 }
 
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
@@ -130,6 +169,13 @@ impl Period {
             Period::Century { century } => format!("{century:02}"),
             Period::FiscalYear { first, last } if first == last => format!("FY{first:04}"),
             Period::FiscalYear { first, last } => format!("FY{first:04}-{:02}", last % 100),
+            // TempEval keeps the month or year and marks the part apart (mod="START"); so does this.
+            Period::PartOf {
+                year,
+                month: Some(m),
+                ..
+            } => format!("{year:04}-{m:02}"),
+            Period::PartOf { year, .. } => format!("{year:04}"),
         }
     }
 
@@ -167,6 +213,14 @@ impl Period {
             Period::FiscalYear { first, last } if first == last => format!("fiscal year {first}"),
             Period::FiscalYear { first, last } => {
                 format!("fiscal year {first}–{:02}", last % 100)
+            }
+            Period::PartOf { year, month, part } => {
+                let whole = super::DateValue::Point(PartialDate {
+                    year: Some(year),
+                    month,
+                    ..Default::default()
+                });
+                format!("{} {}", part.name(), whole.describe())
             }
         }
     }
@@ -213,6 +267,28 @@ impl Period {
                 let y = century.saturating_mul(100);
                 one(ymd(y, 1, 1), ymd(y + 100, 12, 31))
             }
+            Period::PartOf {
+                year,
+                month: Some(m),
+                part,
+            } => {
+                let last = last_of_month(year, m).map_or(28, |d| d.day());
+                let (a, b) = match part {
+                    Part::Early => (1, 12),
+                    Part::Mid => (9, 22),
+                    Part::Late => (19, last),
+                };
+                one(ymd(year, m, a), ymd(year, m, b))
+            }
+            Period::PartOf {
+                year,
+                month: None,
+                part,
+            } => match part {
+                Part::Early => one(ymd(year, 1, 1), ymd(year, 5, 31)),
+                Part::Mid => one(ymd(year, 4, 1), ymd(year, 9, 30)),
+                Part::Late => one(ymd(year, 8, 1), ymd(year, 12, 31)),
+            },
             // A fiscal year labelled Y starts in Y-1 or Y and ends in Y or Y+1; "2023-24" lies in those years.
             Period::FiscalYear { first, last } => {
                 if first < last {
@@ -316,10 +392,37 @@ pub(super) fn compare_periods(a: &PartialDate, b: &PartialDate) -> (u32, bool) {
         };
     }
     let (sa, sb) = (spans_of(a), spans_of(b));
+    let disjoint_spans = |sa: &[(Date, Date)], sb: &[(Date, Date)]| {
+        sa.iter().all(|x| sb.iter().all(|y| x.1 < y.0 || y.1 < x.0))
+    };
+    // A month or day without a year ("June 13") is placed in the year of a part of a month or year ("early
+    // June 2009"), whose year and month every reading shares: it conflicts when no such year brings them
+    // together, and never agrees. Other periods cannot place it.
+    for (known, yearless, spans) in [(a, b, &sa), (b, a, &sb)] {
+        if !spans.is_empty()
+            && yearless.year.is_none()
+            && yearless.period.is_none()
+            && yearless.month.is_some()
+            && matches!(known.period, Some(Period::PartOf { .. }))
+        {
+            let conflict = spans
+                .iter()
+                .flat_map(|(x, y)| [x.year(), y.year()])
+                .all(|year| {
+                    let placed = PartialDate {
+                        year: Some(year),
+                        ..*yearless
+                    };
+                    let sp = spans_of(&placed);
+                    !sp.is_empty() && disjoint_spans(spans, &sp)
+                });
+            return (0, conflict);
+        }
+    }
     if sa.is_empty() || sb.is_empty() {
         return (0, false);
     }
-    let disjoint = sa.iter().all(|x| sb.iter().all(|y| x.1 < y.0 || y.1 < x.0));
+    let disjoint = disjoint_spans(&sa, &sb);
     if disjoint {
         return (0, true);
     }
@@ -397,6 +500,8 @@ impl PartialDate {
             Some(Period::Decade { .. }) => Precision::Decade,
             Some(Period::Century { .. }) => Precision::Century,
             Some(Period::FiscalYear { .. }) => Precision::FiscalYear,
+            Some(Period::PartOf { month: Some(_), .. }) => Precision::Month,
+            Some(Period::PartOf { month: None, .. }) => Precision::Year,
             None => match (self.year, self.month, self.day) {
                 (_, Some(_), Some(_)) => Precision::Day,
                 (_, Some(_), None) => Precision::Month,

@@ -1514,3 +1514,32 @@ fn period_texts_never_panic() {
         let _ = find_dates(text, &ctx(None));
     }
 }
+
+#[test]
+fn early_mid_and_late_name_a_part_of_the_month_or_year() {
+    for (text, iso, words) in [
+        ("by early June 2009", "2009-06", "early June 2009"),
+        ("in mid-February 2009", "2009-02", "mid February 2009"),
+        ("at the end of April 2009", "2009-04", "late April 2009"),
+        ("in late 2008", "2008", "late 2008"),
+        ("at the beginning of 2007", "2007", "early 2007"),
+    ] {
+        let v = value_of(text, None);
+        assert_eq!(v.to_iso(), iso, "{text}");
+        assert_eq!(v.describe(), words, "{text}");
+    }
+    let early_june = value_of("by early June 2009", None);
+    // Thirds of the month, widened by two days: the 12th may still be early June, the 13th is not.
+    for (day, conflict) in [(1, false), (12, false), (13, true), (30, true)] {
+        let d = point(Some(2009), Some(6), Some(day));
+        assert_eq!(early_june.conflicts_with(&d), conflict, "June {day}");
+        assert_eq!(early_june.contains(&d), !conflict, "June {day}");
+    }
+    // A day without a year is placed in the part's year: it conflicts, but never agrees.
+    assert!(early_june.conflicts_with(&point(None, Some(6), Some(13))));
+    assert!(!early_june.conflicts_with(&point(None, Some(6), Some(5))));
+    assert!(!early_june.agrees_with(&point(None, Some(6), Some(5))));
+    // A plain month or an unmarked part stays as it was.
+    assert_eq!(value_of("in June 2009", None).start().period, None);
+    assert_eq!(value_of("the early 2000s", None).to_iso(), "200");
+}

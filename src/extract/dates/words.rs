@@ -185,7 +185,8 @@ pub(super) fn day_from(s: &str) -> Option<i8> {
     ordinal_word_value(s)
 }
 
-pub(super) fn count_from(s: &str) -> Option<i32> {
+/// A count in digits or words ("3", "a", "twenty-four"); None for a vague one ("a few").
+pub fn count_from(s: &str) -> Option<i32> {
     let l = s.to_ascii_lowercase();
     if let Ok(n) = l.parse::<i32>() {
         return Some(n);

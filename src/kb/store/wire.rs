@@ -110,6 +110,11 @@ enum PeriodDef {
         first: i16,
         last: i16,
     },
+    PartOf {
+        year: i16,
+        month: Option<i8>,
+        part: crate::extract::dates::Part,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
