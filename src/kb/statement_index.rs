@@ -10,7 +10,7 @@ use std::sync::Arc;
 pub type StatementRef = (u32, u32);
 
 /// Postings per term, and the number of statements.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct StatementIndex {
     postings: HashMap<Term, Vec<StatementRef>>,
     total: usize,
