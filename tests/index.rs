@@ -1,11 +1,16 @@
 //! The index of extractions as a user meets it: a second `dossier check` reuses the first one's extractions and
-//! says the same; `cache = false` keeps no index; a cache folder inside the corpus is refused.
+//! says the same; a second check reads the merged knowledge base back instead of merging, and says what a merge
+//! says, in the CLI and in the language server; `cache = false` keeps no index; a cache folder inside the corpus
+//! is refused.
 
 mod cli_support;
+mod support;
 
 use cli_support::{TempDir, workspace};
+use serde_json::{Value, json};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use support::client::{Client, file_uri, position_of};
 
 /// Exit status, stdout and stderr of `dossier args` in `cwd`, with these environment variables.
 fn run(args: &[&str], cwd: &Path, env: &[(&str, &Path)]) -> (i32, String, String) {
@@ -110,4 +115,140 @@ fn a_cache_folder_that_cannot_be_made_warns_once_and_checks_all_the_same() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(err.matches("working without it").count(), 1, "{err}");
     assert!(out.contains("date-conflict"), "{out}");
+}
+
+/// The merge's outcome as `dossier` logs it (at debug level).
+fn merge_stats(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find_map(|l| l.split_once("merge: MergeStats ").map(|(_, s)| s))
+        .unwrap_or("no merge logged")
+}
+
+const MERGED: &str = "{ loaded: false, rejected: false, saved: true }";
+const READ_BACK: &str = "{ loaded: true, rejected: false, saved: false }";
+
+#[test]
+fn a_second_check_reads_the_merged_knowledge_base_back_and_says_what_a_merge_says() {
+    // What a merge without any index says: the reference.
+    let plain = workspace();
+    plain.write("dossier.toml", "corpus = [\"corpus/\"]\ncache = false\n");
+    let none = TempDir::new("merged-none-cache");
+    let none_env = [("DOSSIER_CACHE_DIR", none.path())];
+    let want_check = run(&["check", "notes/note.md"], plain.path(), &none_env);
+    let want_entities = run(&["entities", "--format", "json"], plain.path(), &none_env);
+    assert_eq!(
+        merge_stats(&want_check.2),
+        "{ loaded: false, rejected: false, saved: false }"
+    );
+
+    let ws = workspace();
+    let cache = TempDir::new("merged-cache");
+    let env = [("DOSSIER_CACHE_DIR", cache.path())];
+    let first = run(&["check", "notes/note.md"], ws.path(), &env);
+    assert_eq!(merge_stats(&first.2), MERGED, "{}", first.2);
+    assert!(first.2.contains("kb build:"), "{}", first.2);
+    for round in 0..2 {
+        let check = run(&["check", "notes/note.md"], ws.path(), &env);
+        assert_eq!(
+            merge_stats(&check.2),
+            READ_BACK,
+            "round {round}: {}",
+            check.2
+        );
+        // No merge ran: its phases are not logged.
+        assert!(!check.2.contains("kb build:"), "{}", check.2);
+        assert!(!check.2.contains("WARN"), "{}", check.2);
+        assert_eq!((check.0, &check.1), (want_check.0, &want_check.1));
+    }
+    let entities = run(&["entities", "--format", "json"], ws.path(), &env);
+    assert_eq!(merge_stats(&entities.2), READ_BACK);
+    assert_eq!(entities.1, want_entities.1);
+    assert!(entities.1.len() > 100, "{}", entities.1);
+
+    // One article changed: merged again (and stored), then read back.
+    let article = std::fs::read_dir(ws.path().join("corpus"))
+        .expect("corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .min()
+        .expect("an article");
+    let mut text = std::fs::read_to_string(&article).expect("read");
+    text.push_str("\nPresident Joe Biden met Prime Minister Fumio Kishida on Monday.\n");
+    std::fs::write(&article, text).expect("write");
+    let changed = run(&["check", "notes/note.md"], ws.path(), &env);
+    assert_eq!(merge_stats(&changed.2), MERGED, "{}", changed.2);
+    assert!(
+        changed.2.contains("reused: 4, extracted: 1"),
+        "{}",
+        changed.2
+    );
+    let again = run(&["check", "notes/note.md"], ws.path(), &env);
+    assert_eq!(merge_stats(&again.2), READ_BACK, "{}", again.2);
+    assert_eq!(again.1, changed.1);
+
+    // One article removed: the same.
+    std::fs::remove_file(&article).expect("rm");
+    let removed = run(&["check", "notes/note.md"], ws.path(), &env);
+    assert_eq!(merge_stats(&removed.2), MERGED, "{}", removed.2);
+    let again = run(&["check", "notes/note.md"], ws.path(), &env);
+    assert_eq!(merge_stats(&again.2), READ_BACK, "{}", again.2);
+    assert_eq!(again.1, removed.1);
+}
+
+/// A language server started on `ws` with this cache folder, logging at debug level into `log`: the
+/// diagnostics of the example note, opened once the corpus is loaded, and a hover on a person's name in it.
+fn serve_once(ws: &Path, cache: &Path, log: &Path) -> (Vec<Value>, Value) {
+    let file = std::fs::File::create(log).expect("log file");
+    let mut c = Client::spawn_with(
+        Path::new(env!("CARGO_BIN_EXE_dossier")),
+        ws,
+        &[
+            ("DOSSIER_CACHE_DIR", cache.as_os_str()),
+            ("DOSSIER_LOG", "dossier=debug".as_ref()),
+        ],
+        Stdio::from(file),
+    );
+    c.initialize(ws, &["utf-16"], json!({}));
+    let ready = c.wait_ready();
+    assert_eq!(ready["params"]["state"], "ready", "{ready}");
+    let note = ws.join("notes/note.md");
+    let text = std::fs::read_to_string(&note).expect("note");
+    let uri = file_uri(&note);
+    c.open(&uri, &text, 1);
+    let diagnostics = c.diagnostics(&uri, 1);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position_of(&text, "Ruto", 0, "utf-16")}),
+    );
+    assert_eq!(c.shutdown().code(), Some(0));
+    (diagnostics, hover)
+}
+
+#[test]
+fn a_second_server_start_reads_the_merged_knowledge_base_back_and_answers_the_same() {
+    let ws = workspace();
+    let cache = TempDir::new("merged-lsp-cache");
+    let logs = TempDir::new("merged-lsp-logs");
+    let log = |i: usize| logs.path().join(format!("server-{i}.log"));
+    let first = serve_once(ws.path(), cache.path(), &log(0));
+    let first_log = std::fs::read_to_string(log(0)).expect("log");
+    assert!(first_log.contains("kb build:"), "{first_log}");
+    // Stored after it was published, and before the server exited.
+    assert!(
+        first_log.contains("merged knowledge base stored in the index: true"),
+        "{first_log}"
+    );
+    let second = serve_once(ws.path(), cache.path(), &log(1));
+    let second_log = std::fs::read_to_string(log(1)).expect("log");
+    assert_eq!(merge_stats(&second_log), READ_BACK, "{second_log}");
+    assert!(!second_log.contains("kb build:"), "{second_log}");
+    assert!(!second_log.contains("WARN"), "{second_log}");
+    assert!(!first.0.is_empty());
+    assert!(
+        first.1["contents"].to_string().contains("Ruto"),
+        "{}",
+        first.1
+    );
+    assert_eq!(first, second);
 }

@@ -9,7 +9,7 @@ mod term;
 
 use crate::analysis::Severity;
 use crate::corpus::{self, CacheSetting, Config, LoadOptions};
-use crate::kb::{Coverage, KnowledgeBase, Store, extract_cached, store};
+use crate::kb::{Coverage, KnowledgeBase, MergePrefetch, Store, extract_cached, store};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -126,8 +126,8 @@ impl Index {
     }
 }
 
-/// Load the corpus folders, reporting per-file problems on stderr; extractions of unchanged articles come
-/// from the workspace's index (see [`crate::kb::store`]).
+/// Load the corpus folders, reporting per-file problems on stderr; extractions of unchanged articles, and the
+/// merged knowledge base when no article changed, come from the workspace's index (see [`crate::kb::store`]).
 pub fn load_kb(
     roots: &[PathBuf],
     opts: &LoadOptions,
@@ -153,6 +153,8 @@ pub fn load_kb(
     }
     let store = store::index_path(&index.workspace, &index.cache, roots)
         .and_then(|p| Store::open_or_warn(&p));
+    // Looked up first, so that its alias automata are built while the extractions are read.
+    let merged = MergePrefetch::new(store.as_ref(), &corpus.articles.iter().collect::<Vec<_>>());
     let bar = term::Progress::new("indexing");
     let (data, stats) = extract_cached(
         corpus.articles,
@@ -163,7 +165,9 @@ pub fn load_kb(
     );
     drop(bar);
     tracing::debug!("extraction: {stats:?}");
-    Ok(KnowledgeBase::build(data, corpus.problems))
+    let (kb, merge) = merged.finish(data, corpus.problems, store.as_ref());
+    tracing::debug!("merge: {merge:?}");
+    Ok(kb)
 }
 
 fn config_near(start: &Path) -> Result<Option<Config>, UsageError> {

@@ -9,6 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::ops::Range;
 
 /// An alias: its text, the entities it names, and whether case must match.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(super) struct Alias {
     pub text: String,
     pub ids: Vec<EntityId>,
@@ -47,6 +48,20 @@ impl AliasTable {
             exact,
             folded,
         }
+    }
+
+    /// The heap memory of the automata, in bytes.
+    pub fn memory_usage(&self) -> usize {
+        [&self.exact, &self.folded]
+            .into_iter()
+            .flatten()
+            .map(|(ac, which)| ac.memory_usage() + which.len() * size_of::<usize>())
+            .sum()
+    }
+
+    /// Every alias, sorted by text: what the automata are built from.
+    pub fn aliases(&self) -> &[Alias] {
+        &self.aliases
     }
 
     /// Aliases in `s`, word-bounded (not inside a longer word), each with its entities; sorted by start,

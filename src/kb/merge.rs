@@ -122,9 +122,20 @@ impl KnowledgeBase {
         Self::build(data, corpus.problems)
     }
 
-    /// An empty knowledge base (no corpus configured yet).
+    /// An empty knowledge base (no corpus configured yet): what [`KnowledgeBase::build`] makes of no articles,
+    /// without running it.
     pub fn empty() -> Self {
-        Self::build(Vec::new(), Vec::new())
+        KnowledgeBase {
+            articles: Vec::new(),
+            entities: Vec::new(),
+            facts: Vec::new(),
+            facts_by_entity: Vec::new(),
+            problems: Vec::new(),
+            aliases: AliasTable::default(),
+            article_mentions: Vec::new(),
+            statement_index: StatementIndex::default(),
+            quote_cache: Default::default(),
+        }
     }
 
     /// Merge per-article extractions into entities, aliases, mentions and facts.
@@ -464,10 +475,21 @@ impl KnowledgeBase {
             all_mentions.push(compact);
         }
         lap("mentions and facts");
-        let facts = resolve_event_anchors(text_facts);
-        for (ai, mentions) in all_mentions.iter().enumerate() {
+        kb.facts = resolve_event_anchors(text_facts);
+        lap("anchors");
+        kb.article_mentions = all_mentions;
+        kb.complete();
+        lap("entity mentions, facts by entity, statement index");
+        kb
+    }
+
+    /// Fill in what follows from the merged parts (`entities` without their mentions, `article_mentions`,
+    /// `facts`): each entity's kept mentions and counts, each entity's facts, the statement index. The end of
+    /// [`KnowledgeBase::build`], and of a merged knowledge base read back from the index.
+    pub(super) fn complete(&mut self) {
+        for (ai, mentions) in self.article_mentions.iter().enumerate() {
             for m in mentions {
-                let e = &mut kb.entities[m.entity()];
+                let e = &mut self.entities[m.entity()];
                 if e.mentions.last().is_none_or(|last| last.article != ai) {
                     e.source_count += 1;
                 }
@@ -480,21 +502,16 @@ impl KnowledgeBase {
                 }
             }
         }
-        lap("anchors and entity mentions");
-        kb.article_mentions = all_mentions;
-        kb.facts_by_entity = vec![Vec::new(); kb.entities.len()];
-        for (i, f) in facts.iter().enumerate() {
+        self.facts_by_entity = vec![Vec::new(); self.entities.len()];
+        for (i, f) in self.facts.iter().enumerate() {
             for &e in &f.entities {
-                let of = &mut kb.facts_by_entity[e];
+                let of = &mut self.facts_by_entity[e];
                 if of.last() != Some(&(i as u32)) {
                     of.push(i as u32);
                 }
             }
         }
-        kb.facts = facts;
-        kb.statement_index = StatementIndex::build(&kb.articles);
-        lap("statement index");
-        kb
+        self.statement_index = StatementIndex::build(&self.articles);
     }
 }
 

@@ -12,7 +12,8 @@
 //!   the facts of an entity;
 //! - `quotes`: [`KnowledgeBase::find_quote`], verbatim and near matches;
 //! - `statement_index`: dated clauses by their identifying terms;
-//! - `store`: the persistent index of per-article extractions (SQLite), [`extract_cached`];
+//! - `store`: the persistent index of per-article extractions and of the merged knowledge base (SQLite),
+//!   [`extract_cached`], [`merge_cached`];
 //! - this file: the public types. Facts of a single text come from [`crate::extract::facts`].
 
 mod aliases;
@@ -29,7 +30,10 @@ pub use crate::extract::facts::{
 };
 pub use article::{ArticleData, extract_all};
 pub use lookup::{participants, resolve_in_context};
-pub use store::{CacheStats, Coverage, Store, StoreError, extract_cached};
+pub use store::{
+    CacheStats, Coverage, MergeKey, MergePrefetch, MergeStats, Store, StoreError, extract_cached,
+    merge_cached,
+};
 
 pub use statement_index::{StatementIndex, StatementRef};
 
@@ -44,21 +48,21 @@ use std::sync::Arc;
 pub type ArticleIx = usize;
 
 /// Where something is said: an article and a byte range in its text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub article: ArticleIx,
     pub range: ByteRange,
 }
 
 /// A role or title given to a person, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     pub text: String,
     pub source: Source,
 }
 
 /// One person, agreement or organisation across the corpus.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     pub id: EntityId,
     pub kind: EntityKind,
@@ -80,7 +84,7 @@ pub struct Entity {
 pub const KEPT_MENTIONS: usize = 256;
 
 /// A resolved name in a corpus article, compactly: its byte range and its one entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CorpusMention {
     pub start: u32,
     pub end: u32,
@@ -98,7 +102,7 @@ impl CorpusMention {
 }
 
 /// A sentence-level statement: who or what, what happened, and where it is said.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
     pub kind: EventKind,
     pub entities: Vec<EntityId>,

@@ -9,10 +9,10 @@ use std::sync::Arc;
 /// A statement of the corpus: article index and statement index within it.
 pub type StatementRef = (u32, u32);
 
-/// Postings per term, and the number of statements. Clauses dated only by their publication (see
+/// Postings per term, and the number of statements. Clauses dated only by a bound (see
 /// [`crate::extract::statements::Statement::reported`]) have postings of their own: they are found like the
 /// others but do not count in a term's rarity, which stays that of the dated clauses.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct StatementIndex {
     postings: HashMap<Term, Vec<StatementRef>>,
     reported: HashMap<Term, Vec<StatementRef>>,

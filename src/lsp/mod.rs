@@ -69,8 +69,10 @@ pub fn run_stdio() {
         let service = ordered::Ordered::new(service, s2);
         transport::serve(service, socket, hung_up).await;
     });
-    // Work still running on the blocking pool is abandoned here; the process ends with `main`.
+    // Work still running on the blocking pool is abandoned here, except the merged knowledge base being stored
+    // (a few tenths of a second); the process ends with `main`.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    shared.finish_saving();
     let code = shared.exit_code.load(Ordering::SeqCst);
     if code != 0 {
         tracing::warn!("exit without shutdown: exit status {code}");

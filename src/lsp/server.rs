@@ -115,6 +115,8 @@ pub struct Shared {
     pub(super) hung_up: Arc<AtomicBool>,
     /// The process exit status once the server stops.
     pub(super) exit_code: AtomicI32,
+    /// The thread storing the last merged knowledge base in the index, waited for before the process ends.
+    pub(super) saving: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -150,6 +152,17 @@ impl Shared {
             shutting_down: AtomicBool::new(false),
             hung_up: Arc::new(AtomicBool::new(false)),
             exit_code: AtomicI32::new(0),
+            saving: Mutex::new(None),
+        }
+    }
+
+    /// Wait for the merged knowledge base being stored, if any, so that the next start can read it back.
+    pub(super) fn finish_saving(&self) {
+        let pending = lock(&self.saving).take();
+        if let Some(h) = pending
+            && h.join().is_err()
+        {
+            tracing::error!("storing the merged knowledge base failed");
         }
     }
 
@@ -162,8 +175,8 @@ impl Shared {
         (kb, self.kb_gen.load(Ordering::SeqCst))
     }
 
-    pub(super) fn set_kb(&self, kb: KnowledgeBase) {
-        *self.kb.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(kb);
+    pub(super) fn set_kb(&self, kb: impl Into<Arc<KnowledgeBase>>) {
+        *self.kb.write().unwrap_or_else(|e| e.into_inner()) = kb.into();
         self.kb_gen.fetch_add(1, Ordering::SeqCst);
     }
 

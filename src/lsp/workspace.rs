@@ -4,7 +4,10 @@
 
 use super::server::{Backend, lock};
 use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
-use crate::kb::{ArticleData, Coverage, KnowledgeBase, Store, extract_cached, store};
+use crate::kb::{
+    ArticleData, Coverage, KnowledgeBase, MergeKey, MergePrefetch, MergeStats, Store,
+    extract_cached, store,
+};
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -342,13 +345,31 @@ impl Backend {
         }
         let problems = corpus.problems;
         let total = corpus.articles.len();
+        // A start from the index that holds the merged knowledge base of exactly these articles: every
+        // extraction and the merged knowledge base are read at once (its alias automata built meanwhile), with
+        // no partial knowledge before.
+        let (mut pending, merged) = {
+            let s = store.clone();
+            let articles = corpus.articles;
+            let lookup = move || {
+                let merged = MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                (articles, merged)
+            };
+            match tokio::task::spawn_blocking(lookup).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!("reading the index failed: {e}");
+                    return;
+                }
+            }
+        };
+        let warm = merged.is_hit();
         let mut done: Vec<Arc<ArticleData>> = Vec::with_capacity(total);
-        let mut pending = corpus.articles;
         let mut last_publish = Instant::now();
         let mut published = 0;
         const BATCH: usize = 200;
         const FIRST_PARTIAL: usize = 1000;
-        while !pending.is_empty() {
+        while !warm && !pending.is_empty() {
             if self.shared.load_gen.load(Ordering::SeqCst) != generation {
                 return; // A newer load took over.
             }
@@ -398,19 +419,43 @@ impl Backend {
         let r2 = roots.clone();
         let built = tokio::task::spawn_blocking(move || {
             if shared.load_gen.load(Ordering::SeqCst) != generation {
-                return;
+                return None;
             }
-            if let Some(s) = &store {
-                s.prune(&r2, done.iter().map(|d| d.article.path.as_path()));
-            }
-            *loaded = Loaded::new(generation, r2, done, problems);
-            loaded.store = store;
-            shared.set_kb(loaded.knowledge_base());
+            let (kb, merge) = if warm {
+                let (data, _) = extract_cached(
+                    pending,
+                    store.as_deref(),
+                    &r2,
+                    Coverage::Complete,
+                    &|_, _| {},
+                );
+                let (kb, merge) = merged.finish(data.clone(), problems.clone(), store.as_deref());
+                *loaded = Loaded::new(generation, r2, data, problems);
+                (kb, merge)
+            } else {
+                if let Some(s) = &store {
+                    s.prune(&r2, done.iter().map(|d| d.article.path.as_path()));
+                }
+                *loaded = Loaded::new(generation, r2, done, problems);
+                (loaded.knowledge_base(), MergeStats::default())
+            };
+            tracing::debug!("merge: {merge:?}");
+            loaded.store = store.clone();
+            let kb = Arc::new(kb);
+            shared.set_kb(kb.clone());
+            // A merge not yet in the index is stored after it is published.
+            store
+                .filter(|_| !merge.loaded && !merge.saved)
+                .map(|s| (s, kb))
         })
         .await;
-        if let Err(e) = built {
-            tracing::error!("knowledge base build failed: {e}");
-        }
+        let to_save = match built {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!("knowledge base build failed: {e}");
+                None
+            }
+        };
         if self.shared.load_gen.load(Ordering::SeqCst) != generation {
             return;
         }
@@ -432,6 +477,33 @@ impl Backend {
         }
         self.status("ready", total, total, &msg).await;
         self.republish_all();
+        if let Some((store, kb)) = to_save {
+            self.save_merged(store, kb);
+        }
+    }
+
+    /// Store a full knowledge base in the index, on a thread of its own (which the process waits for before it
+    /// ends), unless another one has replaced it by then; the next start reads it back instead of merging.
+    fn save_merged(&self, store: Arc<Store>, kb: Arc<KnowledgeBase>) {
+        let shared = self.shared.clone();
+        let mut saving = lock(&self.shared.saving);
+        // The one before, if still running, holds the index until it is done; this one waits for it.
+        let before = saving.take();
+        let spawned = std::thread::Builder::new()
+            .name("dossier-save".to_string())
+            .spawn(move || {
+                if let Some(h) = before {
+                    let _ = h.join();
+                }
+                if Arc::ptr_eq(&shared.kb().0, &kb) {
+                    let saved = store.save_merged(&MergeKey::of_data(&kb.articles), &kb);
+                    tracing::debug!("merged knowledge base stored in the index: {saved}");
+                }
+            });
+        match spawned {
+            Ok(h) => *saving = Some(h),
+            Err(e) => tracing::warn!("cannot store the merged knowledge base: {e}"),
+        }
     }
 
     /// Ask the client to report changes to the corpus files too (editors see saves the server's watcher may
@@ -588,11 +660,12 @@ impl Backend {
                 return None;
             }
             let done = loaded.refresh(&paths, &opts)?;
-            shared.set_kb(loaded.knowledge_base());
-            Some(done)
+            let kb = Arc::new(loaded.knowledge_base());
+            shared.set_kb(kb.clone());
+            Some((done, loaded.store.clone().map(|s| (s, kb))))
         })
         .await;
-        let done = match result {
+        let (done, to_save) = match result {
             Ok(Some(done)) => done,
             Ok(None) => return,
             Err(e) => {
@@ -619,6 +692,9 @@ impl Backend {
         )
         .await;
         self.republish_all();
+        if let Some((store, kb)) = to_save {
+            self.save_merged(store, kb);
+        }
     }
 }
 

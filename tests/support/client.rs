@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 use std::collections::VecDeque;
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -44,8 +45,14 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl Client {
     /// Spawn `binary lsp` in `cwd`.
     pub fn spawn(binary: &Path, cwd: &Path) -> Client {
-        let mut child = Command::new(binary)
-            .arg("lsp")
+        Client::spawn_with(binary, cwd, &[], Stdio::inherit())
+    }
+
+    /// Spawn `binary lsp` in `cwd` with these environment variables (over the defaults) and its log (stderr)
+    /// going to `log`.
+    pub fn spawn_with(binary: &Path, cwd: &Path, env: &[(&str, &OsStr)], log: Stdio) -> Client {
+        let mut cmd = Command::new(binary);
+        cmd.arg("lsp")
             .current_dir(cwd)
             .env("DOSSIER_LOG", "warn")
             .env("DOSSIER_TEST_HOOKS", "1")
@@ -53,10 +60,14 @@ impl Client {
             .env(
                 "DOSSIER_CACHE_DIR",
                 concat!(env!("CARGO_TARGET_TMPDIR"), "/dossier-cache"),
-            )
+            );
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("spawn dossier lsp");
         let stdin = child.stdin.take().expect("stdin");

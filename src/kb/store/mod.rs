@@ -9,15 +9,24 @@
 //! another program, or corrupt is deleted and rebuilt; a cache folder that cannot be written means working
 //! without an index. None of this ever fails a load.
 //!
+//! The same database holds the last merged knowledge base of the whole corpus, read back instead of merging
+//! when no article changed ([`merge_cached`]).
+//!
 //! # Modules
 //! - `wire`: the stored form of an extraction (postcard) and the content key (xxh3-128);
+//! - `merged_wire`: the stored form of a merged knowledge base and its key;
+//! - `merged`: reading and writing it, [`MergePrefetch`], [`merge_cached`];
 //! - `location`: the cache folder and the database's name;
 //! - this file: [`Store`] (the database) and [`extract_cached`].
 
 mod location;
+mod merged;
+mod merged_wire;
 mod wire;
 
 pub use location::{CACHE_DIR_ENV, index_name, index_path};
+pub use merged::{MergePrefetch, MergeStats, merge_cached};
+pub use merged_wire::{MERGE_VERSION, MergeKey};
 pub use wire::EXTRACTOR_VERSION;
 
 use super::ArticleData;
@@ -32,7 +41,7 @@ use std::time::Duration;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The layout of the database; bump when the tables change. A database of another version is rebuilt.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 /// Marks a database as Dossier's index (`PRAGMA application_id`, "DSSR").
 const APPLICATION_ID: i32 = 0x4453_5352;
 /// Articles read and decoded at a time (bounds the memory the stored bytes take).
@@ -46,6 +55,13 @@ CREATE TABLE extraction (
     sum INTEGER NOT NULL,    -- xxh3-64 of data, checked before decoding
     data BLOB NOT NULL,      -- the extraction (wire::encode)
     PRIMARY KEY (root, rel)
+);
+CREATE TABLE merged (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- one merged knowledge base: the whole corpus's
+    version TEXT NOT NULL,   -- the merge's version (merged_wire::merge_version)
+    key BLOB NOT NULL,       -- the articles it was built from (merged_wire::MergeKey)
+    sum INTEGER NOT NULL,    -- xxh3-64 of data, checked before decoding
+    data BLOB NOT NULL       -- the merged parts (merged_wire::encode)
 );";
 
 /// An index that cannot be used at all (the cache folder cannot be made or written).
@@ -558,10 +574,10 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A temporary folder, removed on drop.
-    struct Tmp(PathBuf);
+    pub(super) struct Tmp(pub(super) PathBuf);
 
     impl Tmp {
-        fn new(tag: &str) -> Tmp {
+        pub(super) fn new(tag: &str) -> Tmp {
             static N: AtomicUsize = AtomicUsize::new(0);
             let d = std::env::temp_dir().join(format!(
                 "dossier-store-{tag}-{}-{}",
@@ -573,7 +589,7 @@ mod tests {
             Tmp(d)
         }
 
-        fn write(&self, rel: &str, text: &str) -> PathBuf {
+        pub(super) fn write(&self, rel: &str, text: &str) -> PathBuf {
             let p = self.0.join(rel);
             std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
             std::fs::write(&p, text).expect("write");
@@ -587,7 +603,7 @@ mod tests {
         }
     }
 
-    const ARTICLES: [(&str, &str); 4] = [
+    pub(super) const ARTICLES: [(&str, &str); 4] = [
         (
             "a/ruto.txt",
             "Ruto calls Biden\n\nNairobi, November 7, 2024\n\nPresident William Ruto spoke with President Joe Biden on Wednesday. \
@@ -608,7 +624,7 @@ mod tests {
         ),
     ];
 
-    fn corpus_dir() -> Tmp {
+    pub(super) fn corpus_dir() -> Tmp {
         let dir = Tmp::new("corpus");
         for (rel, text) in ARTICLES {
             dir.write(&format!("corpus/{rel}"), text);
@@ -616,13 +632,13 @@ mod tests {
         dir
     }
 
-    fn load(dir: &Tmp) -> (Vec<PathBuf>, Vec<Article>) {
+    pub(super) fn load(dir: &Tmp) -> (Vec<PathBuf>, Vec<Article>) {
         let roots = vec![dir.0.join("corpus")];
         let c = corpus::load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
         (roots, c.articles)
     }
 
-    fn cached(
+    pub(super) fn cached(
         dir: &Tmp,
         store: Option<&Store>,
         coverage: Coverage,
@@ -654,7 +670,7 @@ mod tests {
     }
 
     /// Run `f`, returning what it logged at warning level or above on this thread.
-    fn warnings<R>(f: impl FnOnce() -> R) -> (R, String) {
+    pub(super) fn warnings<R>(f: impl FnOnce() -> R) -> (R, String) {
         #[derive(Clone, Default)]
         struct Buf(Arc<Mutex<Vec<u8>>>);
         impl std::io::Write for Buf {

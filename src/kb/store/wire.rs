@@ -5,7 +5,8 @@
 //! Most extraction types derive serde where they are defined. The date values do not: `PartialDate` and
 //! `Period` carry a `Serialize` shaped for JSON output (a weekday by name, an omitted period, an internally
 //! tagged enum), which a non-self-describing format such as postcard cannot read back. They are written here
-//! through serde's remote mirrors, which the compiler checks field by field against the real types.
+//! through serde's remote mirrors, which the compiler checks field by field against the real types; the
+//! merged knowledge base (`merged`) writes its dates through the same mirrors.
 
 use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
@@ -131,7 +132,7 @@ struct PartialDateDef {
 
 #[derive(Serialize, Deserialize)]
 #[serde(remote = "DateValue")]
-enum DateValueDef {
+pub(super) enum DateValueDef {
     Point(#[serde(with = "PartialDateDef")] PartialDate),
     Range {
         #[serde(with = "PartialDateDef")]
@@ -224,6 +225,9 @@ macro_rules! through {
         }
     };
 }
+
+/// For the other stored forms of this folder (the merged knowledge base).
+pub(super) use through;
 
 through!(option opt_weekday, Weekday, WeekdayDef);
 through!(option opt_period, Period, PeriodDef);

@@ -1,0 +1,566 @@
+//! The merged knowledge base in the index: one row that holds the last merge of the whole corpus, read back
+//! instead of merging when the articles (their content keys, in order) and the merge's version are the same;
+//! [`MergePrefetch`] and [`merge_cached`], which read it back or merge and store.
+//!
+//! Like the rest of the index it is never trusted: a row of another version, one whose checksum fails, that
+//! does not decode, or whose indices or ranges do not fit the articles is merged again with a warning and
+//! overwritten. It holds no article text: names, roles, places and numbers, as the extraction rows do.
+
+use super::Store;
+use super::merged_wire::{self, MergeKey, Merged, merge_version};
+use crate::corpus::{Article, Problem};
+use crate::kb::aliases::{Alias, AliasTable};
+use crate::kb::{ArticleData, KnowledgeBase, StatementIndex};
+use rusqlite::{OptionalExtension, params};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use xxhash_rust::xxh3::xxh3_64;
+
+/// What one [`merge_cached`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Read back from the index: no merge ran.
+    pub loaded: bool,
+    /// A stored one could not be used (another version, damaged, not fitting the articles): merged again,
+    /// with a warning.
+    pub rejected: bool,
+    /// Merged, and the result written to the index.
+    pub saved: bool,
+}
+
+/// What the index holds for a corpus.
+enum Lookup {
+    Hit(Merged),
+    /// Nothing, or another corpus's (articles added, changed or removed since): merge.
+    Miss,
+    /// Something that must not be used: merge, with a warning.
+    Rejected,
+}
+
+impl Store {
+    /// The stored merged knowledge base of the articles of `key`, checked against their texts.
+    fn read_merged(&self, key: &MergeKey, texts: &[&str]) -> Lookup {
+        let mut conn = self.lock();
+        let head = conn
+            .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .optional();
+        let (version, stored_key) = match head {
+            Ok(Some(h)) => h,
+            Ok(None) => return Lookup::Miss,
+            Err(e) => {
+                self.failed(&mut conn, "reading the merged knowledge base", &e);
+                return Lookup::Miss;
+            }
+        };
+        let path = self.path.display();
+        if version != merge_version() {
+            tracing::warn!(
+                "the merged knowledge base in the index {path} is of another version ({version}); merging again"
+            );
+            return Lookup::Rejected;
+        }
+        if stored_key.as_slice() != key.0.as_slice() {
+            tracing::debug!(
+                "the merged knowledge base in the index {path} is of other articles; merging again"
+            );
+            return Lookup::Miss;
+        }
+        let row = conn
+            .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .optional();
+        let (sum, data) = match row {
+            Ok(Some(r)) => r,
+            Ok(None) => return Lookup::Miss,
+            Err(e) => {
+                self.failed(&mut conn, "reading the merged knowledge base", &e);
+                return Lookup::Miss;
+            }
+        };
+        drop(conn);
+        let why = if xxh3_64(&data) as i64 != sum {
+            "its checksum does not match".to_string()
+        } else {
+            match merged_wire::decode(&data) {
+                None => "it does not read back".to_string(),
+                Some(m) => match m.check(texts) {
+                    Ok(()) => return Lookup::Hit(m),
+                    Err(e) => format!("it does not fit the articles: {e}"),
+                },
+            }
+        };
+        tracing::warn!(
+            "the merged knowledge base in the index {path} cannot be used ({why}); merging again"
+        );
+        Lookup::Rejected
+    }
+
+    /// Store the merged knowledge base of the articles of `key`, replacing the one stored; whether it was
+    /// written.
+    pub fn save_merged(&self, key: &MergeKey, kb: &KnowledgeBase) -> bool {
+        let data = merged_wire::encode(kb);
+        if data.is_empty() {
+            return false;
+        }
+        let mut conn = self.lock();
+        let written = conn.execute(
+            "INSERT OR REPLACE INTO merged (id, version, key, sum, data) VALUES (1, ?1, ?2, ?3, ?4)",
+            params![merge_version(), &key.0[..], xxh3_64(&data) as i64, data],
+        );
+        match written {
+            Ok(_) => true,
+            Err(e) => {
+                self.failed(&mut conn, "writing the merged knowledge base", &e);
+                false
+            }
+        }
+    }
+}
+
+/// The merged knowledge base of a corpus as the index holds it, looked up from the articles alone, before
+/// their extractions are read: when it is there, its alias automata (the longest part of reading it back) are
+/// built meanwhile, on a thread of their own. [`MergePrefetch::finish`] completes it, or merges.
+pub struct MergePrefetch {
+    key: MergeKey,
+    found: Found,
+}
+
+enum Found {
+    /// Checked against the articles; the parts without their aliases, whose automata are being built.
+    Hit {
+        parts: Box<Merged>,
+        automata: Automata,
+        read: Duration,
+    },
+    Miss,
+    Rejected,
+    /// There is no index.
+    Off,
+}
+
+/// Alias automata being built on a thread of their own, or built in line when no thread could be made.
+enum Automata {
+    Building(std::thread::JoinHandle<AliasTable>),
+    Built(AliasTable),
+}
+
+impl Automata {
+    fn build(aliases: Vec<Alias>) -> Automata {
+        let build = |aliases: Vec<Alias>| {
+            let timer = Instant::now();
+            let n = aliases.len();
+            let table = AliasTable::new(aliases);
+            tracing::debug!(
+                "alias automata of {n} aliases built in {:?} ({} MB)",
+                timer.elapsed(),
+                table.memory_usage() >> 20
+            );
+            table
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<Alias>>();
+        let spawned = std::thread::Builder::new()
+            .name("dossier-automata".to_string())
+            .spawn(move || build(rx.recv().unwrap_or_default()));
+        match spawned {
+            Ok(h) => match tx.send(aliases) {
+                Ok(()) => Automata::Building(h),
+                Err(e) => Automata::Built(build(e.0)),
+            },
+            Err(_) => Automata::Built(build(aliases)),
+        }
+    }
+
+    fn join(self) -> AliasTable {
+        match self {
+            // Building an automaton does not panic on any alias list; if the thread did, there are no names.
+            Automata::Building(h) => h.join().unwrap_or_default(),
+            Automata::Built(t) => t,
+        }
+    }
+}
+
+impl MergePrefetch {
+    /// Look up the merged knowledge base of `articles` (in this order) in `store`.
+    pub fn new(store: Option<&Store>, articles: &[&Article]) -> MergePrefetch {
+        let timer = Instant::now();
+        let key = MergeKey::of(articles);
+        let Some(store) = store else {
+            return MergePrefetch {
+                key,
+                found: Found::Off,
+            };
+        };
+        let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
+        let found = match store.read_merged(&key, &texts) {
+            Lookup::Hit(mut parts) => {
+                let automata = Automata::build(std::mem::take(&mut parts.aliases));
+                Found::Hit {
+                    parts: Box::new(parts),
+                    automata,
+                    read: timer.elapsed(),
+                }
+            }
+            Lookup::Miss => Found::Miss,
+            Lookup::Rejected => Found::Rejected,
+        };
+        MergePrefetch { key, found }
+    }
+
+    /// Whether the index holds it: [`MergePrefetch::finish`] will not merge.
+    pub fn is_hit(&self) -> bool {
+        matches!(self.found, Found::Hit { .. })
+    }
+
+    /// The knowledge base of `articles`, the extractions of the articles looked up (the same, in the same
+    /// order): the one read back, completed, or else a merge, stored in `store`.
+    pub fn finish(
+        self,
+        articles: Vec<Arc<ArticleData>>,
+        problems: Vec<Problem>,
+        store: Option<&Store>,
+    ) -> (KnowledgeBase, MergeStats) {
+        let mut stats = MergeStats::default();
+        let timer = Instant::now();
+        // Extractions of other articles than those looked up would not fit what was read back.
+        let key = MergeKey::of_data(&articles);
+        let found = if key == self.key {
+            self.found
+        } else {
+            tracing::error!("the merged knowledge base was looked up for other articles; merging");
+            Found::Miss
+        };
+        match found {
+            Found::Hit {
+                parts,
+                automata,
+                read,
+            } => {
+                let kb = assemble(articles, problems, *parts, automata);
+                stats.loaded = true;
+                tracing::debug!(
+                    "merged knowledge base read back from the index ({} entities, {} facts); read {read:?}, completed {:?}",
+                    kb.entities.len(),
+                    kb.facts.len(),
+                    timer.elapsed()
+                );
+                return (kb, stats);
+            }
+            Found::Rejected => stats.rejected = true,
+            Found::Miss | Found::Off => {}
+        }
+        let kb = KnowledgeBase::build(articles, problems);
+        let merged = timer.elapsed();
+        if let Some(store) = store {
+            stats.saved = store.save_merged(&key, &kb);
+            tracing::debug!(
+                "index {}: merged knowledge base built in {merged:?}, saved: {} in {:?}",
+                store.path.display(),
+                stats.saved,
+                timer.elapsed() - merged
+            );
+        }
+        (kb, stats)
+    }
+}
+
+/// A knowledge base from stored parts: [`KnowledgeBase::complete`] derives what was not stored while the
+/// alias automata are built.
+fn assemble(
+    articles: Vec<Arc<ArticleData>>,
+    problems: Vec<Problem>,
+    parts: Merged,
+    automata: Automata,
+) -> KnowledgeBase {
+    let Merged {
+        entities,
+        aliases: _,
+        facts,
+        article_mentions,
+    } = parts;
+    let mut kb = KnowledgeBase {
+        articles,
+        entities,
+        facts,
+        facts_by_entity: Vec::new(),
+        problems,
+        aliases: AliasTable::default(),
+        article_mentions,
+        statement_index: StatementIndex::default(),
+        quote_cache: Default::default(),
+    };
+    kb.complete();
+    kb.aliases = automata.join();
+    kb
+}
+
+/// [`KnowledgeBase::build`], reusing the merged knowledge base stored in `store` when it was built from the
+/// same articles (same content keys, same order) by the same version of the merge, and storing the result
+/// of a merge otherwise. Without a store this is [`KnowledgeBase::build`]. [`MergePrefetch`] does the same
+/// in two steps, so that reading the extractions and building the automata overlap.
+pub fn merge_cached(
+    articles: Vec<Arc<ArticleData>>,
+    problems: Vec<Problem>,
+    store: Option<&Store>,
+) -> (KnowledgeBase, MergeStats) {
+    let refs: Vec<&Article> = articles.iter().map(|d| &d.article).collect();
+    let prefetch = MergePrefetch::new(store, &refs);
+    drop(refs);
+    prefetch.finish(articles, problems, store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Coverage;
+    use super::super::merged_wire::MERGE_VERSION;
+    use super::super::tests::{Tmp, cached, corpus_dir, warnings};
+    use super::*;
+    use crate::corpus::{self, LoadOptions};
+    use crate::kb::{CorpusMention, extract_all};
+    use std::path::PathBuf;
+
+    /// The extractions of the test corpus as a start has them (from the index).
+    fn data(dir: &Tmp, store: &Store) -> Vec<Arc<ArticleData>> {
+        cached(dir, Some(store), Coverage::Complete).0
+    }
+
+    /// Whether the index holds the merged knowledge base of these extractions.
+    fn stored(store: &Store, data: &[Arc<ArticleData>]) -> bool {
+        let refs: Vec<&Article> = data.iter().map(|d| &d.article).collect();
+        MergePrefetch::new(Some(store), &refs).is_hit()
+    }
+
+    /// A merge of the test corpus extracted afresh, with no index at all.
+    fn fresh(dir: &Tmp) -> KnowledgeBase {
+        let roots = vec![dir.0.join("corpus")];
+        let c = corpus::load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
+        KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new())
+    }
+
+    /// Every part of two knowledge bases, the automata by what they find in every sentence.
+    fn assert_same(a: &KnowledgeBase, b: &KnowledgeBase) {
+        assert_eq!(a.articles.len(), b.articles.len());
+        assert_eq!(a.entities, b.entities);
+        assert_eq!(a.facts, b.facts);
+        assert_eq!(a.facts_by_entity, b.facts_by_entity);
+        assert_eq!(a.article_mentions, b.article_mentions);
+        assert_eq!(a.aliases.aliases(), b.aliases.aliases());
+        assert_eq!(a.statement_index, b.statement_index);
+        for (x, y) in a.articles.iter().zip(&b.articles) {
+            assert_eq!(x.article, y.article);
+            for s in &x.sentences {
+                assert_eq!(
+                    a.find_mentions(x.text(), s.range.clone()),
+                    b.find_mentions(y.text(), s.range.clone())
+                );
+            }
+        }
+    }
+
+    const BUILT: MergeStats = MergeStats {
+        loaded: false,
+        rejected: false,
+        saved: true,
+    };
+    const LOADED: MergeStats = MergeStats {
+        loaded: true,
+        rejected: false,
+        saved: false,
+    };
+    const REJECTED: MergeStats = MergeStats {
+        loaded: false,
+        rejected: true,
+        saved: true,
+    };
+
+    #[test]
+    fn a_second_start_reads_the_merged_knowledge_base_back_instead_of_merging() {
+        let dir = corpus_dir();
+        let path = dir.0.join("index.sqlite");
+        let want = fresh(&dir);
+        assert!(!want.entities.is_empty() && !want.facts.is_empty());
+        let store = Store::open(&path).expect("store");
+        let (first, s) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+        assert_eq!(s, BUILT);
+        assert_same(&first, &want);
+        assert!(stored(&store, &first.articles));
+        drop(store);
+        let store = Store::open(&path).expect("store again");
+        let ((second, s), warned) =
+            warnings(|| merge_cached(data(&dir, &store), Vec::new(), Some(&store)));
+        assert_eq!(s, LOADED);
+        assert!(warned.is_empty(), "{warned}");
+        assert_same(&second, &want);
+        // Without an index: a merge, nothing stored.
+        let (third, s) = merge_cached(data(&dir, &store), Vec::new(), None);
+        assert_eq!(s, MergeStats::default());
+        assert_same(&third, &want);
+    }
+
+    #[test]
+    fn a_changed_added_or_removed_article_merges_again() {
+        let dir = corpus_dir();
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+        let changes: [(&str, &dyn Fn()); 3] = [
+            ("changed", &|| {
+                dir.write(
+                    "corpus/b/visit.txt",
+                    "Prime Minister Fumio Kishida will make a state visit to Washington on April 11.\n",
+                );
+            }),
+            ("added", &|| {
+                dir.write(
+                    "corpus/c/new.txt",
+                    "President Joe Biden met Prime Minister Fumio Kishida in Tokyo on May 3, 2024.\n",
+                );
+            }),
+            ("removed", &|| {
+                std::fs::remove_file(dir.0.join("corpus/a/ruto.txt")).expect("rm");
+            }),
+        ];
+        for (what, change) in changes {
+            change();
+            let d = data(&dir, &store);
+            assert!(!stored(&store, &d), "{what}: still the stored one");
+            let (kb, s) = merge_cached(d, Vec::new(), Some(&store));
+            assert_eq!(s, BUILT, "{what}");
+            assert_same(&kb, &fresh(&dir));
+            let (kb, s) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+            assert_eq!(s, LOADED, "{what}");
+            assert_same(&kb, &fresh(&dir));
+        }
+        // The order of the articles is part of the key (an article's index is its position).
+        let mut d = data(&dir, &store);
+        d.reverse();
+        assert!(!stored(&store, &d));
+    }
+
+    /// Replace the stored merged row's data (and its checksum, when `sum` is given).
+    fn put_data(store: &Store, data: &[u8], sum: Option<i64>) {
+        let conn = store.lock();
+        conn.execute(
+            "UPDATE merged SET data = ?1, sum = coalesce(?2, sum) WHERE id = 1",
+            params![data, sum],
+        )
+        .expect("update");
+    }
+
+    #[test]
+    fn a_damaged_merged_row_is_merged_again_with_a_warning() {
+        let dir = corpus_dir();
+        let want = fresh(&dir);
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        let (mut kb, _) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+        let good = merged_wire::encode(&kb);
+        // Parts that decode but do not fit the articles: a mention of an entity that does not exist, a range
+        // past the end of an article's text.
+        kb.article_mentions[0].push(CorpusMention {
+            start: 0,
+            end: 1,
+            entity: u32::MAX,
+        });
+        let unknown_entity = merged_wire::encode(&kb);
+        kb.article_mentions[0].pop();
+        kb.article_mentions[0].push(CorpusMention {
+            start: 0,
+            end: 1 << 30,
+            entity: 0,
+        });
+        let past_the_end = merged_wire::encode(&kb);
+        let junk = vec![0xffu8, 0x01, 0x02];
+        let cases: [(&str, &[u8], Option<i64>, &str); 5] = [
+            ("cut", &good[..good.len() - 1], None, "checksum"),
+            ("empty", &[], None, "checksum"),
+            (
+                "junk",
+                &junk,
+                Some(xxh3_64(&junk) as i64),
+                "does not read back",
+            ),
+            (
+                "unknown entity",
+                &unknown_entity,
+                Some(xxh3_64(&unknown_entity) as i64),
+                "does not fit the articles",
+            ),
+            (
+                "past the end",
+                &past_the_end,
+                Some(xxh3_64(&past_the_end) as i64),
+                "does not fit the articles",
+            ),
+        ];
+        for (what, bytes, sum, reason) in cases {
+            put_data(&store, bytes, sum);
+            let ((kb, s), warned) =
+                warnings(|| merge_cached(data(&dir, &store), Vec::new(), Some(&store)));
+            assert_eq!(s, REJECTED, "{what}");
+            assert!(warned.contains(reason), "{what}: {warned}");
+            assert!(warned.contains("merging again"), "{what}: {warned}");
+            assert_same(&kb, &want);
+            // Overwritten: the next start reads it back.
+            let (kb, s) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+            assert_eq!(s, LOADED, "{what}");
+            assert_same(&kb, &want);
+        }
+    }
+
+    #[test]
+    fn a_merged_row_of_another_version_is_merged_again_with_a_warning() {
+        let dir = corpus_dir();
+        let want = fresh(&dir);
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+        let other = merge_version().replace(&format!("merge {MERGE_VERSION}"), "merge 0");
+        assert_ne!(other, merge_version());
+        store
+            .lock()
+            .execute("UPDATE merged SET version = ?1", params![other])
+            .expect("version");
+        assert!(!stored(&store, &data(&dir, &store)));
+        let ((kb, s), warned) =
+            warnings(|| merge_cached(data(&dir, &store), Vec::new(), Some(&store)));
+        assert_eq!(s, REJECTED);
+        assert!(warned.contains("another version (merge 0"), "{warned}");
+        assert_same(&kb, &want);
+        let (kb, s) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
+        assert_eq!(s, LOADED);
+        assert_same(&kb, &want);
+    }
+
+    #[test]
+    fn the_empty_knowledge_base_is_what_a_merge_of_nothing_makes() {
+        assert_same(
+            &KnowledgeBase::empty(),
+            &KnowledgeBase::build(Vec::new(), Vec::new()),
+        );
+    }
+
+    #[test]
+    fn every_merged_knowledge_base_of_the_fixture_corpora_reads_back_the_same() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for corpus in ["corpus", "wikinews", "dates"] {
+            let c = corpus::load(&[root.join(corpus)], &LoadOptions::default(), &|_, _| {})
+                .expect("load");
+            let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
+            let m = merged_wire::decode(&merged_wire::encode(&kb)).expect("decodes");
+            let texts: Vec<&str> = kb.articles.iter().map(|a| a.text()).collect();
+            let mut m = m;
+            assert_eq!(m.check(&texts), Ok(()), "{corpus}");
+            let automata = Automata::build(std::mem::take(&mut m.aliases));
+            let back = assemble(kb.articles.clone(), Vec::new(), m, automata);
+            assert_same(&back, &kb);
+            if corpus == "corpus" {
+                assert!(
+                    kb.facts
+                        .iter()
+                        .any(|f| f.date.as_ref().is_some_and(|d| d.derived_from.is_some())),
+                    "a relative date resolved against another event"
+                );
+            }
+        }
+    }
+}

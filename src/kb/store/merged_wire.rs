@@ -1,0 +1,265 @@
+//! The stored form of a merged knowledge base (postcard), its key (the articles' content keys in order, with the
+//! merge's version), and the check that a stored one fits the articles it is read back for.
+//!
+//! Stored: the entities without their mentions, the alias list, the facts, and each article's resolved
+//! mentions. Not stored, because they follow from those in a linear pass ([`KnowledgeBase::complete`]): each
+//! entity's kept mentions and counts, each entity's facts, the statement index; and the alias automata, which
+//! `aho-corasick` cannot write and are built again from the alias list.
+
+use super::wire::{self, DateValueDef, through};
+use crate::corpus::Article;
+use crate::extract::dates::DateValue;
+use crate::extract::events::EventKind;
+use crate::extract::names::EntityKind;
+use crate::kb::aliases::Alias;
+use crate::kb::article::par_map;
+use crate::kb::{
+    ArticleData, CorpusMention, Entity, EntityId, Fact, FactDate, KnowledgeBase, Role, Source,
+};
+use crate::text::ByteRange;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::sync::Arc;
+use xxhash_rust::xxh3::Xxh3;
+
+/// Bump when the merge changes what it yields for the same extractions, or the stored form changes: a
+/// stored merged knowledge base of another version is merged again. The crate version and a fingerprint of
+/// the knowledge base's sources (`build.rs`) are part of the version too.
+pub const MERGE_VERSION: u32 = 1;
+
+/// The fingerprint of the sources the merge is made of (see `build.rs`).
+const MERGE_SOURCES: &str = env!("DOSSIER_MERGE_SOURCES");
+
+/// The version a stored merged knowledge base must have to be read back by this build.
+pub fn merge_version() -> String {
+    format!(
+        "merge {MERGE_VERSION}, dossier {}, sources {MERGE_SOURCES}",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Which articles a merged knowledge base was built from: xxh3-128 over their content keys, in order (an
+/// article's index in the knowledge base is its position).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MergeKey(pub [u8; 16]);
+
+impl MergeKey {
+    /// The key of articles with these content keys, in this order.
+    fn from_content(keys: &[[u8; 16]]) -> MergeKey {
+        let mut h = Xxh3::new();
+        h.update(b"dossier merged knowledge base");
+        for k in keys {
+            h.update(k);
+        }
+        h.update(&(keys.len() as u64).to_le_bytes());
+        MergeKey(h.digest128().to_le_bytes())
+    }
+
+    /// The key of these articles, in this order.
+    pub fn of(articles: &[&Article]) -> MergeKey {
+        MergeKey::from_content(&par_map(articles, |a| wire::content_key(a)))
+    }
+
+    /// The key of the articles of these extractions.
+    pub fn of_data(data: &[Arc<ArticleData>]) -> MergeKey {
+        MergeKey::from_content(&par_map(data, |d| wire::content_key(&d.article)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Remote mirrors of the knowledge base's types that hold dates or are stored in part
+// ---------------------------------------------------------------------------------------------------
+
+/// `Option<(i32, DateValue)>`: a relative date's offset and its anchor's date.
+mod opt_derived {
+    use super::*;
+    struct Ser<'a>(&'a DateValue);
+    impl Serialize for Ser<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            DateValueDef::serialize(self.0, s)
+        }
+    }
+    struct De(DateValue);
+    impl<'de> Deserialize<'de> for De {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            DateValueDef::deserialize(d).map(De)
+        }
+    }
+    pub fn serialize<S: Serializer>(v: &Option<(i32, DateValue)>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().map(|(n, d)| (*n, Ser(d))).serialize(s)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<(i32, DateValue)>, D::Error> {
+        Ok(Option::<(i32, De)>::deserialize(d)?.map(|(n, w)| (n, w.0)))
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "FactDate")]
+struct FactDateDef {
+    #[serde(with = "DateValueDef")]
+    value: DateValue,
+    range: ByteRange,
+    since: bool,
+    #[serde(with = "opt_derived")]
+    derived_from: Option<(i32, DateValue)>,
+}
+
+through!(option opt_fact_date, FactDate, FactDateDef);
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Fact")]
+struct FactDef {
+    kind: EventKind,
+    entities: Vec<EntityId>,
+    #[serde(with = "opt_fact_date")]
+    date: Option<FactDate>,
+    place: Option<String>,
+    source: Source,
+    trigger: ByteRange,
+    qualified: bool,
+}
+
+/// An entity without its mentions and counts, which [`KnowledgeBase::complete`] derives from the articles'
+/// mentions.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Entity")]
+struct EntityDef {
+    id: EntityId,
+    kind: EntityKind,
+    name: String,
+    aliases: Vec<String>,
+    acronym: Option<String>,
+    roles: Vec<Role>,
+    intro: Option<Source>,
+    #[serde(skip)]
+    mentions: Vec<Source>,
+    #[serde(skip)]
+    mention_count: usize,
+    #[serde(skip)]
+    source_count: usize,
+}
+
+through!(seq seq_fact, Fact, FactDef);
+through!(seq seq_entity, Entity, EntityDef);
+
+// ---------------------------------------------------------------------------------------------------
+// The stored record
+// ---------------------------------------------------------------------------------------------------
+
+/// The stored parts of a [`KnowledgeBase`], borrowed for writing. Field for field the same as [`Merged`].
+#[derive(Serialize)]
+struct MergedRef<'a> {
+    #[serde(with = "seq_entity")]
+    entities: &'a [Entity],
+    aliases: &'a [Alias],
+    #[serde(with = "seq_fact")]
+    facts: &'a [Fact],
+    article_mentions: &'a [Vec<CorpusMention>],
+}
+
+/// The stored parts of a [`KnowledgeBase`], read back.
+#[derive(Deserialize)]
+pub struct Merged {
+    #[serde(with = "seq_entity")]
+    pub entities: Vec<Entity>,
+    pub aliases: Vec<Alias>,
+    #[serde(with = "seq_fact")]
+    pub facts: Vec<Fact>,
+    pub article_mentions: Vec<Vec<CorpusMention>>,
+}
+
+/// The bytes stored for a merged knowledge base.
+pub fn encode(kb: &KnowledgeBase) -> Vec<u8> {
+    let r = MergedRef {
+        entities: &kb.entities,
+        aliases: kb.aliases.aliases(),
+        facts: &kb.facts,
+        article_mentions: &kb.article_mentions,
+    };
+    // Writing plain data into a vector cannot fail; an empty blob would only read back as damaged.
+    postcard::to_allocvec(&r).unwrap_or_default()
+}
+
+/// A merged knowledge base read back; `None` when the bytes are not a whole record.
+pub fn decode(bytes: &[u8]) -> Option<Merged> {
+    match postcard::take_from_bytes::<Merged>(bytes) {
+        Ok((m, [])) => Some(m),
+        _ => None,
+    }
+}
+
+impl Merged {
+    /// Whether every index and byte range in these parts is one the articles (their texts, in order) have, so
+    /// that nothing read back can make a look-up fail: entities numbered by position, every entity id among
+    /// them, every source in an article and on character boundaries of its text, one mention list per article.
+    /// The reason when not.
+    pub fn check(&self, texts: &[&str]) -> Result<(), String> {
+        let entities = self.entities.len();
+        let entity = |id: EntityId, what: &str| {
+            if id < entities {
+                Ok(())
+            } else {
+                Err(format!("{what} names entity {id} of {entities}"))
+            }
+        };
+        let range = |ai: usize, r: &ByteRange, what: &str| {
+            let text = texts
+                .get(ai)
+                .ok_or_else(|| format!("{what} is in article {ai} of {}", texts.len()))?;
+            if r.start <= r.end
+                && r.end <= text.len()
+                && text.is_char_boundary(r.start)
+                && text.is_char_boundary(r.end)
+            {
+                Ok(())
+            } else {
+                Err(format!("{what} has range {r:?} outside article {ai}"))
+            }
+        };
+        let source = |s: &Source, what: &str| range(s.article, &s.range, what);
+        for (i, e) in self.entities.iter().enumerate() {
+            if e.id != i {
+                return Err(format!("entity {i} has id {}", e.id));
+            }
+            for r in &e.roles {
+                source(&r.source, "a role")?;
+            }
+            if let Some(s) = &e.intro {
+                source(s, "an introduction")?;
+            }
+        }
+        for a in &self.aliases {
+            if a.text.is_empty() || a.ids.is_empty() {
+                return Err("an empty alias".to_string());
+            }
+            for &id in &a.ids {
+                entity(id, "an alias")?;
+            }
+        }
+        for f in &self.facts {
+            for &id in &f.entities {
+                entity(id, "a fact")?;
+            }
+            source(&f.source, "a fact")?;
+            range(f.source.article, &f.trigger, "a fact's trigger")?;
+            if let Some(d) = &f.date {
+                range(f.source.article, &d.range, "a fact's date")?;
+            }
+        }
+        if self.article_mentions.len() != texts.len() {
+            return Err(format!(
+                "mentions of {} articles for {}",
+                self.article_mentions.len(),
+                texts.len()
+            ));
+        }
+        for (ai, mentions) in self.article_mentions.iter().enumerate() {
+            for m in mentions {
+                entity(m.entity(), "a mention")?;
+                range(ai, &m.range(), "a mention")?;
+            }
+        }
+        Ok(())
+    }
+}
