@@ -511,6 +511,11 @@ impl KnowledgeBase {
                 }
             }
         }
+        // In the order a card shows them, once, rather than at every hover.
+        let facts = &self.facts;
+        for of in &mut self.facts_by_entity {
+            of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
+        }
         self.statement_index = StatementIndex::build(&self.articles);
     }
 }
