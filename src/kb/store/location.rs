@@ -54,7 +54,59 @@ pub fn index_path(
         );
         return None;
     }
-    Some(dir.join(index_name(workspace)))
+    let path = dir.join(index_name(workspace));
+    sweep_stale(&dir, &path, STALE_AFTER);
+    Some(path)
+}
+
+/// An index no start has used for this long belongs to a workspace that is gone or forgotten.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(90 * 24 * 3600);
+
+/// Mark this workspace's index as used (its modification time), and delete the other indexes of the cache
+/// folder (with their SQLite journal files) that no start has used for `stale_after`: a deleted or
+/// abandoned workspace does not keep its index for ever. Failures are logged and otherwise ignored.
+pub fn sweep_stale(dir: &Path, keep: &Path, stale_after: std::time::Duration) {
+    if let Ok(f) = std::fs::File::options().write(true).open(keep)
+        && let Err(e) = f.set_modified(std::time::SystemTime::now())
+    {
+        tracing::debug!("could not mark {} as used: {e}", keep.display());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if path == keep || !name.starts_with("index-") || !name.ends_with(".sqlite") {
+            continue;
+        }
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok());
+        if age.is_some_and(|a| a > stale_after) {
+            for p in [
+                path.clone(),
+                path.with_extension("sqlite-wal"),
+                path.with_extension("sqlite-shm"),
+            ] {
+                if p.exists()
+                    && let Err(e) = std::fs::remove_file(&p)
+                {
+                    tracing::debug!("could not delete the stale index {}: {e}", p.display());
+                }
+            }
+            tracing::info!(
+                "deleted {}, unused for over {} days",
+                path.display(),
+                stale_after.as_secs() / 86_400
+            );
+        }
+    }
 }
 
 /// `index-<hex>.sqlite`, the hex a 128-bit hash of the workspace's canonical path(s).
@@ -155,5 +207,45 @@ mod tests {
             );
         }
         assert_eq!(index_path(&[], &CacheSetting::Off, &roots), None);
+    }
+
+    #[test]
+    fn indexes_unused_for_long_are_swept_and_the_current_one_is_kept() {
+        let dir = std::env::temp_dir().join(format!("dossier-sweep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(200 * 24 * 3600);
+        let file = |name: &str, aged: bool| {
+            let p = dir.join(name);
+            let f = std::fs::File::create(&p).unwrap();
+            if aged {
+                f.set_modified(old).unwrap();
+            }
+            p
+        };
+        let current = file("index-aaaa.sqlite", true);
+        let stale = file("index-bbbb.sqlite", true);
+        let stale_wal = file("index-bbbb.sqlite-wal", true);
+        let fresh = file("index-cccc.sqlite", false);
+        let other = file("notes.txt", true);
+        sweep_stale(&dir, &current, STALE_AFTER);
+        assert!(
+            current.exists(),
+            "the workspace's own index is kept, however old"
+        );
+        assert!(
+            !stale.exists() && !stale_wal.exists(),
+            "an index unused for long goes, journal and all"
+        );
+        assert!(fresh.exists(), "a recently used index stays");
+        assert!(other.exists(), "only index files are touched");
+        // The kept index is marked as used now.
+        let age = std::fs::metadata(&current)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .elapsed()
+            .unwrap();
+        assert!(age < std::time::Duration::from_secs(3600));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
