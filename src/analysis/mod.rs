@@ -1,6 +1,7 @@
 //! What Dossier tells an analyst about a note — hover cards, go-to-source, references, symbols, completion
 //! and diagnostics — as pure functions over a knowledge base and the note's text, on byte offsets.
 
+pub mod bounds;
 pub mod claims;
 pub mod diagnostics;
 pub mod explain;

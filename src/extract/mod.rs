@@ -1,6 +1,7 @@
 //! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events, event
-//! facts and dated statements.
+//! facts, dated statements and the bounds a clause puts on its date.
 
+pub mod bounds;
 pub mod dates;
 pub mod events;
 pub mod facts;

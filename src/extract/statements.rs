@@ -5,6 +5,7 @@
 //! A term is a 64-bit hash of its category and normalised form (stable across runs and machines), so a
 //! statement costs a few words of memory per term however long its words are.
 
+use super::bounds::{elapsed_since, reports_past, stated_kind};
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
 use crate::text::ByteRange;
 use jiff::civil::Date;
@@ -73,58 +74,8 @@ impl StatedDate {
     }
 }
 
-static ELAPSED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:has|have)\s+(?:not\s+)?(?:been\s+)?(?:[\p{L}’'-]+\s+){0,6}?for\s+(?:(more\s+than|over|at\s+least|nearly|almost|about|around|roughly|some)\s+)?(\d{1,3}|an?|[a-z]+(?:-[a-z]+)?)\s+(year|month|week|day)s?\b")
-        .expect("elapsed regex")
-});
-
-/// A present perfect with a duration ("has been declining for more than two years", "has been with General
-/// Motors for 33 years") dates the start of a state that lasts to the reference date: the days it can have
-/// begun in, as a range. A round count may be off by one unit either way; after "more than" or "at least"
-/// any earlier start fits. Returns the duration's span and the range.
-pub fn elapsed_since(
-    text: &str,
-    clause: &ByteRange,
-    reference: Date,
-) -> Option<(ByteRange, DateValue)> {
-    let c = ELAPSED.captures(&text[clause.clone()])?;
-    let whole = c.get(0)?;
-    let n = super::dates::count_from(c.get(2)?.as_str())?;
-    if !(1..=200).contains(&n) {
-        return None;
-    }
-    let unit = |k: i32| match &c[3].to_lowercase()[..] {
-        "year" => jiff::Span::new().years(k),
-        "month" => jiff::Span::new().months(k),
-        "week" => jiff::Span::new().weeks(k),
-        _ => jiff::Span::new().days(k),
-    };
-    let open = c.get(1).is_some_and(|h| {
-        matches!(
-            h.as_str().to_lowercase().split_whitespace().next(),
-            Some("more" | "over" | "at")
-        )
-    });
-    let latest = reference
-        .checked_sub(unit(if open { n } else { n - 1 }))
-        .ok()?;
-    let start = if open {
-        PartialDate::default()
-    } else {
-        PartialDate::from_date(reference.checked_sub(unit(n + 1)).ok()?)
-    };
-    let span = clause.start + whole.start()..clause.start + whole.end();
-    Some((
-        span,
-        DateValue::Range {
-            start,
-            end: PartialDate::from_date(latest),
-        },
-    ))
-}
-
 /// The bounded text before a byte offset (at most `n` bytes, cut at a character boundary).
-fn before(text: &str, at: usize, n: usize) -> &str {
+pub(super) fn before(text: &str, at: usize, n: usize) -> &str {
     let mut from = at.saturating_sub(n);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -423,7 +374,7 @@ const STOPWORDS: &[&str] = &[
     "hundred",
 ];
 
-static WORD: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\d[\d,.]*\d|\d|[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*").expect("word regex")
 });
 
@@ -548,26 +499,6 @@ pub fn rejoin_sentences(text: &str, sentences: &[ByteRange]) -> Vec<ByteRange> {
     out
 }
 
-static DEADLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bby|\bno\s+later\s+than)\s+(?:the\s+(?:end|middle|beginning|start)\s+of\s+|(?:early|mid|late)[-\s]+)?$")
-        .expect("deadline regex")
-});
-
-/// A date after "by" or "no later than" ("by early June", "by the end of next month", "by 2012") is a
-/// deadline: the event comes on or before it, not on it.
-pub fn deadline(text: &str, span: &ByteRange) -> bool {
-    DEADLINE.is_match(before(text, span.start, 40))
-}
-
-/// A date's kind in a statement or claim: [`DateKind::Deadline`] after "by", else the expression's.
-pub fn stated_kind(text: &str, d: &TemporalExpr) -> DateKind {
-    if d.kind != DateKind::Since && deadline(text, &d.span) {
-        DateKind::Deadline
-    } else {
-        d.kind.clone()
-    }
-}
-
 /// A date alone in parentheses annotates the word before it ("Roe v. Wade, 410 U.S. 113 (1973)", "its
 /// founder (1998)"): it dates that noun, not the clause's event.
 pub fn parenthetical(text: &str, span: &ByteRange) -> bool {
@@ -656,194 +587,6 @@ pub fn comparable(text: &str, d: &TemporalExpr) -> bool {
         }
     }
     true
-}
-
-/// Simple-past forms of common strong verbs (news reports use few others).
-const IRREGULAR_PAST: &[&str] = &[
-    "said",
-    "was",
-    "were",
-    "had",
-    "did",
-    "fell",
-    "rose",
-    "lost",
-    "won",
-    "made",
-    "took",
-    "sold",
-    "bought",
-    "gave",
-    "went",
-    "came",
-    "began",
-    "told",
-    "met",
-    "left",
-    "held",
-    "paid",
-    "spent",
-    "saw",
-    "became",
-    "brought",
-    "found",
-    "got",
-    "kept",
-    "led",
-    "ran",
-    "sent",
-    "struck",
-    "stood",
-    "thought",
-    "wrote",
-    "chose",
-    "drew",
-    "drove",
-    "grew",
-    "knew",
-    "spoke",
-    "threw",
-    "underwent",
-    "withdrew",
-    "sank",
-    "shrank",
-    "slid",
-    "sought",
-    "fought",
-    "taught",
-    "caught",
-    "dealt",
-    "meant",
-    "felt",
-    "hung",
-    "swung",
-    "rang",
-    "broke",
-    "overtook",
-    "forgave",
-    "arose",
-    "flew",
-    "stole",
-    "tore",
-    "wore",
-];
-
-/// Finite forms that put a clause in the present or the future, or make it hypothetical.
-const NOT_PAST: &[&str] = &[
-    "is", "are", "am", "be", "will", "would", "shall", "should", "can", "could", "may", "might",
-    "must", "do", "does", "wo", "ll", "going", "says",
-];
-
-/// Words after which a participle is an adjective ("the planned merger", "a reported loss").
-const DETERMINERS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "its",
-    "his",
-    "her",
-    "their",
-    "this",
-    "that",
-    "these",
-    "those",
-    "our",
-    "my",
-    "your",
-    "of",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "by",
-    "from",
-    "to",
-    "as",
-    "and",
-    "or",
-    "newly",
-    "recently",
-    "previously",
-    "so",
-];
-
-/// Does the clause report its event in the past tense? Its first finite verb decides: a simple past ("GM
-/// said …", "the Dow fell …") or a present perfect ("has cut") reports something done by the time of writing;
-/// a present, future or modal ("will cut", "is expected to", "could") does not. Returns the verb's span.
-pub fn reports_past(text: &str, clause: &ByteRange) -> Option<ByteRange> {
-    let s = &text[clause.clone()];
-    // A quoted clause keeps the speaker's tense, not the report's.
-    if s.trim_start().starts_with(['"', '“', '‘', '\'']) {
-        return None;
-    }
-    let mut prev = String::new();
-    let mut words = WORD.find_iter(s).peekable();
-    while let Some(m) = words.next() {
-        let w = m.as_str();
-        // Names and figures are not verbs; a capitalised determiner ("A planned merger") still counts.
-        if w.starts_with(char::is_uppercase) || w.starts_with(|c: char| c.is_ascii_digit()) {
-            prev = w.to_lowercase();
-            continue;
-        }
-        let lower = w.to_lowercase();
-        let at = clause.start + m.start()..clause.start + m.end();
-        if NOT_PAST.contains(&lower.as_str()) {
-            return None;
-        }
-        if lower == "has" || lower == "have" {
-            // A present perfect: "has cut", "have been"; otherwise a present ("has 6,246 dealers").
-            let next = words.peek().map(|n| n.as_str().to_lowercase());
-            return next.filter(|n| participle(n)).map(|_| at);
-        }
-        if past_form(&lower) && !DETERMINERS.contains(&prev.as_str()) {
-            return Some(at);
-        }
-        prev = lower;
-    }
-    None
-}
-
-/// A past participle after "has"/"have": a past form, a strong "-en" participle ("fallen", "taken",
-/// "been"), or a verb whose three forms are one ("cut", "set", "shut").
-fn participle(lower: &str) -> bool {
-    past_form(lower)
-        || (lower.len() >= 4 && lower.ends_with("en"))
-        || matches!(
-            lower,
-            "been"
-                | "done"
-                | "gone"
-                | "seen"
-                | "won"
-                | "cut"
-                | "set"
-                | "put"
-                | "hit"
-                | "shut"
-                | "spread"
-                | "quit"
-                | "let"
-                | "cost"
-                | "hurt"
-                | "bid"
-                | "begun"
-                | "grown"
-                | "shown"
-                | "flown"
-        )
-}
-
-/// A simple-past or past-participle form: a listed strong verb, or a regular "-ed" form.
-fn past_form(lower: &str) -> bool {
-    IRREGULAR_PAST.contains(&lower)
-        || (lower.len() >= 5
-            && lower.ends_with("ed")
-            && !matches!(
-                lower,
-                "hundred" | "indeed" | "speed" | "proceed" | "exceed" | "succeed"
-            )
-            && lower.chars().all(char::is_alphabetic))
 }
 
 /// The statements of a text: every clause of `sentences` that states at least one comparable date, and, when
@@ -1100,63 +843,6 @@ mod tests {
     }
 
     #[test]
-    fn the_first_finite_verb_decides_whether_a_clause_reports_the_past() {
-        for (text, verb) in [
-            (
-                "General Motors said that it would axe 10,000 jobs.",
-                Some("said"),
-            ),
-            (
-                "The Dow fell 678 points, closing at 8,579.19.",
-                Some("fell"),
-            ),
-            ("The index closed at 7,465.95.", Some("closed")),
-            ("GM has cut 10,000 jobs.", Some("has")),
-            ("GM has 6,246 dealers in the U.S.", None),
-            ("GM will cut 10,000 jobs.", None),
-            (
-                "The company is expected to post a loss of US$6 billion.",
-                None,
-            ),
-            ("A planned merger would create 4,000 jobs.", None),
-            ("\"We lost 2,000 dealers,\" he says.", None),
-        ] {
-            let got = reports_past(text, &(0..text.len())).map(|r| &text[r]);
-            assert_eq!(got, verb, "{text}");
-        }
-    }
-
-    #[test]
-    fn a_present_perfect_with_a_length_of_time_dates_the_start_of_the_state() {
-        let reference: Date = "2007-08-10".parse().unwrap();
-        for (text, expected) in [
-            (
-                "The housing market has been declining for more than two years.",
-                Some((None, "2005-08-10")),
-            ),
-            (
-                "She has been with General Motors for 33 years.",
-                Some((Some("1973-08-10"), "1975-08-10")),
-            ),
-            (
-                "Japan has not been in recession for six months.",
-                Some((Some("2007-01-10"), "2007-03-10")),
-            ),
-            ("The plant closed for two weeks.", None),
-            ("He had been chairman for five years.", None),
-        ] {
-            let got = elapsed_since(text, &(0..text.len()), reference).map(|(_, v)| {
-                (
-                    v.first_day().map(|d| d.to_string()),
-                    v.last_day().unwrap().to_string(),
-                )
-            });
-            let expected = expected.map(|(a, b)| (a.map(str::to_string), b.to_string()));
-            assert_eq!(got, expected, "{text}");
-        }
-    }
-
-    #[test]
     fn an_undated_past_report_of_a_figure_is_bounded_by_its_publication() {
         let published: Date = "2009-11-05".parse().unwrap();
         let ctx = DateContext {
@@ -1180,24 +866,6 @@ mod tests {
             }
             let st = statements(text, std::slice::from_ref(&whole), &dates, None);
             assert!(st.is_empty(), "no publication date, no bound: {text}");
-        }
-    }
-
-    #[test]
-    fn a_date_after_by_is_a_deadline() {
-        for (text, date, expected) in [
-            ("eliminate 789 dealers by early June", "June", true),
-            (
-                "That decision is due by the end of next month.",
-                "next month",
-                true,
-            ),
-            ("14 plants closed by 2012", "2012", true),
-            ("no later than 30 June", "30 June", true),
-            ("a speech given by the President on 3 May", "3 May", false),
-            ("the plant closed in 2012", "2012", false),
-        ] {
-            assert_eq!(deadline(text, &span(text, date)), expected, "{text}");
         }
     }
 }
