@@ -17,15 +17,31 @@ static FUTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
 });
 
 /// Is the date when the clause's event happened? Not when it closes a stretch or a deadline ("available
-/// until 30 April", "by 2012", "set for June 13") or the clause before it speaks of a plan or the future
-/// ("is to rule on 3 May", "will open in June").
+/// until 30 April", "by 2012", "set for June 13"), modifies a noun ("the 2008 Beijing Olympics"), or the
+/// clause before it speaks of a plan or the future ("is to rule on 3 May", "will open in June").
 pub fn occurrence(text: &str, clause: &ByteRange, date: &ByteRange) -> bool {
     let mut from = date.start.saturating_sub(40).max(clause.start);
     while !text.is_char_boundary(from) {
         from += 1;
     }
     let lead = clause.start.min(date.start)..date.start;
-    !NOT_OCCURRENCE_BEFORE.is_match(&text[from..date.start]) && !FUTURE.is_match(&text[lead])
+    // After a determiner or a possessive the date modifies a noun ("in time for the 2008 Beijing Olympics",
+    // "Ford's 2008 budget"): it names something, it does not date the clause's event.
+    let modifier = text[from..date.start]
+        .trim_end()
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .next()
+        .is_some_and(|w| {
+            let w = w.to_lowercase();
+            matches!(
+                w.as_str(),
+                "the" | "a" | "an" | "its" | "their" | "his" | "her" | "this" | "that"
+            ) || w.ends_with("'s")
+                || w.ends_with("’s")
+        });
+    !modifier
+        && !NOT_OCCURRENCE_BEFORE.is_match(&text[from..date.start])
+        && !FUTURE.is_match(&text[lead])
 }
 
 /// Does a bound (see [`StatedDate::bound`]) rule out every day the claim's date can mean? A report of the
@@ -112,6 +128,12 @@ mod tests {
             ),
             ("the plant will close in 2008", "2008", false),
             ("from 2006 to 2010", "2006", false),
+            (
+                "China agrees to buy 60 787s, in time for the 2008 Beijing Olympics",
+                "2008",
+                false,
+            ),
+            ("Ford's 2008 budget was cut", "2008", false),
         ] {
             let at = clause.find(date).unwrap();
             assert_eq!(
