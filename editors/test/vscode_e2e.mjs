@@ -639,13 +639,32 @@ async function main() {
   // 14. No server anywhere (setting cleared, ~/.cargo/bin/dossier gone): one clear error naming what was tried.
   fs.rmSync(path.join(CARGO_BIN, 'dossier'));
   check('dossier.server.path removed from the user settings', await setUserSettings({}));
-  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'server was not found' });
-  const errShown = await toast
+  const notFound = { hasText: 'server was not found' };
+  const toast = page.locator('.notifications-toasts .notification-toast', notFound);
+  // The settings step closes its editor with Escape, and Escape also hides a toast that is already up
+  // (VS Code's notifications.hideToasts): when the restart beats that key, the message is in the
+  // notification centre instead of a toast. Either way the user has been shown it.
+  const inCentre = page.locator('.notifications-center .notification-list-item', notFound);
+  let shown = toast;
+  let errShown = await toast
     .first()
-    .waitFor({ timeout: 30000 })
+    .waitFor({ timeout: 15000 })
     .then(() => true)
     .catch(() => false);
-  const errText = errShown ? await toast.first().innerText() : await page.locator('.notifications-toasts').innerText().catch(() => '(no notification)');
+  if (!errShown) {
+    await runCommand('Notifications: Show Notifications');
+    shown = inCentre;
+    errShown = await inCentre
+      .first()
+      .waitFor({ timeout: 15000 })
+      .then(() => true)
+      .catch(() => false);
+    if (errShown) log('the not-found message was in the notification centre (its toast was hidden by Escape)');
+  }
+  const errText = errShown
+    ? await shown.first().innerText()
+    : `${await page.locator('.notifications-toasts, .notifications-center').allInnerTexts().catch(() => '(no notification)')}\n` +
+      `server log: ${dossierLog().split('\n').slice(-15).join('\n')}`;
   if (check('no server anywhere: an error message is shown', errShown, errText)) {
     check(
       'the error names what was tried: PATH, ~/.cargo/bin/dossier, the bundled server',
@@ -657,7 +676,8 @@ async function main() {
     await openFile(ART1);
     await openFile('example.md');
     await sleep(1500);
-    check('the error is shown once, not again for each note opened', (await toast.count()) === 1, `${await toast.count()} notifications`);
+    check('the error is shown once, not again for each note opened', (await shown.count()) === 1, `${await shown.count()} notifications`);
+    if (shown === inCentre) await page.keyboard.press('Escape');
   }
 
   // 15. The platform .vsix with the server inside (npm run package:bundled): still no server
