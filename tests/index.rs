@@ -8,7 +8,7 @@ mod support;
 
 use cli_support::{TempDir, workspace};
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use support::client::{Client, file_uri, position_of};
 
@@ -56,15 +56,7 @@ fn a_second_check_reuses_every_extraction_and_says_the_same() {
     assert!(!second.2.contains("WARN"), "{}", second.2);
 
     // An edited article: only it is extracted again.
-    let article = std::fs::read_dir(ws.path().join("corpus"))
-        .expect("corpus")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .min()
-        .expect("an article");
-    let mut text = std::fs::read_to_string(&article).expect("read");
-    text.push_str("\nPresident Joe Biden spoke on Monday.\n");
-    std::fs::write(&article, text).expect("write");
+    append_to_first_article(ws.path(), "\nPresident Joe Biden spoke on Monday.\n");
     let third = run(&["check", "notes/note.md"], ws.path(), &env);
     assert!(third.2.contains("reused: 4, extracted: 1"), "{}", third.2);
 }
@@ -167,15 +159,10 @@ fn a_second_check_reads_the_merged_knowledge_base_back_and_says_what_a_merge_say
     assert!(entities.1.len() > 100, "{}", entities.1);
 
     // One article changed: merged again (and stored), then read back.
-    let article = std::fs::read_dir(ws.path().join("corpus"))
-        .expect("corpus")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .min()
-        .expect("an article");
-    let mut text = std::fs::read_to_string(&article).expect("read");
-    text.push_str("\nPresident Joe Biden met Prime Minister Fumio Kishida on Monday.\n");
-    std::fs::write(&article, text).expect("write");
+    let article = append_to_first_article(
+        ws.path(),
+        "\nPresident Joe Biden met Prime Minister Fumio Kishida on Monday.\n",
+    );
     let changed = run(&["check", "notes/note.md"], ws.path(), &env);
     assert_eq!(merge_stats(&changed.2), MERGED, "{}", changed.2);
     assert!(
@@ -251,4 +238,18 @@ fn a_second_server_start_reads_the_merged_knowledge_base_back_and_answers_the_sa
         first.1
     );
     assert_eq!(first, second);
+}
+
+/// Appends a line to the corpus's first article (by file name), as an edit on disk would; returns its path.
+fn append_to_first_article(ws: &Path, line: &str) -> PathBuf {
+    let article = std::fs::read_dir(ws.join("corpus"))
+        .expect("corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .min()
+        .expect("an article");
+    let mut text = std::fs::read_to_string(&article).expect("read");
+    text.push_str(line);
+    std::fs::write(&article, text).expect("write");
+    article
 }

@@ -1157,13 +1157,7 @@ mod tests {
     use crate::extract::dates::{DateContext, find_dates};
 
     fn day(y: i16, m: i8, d: i8) -> DateValue {
-        DateValue::Point(PartialDate {
-            year: Some(y),
-            month: Some(m),
-            day: Some(d),
-            weekday: None,
-            period: None,
-        })
+        DateValue::Point(PartialDate::from_date(jiff::civil::date(y, m, d)))
     }
 
     #[test]
