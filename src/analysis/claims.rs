@@ -722,10 +722,10 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
             let explained = date.as_ref().is_some_and(|d| {
                 !agrees
                     && !d.bound()
-                    && claim.context.iter().any(|(o, head)| {
-                        common_parts(o, &d.value) > usize::from(*head) as u8
-                            && dates_agree(o, &d.value)
-                    })
+                    && claim
+                        .context
+                        .iter()
+                        .any(|(o, head)| explains(o, *head, &d.value))
             });
             Some(Candidate {
                 article: ai,
@@ -1093,9 +1093,91 @@ pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim
                         })
                 })
             });
+            // A source date the note gives another clause of the line is about that clause's event only
+            // when the source clause is about it too: a source clause of one stretch (its date dates all
+            // its words) that matches this claim clearly better than the other clause reports this claim's
+            // event ("… stop work on Thursday" against "a work stoppage Wednesday afternoon", with
+            // Wednesday heading the note's line for an announcement).
+            for cand in mine.iter_mut().filter(|c| c.explained) {
+                let Some(d) = &cand.date else { continue };
+                let explainers: Vec<(&Claim, f32)> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, other)| {
+                        *j != i
+                            && same_line(text, &claim.clause, &other.clause)
+                            && explains(&other.date.value, other.from_line_head, &d.value)
+                    })
+                    .map(|(j, other)| {
+                        let score = scored[j]
+                            .iter()
+                            .find(|o| o.article == cand.article && o.statement == cand.statement)
+                            .map_or(0.0, |o| o.score);
+                        (other, score)
+                    })
+                    .collect();
+                // A date of this clause (a comparison's other side) or context that is no claim (a
+                // modifier's date, a listed day) still explains it.
+                let in_clause = explainers.iter().any(|(o, _)| o.clause == claim.clause);
+                let context_only = claim.context.iter().any(|(o, head)| {
+                    explains(o, *head, &d.value)
+                        && !explainers.iter().any(|(e, _)| e.date.value == *o)
+                });
+                let a = kb.article(cand.article);
+                let source = a
+                    .statements
+                    .get(cand.statement)
+                    .map_or("", |st| &a.text()[st.clause.clone()]);
+                let scores: Vec<f32> = explainers.iter().map(|(_, s)| *s).collect();
+                if !in_clause
+                    && !context_only
+                    && one_stretch(source)
+                    && better_about_this(cand.score, &scores)
+                {
+                    cand.explained = false;
+                }
+            }
             judge(kb, claim.clone(), mine)
         })
         .collect()
+}
+
+/// A date the note gives explains a source date when they agree to the month or better (a head of the line),
+/// or on any part they share (a date of the clause).
+fn explains(note: &DateValue, head: bool, source: &DateValue) -> bool {
+    common_parts(note, source) > u8::from(head) && dates_agree(note, source)
+}
+
+/// Two ranges of the note on one line.
+fn same_line(text: &str, a: &ByteRange, b: &ByteRange) -> bool {
+    let (lo, hi) = (a.start.min(b.start), a.start.max(b.start));
+    !text[lo..hi].contains('\n')
+}
+
+/// A clause with no comma, semicolon, colon or dash between its words (a figure's "14,000" or a time's
+/// "08:30" is no break): its date dates all its words.
+fn one_stretch(clause: &str) -> bool {
+    let inner = clause.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    let breaks = [
+        ", ",
+        "; ",
+        ": ",
+        " --",
+        " \u{2014}",
+        "\u{2014} ",
+        " \u{2013} ",
+    ];
+    !breaks.iter().any(|b| inner.contains(b)) && !inner.ends_with([',', ';', ':'])
+}
+
+/// How much better a source clause must match a claim than every claim that explains its date, to be about
+/// this claim's event.
+const ABOUT_THIS: f32 = 2.0;
+
+/// The source clause matches this claim (`score`) clearly better than each claim the note dates with the
+/// source's date (`explainers`, their scores for the same clause): it reports this claim's event.
+fn better_about_this(score: f32, explainers: &[f32]) -> bool {
+    !explainers.is_empty() && explainers.iter().all(|&e| e * ABOUT_THIS <= score)
 }
 
 /// One judged claim in plain text: the claim, the verdict and why, and the candidates with their scores.
@@ -1206,6 +1288,52 @@ mod tests {
                 f[terms.iter().position(|x| *x == (t, k)).expect("word")]
             })
             .collect()
+    }
+
+    #[test]
+    fn a_source_clause_of_one_stretch_dates_all_its_words() {
+        for (clause, one) in [
+            (
+                "Korean Air also bought 20 Dreamliners earlier this month.",
+                true,
+            ),
+            // A figure's or a time's separator is no break.
+            (
+                "nearly 14,000 employees had a work stoppage Wednesday at 08:30.",
+                true,
+            ),
+            (
+                "decided to maintain its rate, although on Friday the rate was 6%.",
+                false,
+            ),
+            (
+                "made its maiden flight on 11 December -- and only became public this weekend",
+                false,
+            ),
+            ("the plan; it failed on Monday", false),
+        ] {
+            assert_eq!(one_stretch(clause), one, "{clause}");
+        }
+    }
+
+    #[test]
+    fn a_source_clause_is_about_the_claim_it_matches_clearly_better() {
+        for (score, explainers, about_this) in [
+            (31.9, &[6.0][..], true),
+            (37.1, &[0.0][..], true),
+            (30.0, &[15.0, 2.0][..], true),
+            // As good a match for the clause the note dates with the source's date: about that one.
+            (31.9, &[60.3][..], false),
+            (20.0, &[12.0][..], false),
+            // No other claim of the line gives that date: nothing to weigh it against.
+            (20.0, &[][..], false),
+        ] {
+            assert_eq!(
+                better_about_this(score, explainers),
+                about_this,
+                "{score} {explainers:?}"
+            );
+        }
     }
 
     #[test]

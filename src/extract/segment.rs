@@ -73,6 +73,71 @@ fn is_heading_line(line: &str) -> bool {
     words <= 12 && t.len() <= 90
 }
 
+/// Month and weekday names, full and abbreviated, lower case.
+const CALENDAR_WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+];
+
+/// A line that is only a calendar date ("April 27, 2005", "Tuesday, 3 June 2009"): a month name and a
+/// number, and nothing but calendar words and numbers.
+fn is_date_only(line: &str) -> bool {
+    let words: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let number = |w: &str| {
+        let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+        !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    let month = |w: &str| CALENDAR_WORDS[..24].contains(&w);
+    words.len() <= 5
+        && words.iter().any(|w| month(w))
+        && words.iter().any(|w| number(w))
+        && words
+            .iter()
+            .all(|w| number(w) || CALENDAR_WORDS.contains(&w.as_str()))
+}
+
 fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
     // Blocks are separated by blank lines. Inside a block, a line break ends a paragraph when the line ends a
     // sentence (scraped articles put one paragraph on each line) or is a short heading followed by a
@@ -92,6 +157,14 @@ fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
         let s = &text[line.clone()];
         if s.trim().is_empty() {
             flush(&mut block, false);
+            continue;
+        }
+        // A date alone on its line (the date line under a headline) is a label, never part of a sentence:
+        // it ends the block before it, and what follows starts afresh.
+        if is_date_only(s) {
+            flush(&mut block, false);
+            block = Some(line.clone());
+            flush(&mut block, true);
             continue;
         }
         let next = all.get(i + 1).map(|n| text[n.clone()].trim_start());
@@ -361,6 +434,31 @@ mod tests {
         assert_eq!(p.len(), 3);
         assert!(p[1].heading);
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn a_date_line_stands_alone_and_ends_the_label_stack_above_it() {
+        let t = "Jet makes first flight longer than most headlines\nApril 27, 2005\nThe jet was revealed in January 2005\nThe jet, the largest, has made its maiden flight.\n";
+        let s = sentences_of(t);
+        assert_eq!(
+            s,
+            [
+                "Jet makes first flight longer than most headlines",
+                "April 27, 2005",
+                "The jet was revealed in January 2005",
+                "The jet, the largest, has made its maiden flight."
+            ]
+        );
+        for (line, date) in [
+            ("April 27, 2005", true),
+            ("Tuesday, 3 June 2009", true),
+            ("3 June", true),
+            ("June 2009 figures", false),
+            ("May", false),
+            ("The jet was revealed in January 2005", false),
+        ] {
+            assert_eq!(is_date_only(line), date, "{line}");
+        }
     }
 
     #[test]
