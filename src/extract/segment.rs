@@ -1,5 +1,6 @@
 //! Paragraphs, sentences and word tokens with byte ranges, for scraped news text and hard-wrapped releases.
 
+use super::dates::{MONTH_NAMES, WEEKDAY_NAMES};
 use crate::text::ByteRange;
 
 /// A paragraph: a block of text between blank lines, or a single line that stands alone (a heading or a
@@ -73,49 +74,23 @@ fn is_heading_line(line: &str) -> bool {
     words <= 12 && t.len() <= 90
 }
 
-/// Month and weekday names, full and abbreviated, lower case.
-const CALENDAR_WORDS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "mon",
-    "tue",
-    "tues",
-    "wed",
-    "thu",
-    "thurs",
-    "fri",
-    "sat",
-    "sun",
-];
+/// A month name (`Some(true)`) or a weekday name (`Some(false)`), full or cut to three or four letters
+/// ("Sept", "Tues"), lower case.
+fn calendar_word(w: &str) -> Option<bool> {
+    let names = |list: &[&str]| {
+        list.iter().any(|n| {
+            let n = n.to_ascii_lowercase();
+            n == w || (3..=4).contains(&w.len()) && n.starts_with(w)
+        })
+    };
+    if names(&MONTH_NAMES) {
+        Some(true)
+    } else if names(&WEEKDAY_NAMES) {
+        Some(false)
+    } else {
+        None
+    }
+}
 
 /// A line that is only a calendar date ("April 27, 2005", "Tuesday, 3 June 2009"): a month name and a
 /// number, and nothing but calendar words and numbers.
@@ -129,13 +104,13 @@ fn is_date_only(line: &str) -> bool {
         let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
         !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
     };
-    let month = |w: &str| CALENDAR_WORDS[..24].contains(&w);
+    let month = |w: &str| calendar_word(w) == Some(true);
     words.len() <= 5
         && words.iter().any(|w| month(w))
         && words.iter().any(|w| number(w))
         && words
             .iter()
-            .all(|w| number(w) || CALENDAR_WORDS.contains(&w.as_str()))
+            .all(|w| number(w) || calendar_word(w).is_some())
 }
 
 fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
