@@ -134,6 +134,7 @@ impl KnowledgeBase {
             aliases: AliasTable::default(),
             article_mentions: Vec::new(),
             statement_index: StatementIndex::default(),
+            words: Default::default(),
             quote_cache: Default::default(),
         }
     }
@@ -437,6 +438,7 @@ impl KnowledgeBase {
             aliases,
             article_mentions: Vec::new(),
             statement_index: StatementIndex::default(),
+            words: Default::default(),
             quote_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
         lap("automaton");
@@ -480,6 +482,11 @@ impl KnowledgeBase {
         kb.article_mentions = all_mentions;
         kb.complete();
         lap("entity mentions, facts by entity, statement index");
+        kb.words = super::word_index::WordIndex::build(&kb.articles);
+        lap(&format!(
+            "word index ({} MB)",
+            kb.words.memory_usage() >> 20
+        ));
         kb
     }
 
