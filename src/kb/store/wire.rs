@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 1;
+pub const EXTRACTOR_VERSION: u32 = 2;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
@@ -252,7 +252,6 @@ struct StoredRef<'a> {
     #[serde(with = "seq_temporal")]
     dates: &'a [TemporalExpr],
     quotes: &'a [Quote],
-    folded: &'a str,
     #[serde(with = "seq_statement")]
     statements: &'a [Statement],
 }
@@ -269,7 +268,6 @@ pub struct Stored {
     #[serde(with = "seq_temporal")]
     dates: Vec<TemporalExpr>,
     quotes: Vec<Quote>,
-    folded: String,
     #[serde(with = "seq_statement")]
     statements: Vec<Statement>,
 }
@@ -285,7 +283,6 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
         names: &d.names,
         dates: &d.dates,
         quotes: &d.quotes,
-        folded: &d.folded,
         statements: &d.statements,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
@@ -313,7 +310,6 @@ impl Stored {
             names: self.names,
             dates: self.dates,
             quotes: self.quotes,
-            folded: self.folded,
             statements: self.statements,
         }
     }
