@@ -61,17 +61,31 @@ pub fn word_keys(folded: &str) -> Vec<u64> {
     keys
 }
 
-/// The words an article is found by: those of its folded body, and those of each folded sentence (a sentence
-/// that starts or ends inside a word folds to a part of it).
+/// The words an article is found by: those of its folded body, and those of each folded sentence. A word
+/// never spans whitespace and each character folds on its own, so the words of a folded text are those of its
+/// folded whitespace-separated pieces: a sentence inside the body adds only the words of its first and last
+/// pieces (a sentence that starts or ends inside a piece folds to part of it).
 fn article_keys(a: &ArticleData) -> Vec<u64> {
     let text = a.text();
+    let body = &a.article.body;
     let mut keys = Vec::new();
     let mut add = |s: &str| for_each_word(&fold(s), |w| keys.push(word_key(w)));
-    if let Some(body) = text.get(a.article.body.clone()) {
-        add(body);
+    if let Some(b) = text.get(body.clone()) {
+        add(b);
     }
     for s in &a.sentences {
-        if let Some(t) = text.get(s.range.clone()) {
+        let Some(t) = text.get(s.range.clone()) else {
+            continue;
+        };
+        if body.start <= s.range.start && s.range.end <= body.end {
+            let mut pieces = t.split(char::is_whitespace).filter(|p| !p.is_empty());
+            if let Some(first) = pieces.next() {
+                add(first);
+            }
+            if let Some(last) = pieces.next_back() {
+                add(last);
+            }
+        } else {
             add(t);
         }
     }
@@ -172,23 +186,30 @@ fn intersect(a: &[u32], b: impl Iterator<Item = u32>) -> Vec<u32> {
 impl WordIndex {
     /// Index the words of every article (folded on all cores, a batch at a time to bound memory).
     pub fn build(articles: &[Arc<ArticleData>]) -> WordIndex {
-        let mut lists: FxHashMap<u64, (u32, Vec<u8>)> = FxHashMap::default();
-        const BATCH: usize = 1024;
-        for (b, batch) in articles.chunks(BATCH).enumerate() {
-            let keys = par_map(batch, |a| article_keys(a));
-            for (i, keys) in keys.into_iter().enumerate() {
-                let id = (b * BATCH + i) as u32;
-                for k in keys {
-                    match lists.get_mut(&k) {
-                        Some((last, bytes)) => {
-                            push_varint(bytes, id - *last - 1);
-                            *last = id;
-                        }
-                        None => {
-                            let mut bytes = Vec::new();
-                            push_varint(&mut bytes, id);
-                            lists.insert(k, (id, bytes));
-                        }
+        let mut lists: FxHashMap<u64, (Option<u32>, Vec<u8>)> = FxHashMap::default();
+        // Runs of articles indexed on their own on all cores, then appended in order: about four rounds of 64
+        // runs each, so that the partial postings held at once stay a quarter of the corpus's.
+        let run = articles.len().div_ceil(256).max(16);
+        let runs: Vec<std::ops::Range<usize>> = (0..articles.len())
+            .step_by(run)
+            .map(|s| s..(s + run).min(articles.len()))
+            .collect();
+        for round in runs.chunks(64) {
+            let parts = par_map(round, |r| {
+                let mut part: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+                for ai in r.clone() {
+                    for k in article_keys(&articles[ai]) {
+                        part.entry(k).or_default().push(ai as u32);
+                    }
+                }
+                part
+            });
+            for part in parts {
+                for (k, ids) in part {
+                    let (last, bytes) = lists.entry(k).or_default();
+                    for id in ids {
+                        push_varint(bytes, last.map_or(id, |l| id - l - 1));
+                        *last = Some(id);
                     }
                 }
             }
