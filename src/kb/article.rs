@@ -7,7 +7,7 @@ use crate::extract::names::{FoundNames, NameMention, ProperName, find_all_names}
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Paragraph, Sentence, segment};
 use crate::extract::statements::{Statement, statements};
-use crate::text::{ByteRange, LineIndex, fold};
+use crate::text::{ByteRange, LineIndex};
 use std::sync::Arc;
 
 /// Everything extracted from one article on its own (no cross-article knowledge).
@@ -24,8 +24,6 @@ pub struct ArticleData {
     pub names: Vec<ProperName>,
     pub dates: Vec<TemporalExpr>,
     pub quotes: Vec<Quote>,
-    /// The body folded for tolerant matching (see [`crate::text::Folded`]).
-    pub folded: String,
     /// Dated clauses with the words that identify their events.
     pub statements: Vec<Statement>,
 }
@@ -107,7 +105,6 @@ impl ArticleData {
             .into_iter()
             .filter(|q| !in_any(&article.boilerplate, &q.inner))
             .collect();
-        let folded = fold(&text[body.clone()]);
         let layout = layout_lines(text, body.clone(), article.title.as_deref(), &dates);
         let prose: Vec<ByteRange> = ranges
             .iter()
@@ -130,7 +127,6 @@ impl ArticleData {
             names: names.iter().map(ProperName::from_mention).collect(),
             dates,
             quotes,
-            folded,
             statements,
         }
     }

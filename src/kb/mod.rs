@@ -12,6 +12,7 @@
 //!   the facts of an entity;
 //! - `quotes`: [`KnowledgeBase::find_quote`], verbatim and near matches;
 //! - `statement_index`: dated clauses by their identifying terms;
+//! - `word_index`: the articles of each word, which find a quotation's candidate articles;
 //! - `store`: the persistent index of per-article extractions and of the merged knowledge base (SQLite),
 //!   [`extract_cached`], [`merge_cached`];
 //! - this file: the public types. Facts of a single text come from [`crate::extract::facts`].
@@ -24,6 +25,7 @@ mod merge;
 mod quotes;
 mod statement_index;
 pub mod store;
+mod word_index;
 
 pub use crate::extract::facts::{
     EntityId, FactDate, Mention, PendingAnchor, TextFact, facts_in_text, resolve_anchor,
@@ -149,6 +151,8 @@ pub struct KnowledgeBase {
     pub article_mentions: Vec<Vec<CorpusMention>>,
     /// Dated clauses by the terms they contain.
     pub statement_index: StatementIndex,
+    /// Articles by the words of their folded text: where a quotation may be.
+    words: word_index::WordIndex,
     /// Quotation look-ups already made, by folded text: re-checking a note after a keystroke repeats them.
     quote_cache: std::sync::Mutex<HashMap<String, QuoteMatch>>,
 }

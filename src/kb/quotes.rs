@@ -1,6 +1,7 @@
 //! Quotations: where a quoted passage is said in the corpus, verbatim or nearly, and the aligned window of a
 //! near match.
 
+use super::word_index::word_keys;
 use super::{KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
 use aho_corasick::AhoCorasick;
@@ -28,59 +29,99 @@ impl KnowledgeBase {
     }
 
     fn search_quote(&self, needle: &str) -> QuoteMatch {
-        if needle.split(' ').count() < 2 {
-            return QuoteMatch::None;
-        }
-        for (ai, a) in self.articles.iter().enumerate() {
-            if let Some(at) = find_bounded(&a.folded, needle) {
-                let folded = crate::text::Folded::with_base(
-                    &a.text()[a.article.body.clone()],
-                    a.article.body.start,
-                );
-                return QuoteMatch::Exact(Source {
-                    article: ai,
-                    range: folded.original_range(&(at..at + needle.len())),
-                });
+        let timer = std::time::Instant::now();
+        let (found, exact, near) = self.search_indexed(needle);
+        tracing::debug!(
+            "quotation of {} bytes looked up in {:?}: {exact} candidate articles verbatim, {near} near; {}",
+            needle.len(),
+            timer.elapsed(),
+            match &found {
+                QuoteMatch::Exact(_) => "found",
+                QuoteMatch::Near { .. } => "near",
+                QuoteMatch::None => "not found",
             }
-        }
-        self.near_quote(needle)
+        );
+        found
     }
 
-    fn near_quote(&self, needle: &str) -> QuoteMatch {
-        let words: Vec<&str> = needle.split(' ').collect();
-        if words.len() < 4 {
-            return QuoteMatch::None;
+    /// The articles to look in: those of the index's answer, or every one when it has none.
+    fn candidates(&self, ids: Option<Vec<u32>>) -> Vec<usize> {
+        match ids {
+            Some(ids) => ids
+                .into_iter()
+                .map(|i| i as usize)
+                .filter(|&i| i < self.articles.len())
+                .collect(),
+            None => (0..self.articles.len()).collect(),
         }
-        let quote_content = content_words(&words);
-        // Candidate sentences share a word trigram with the quotation (one with a content word).
-        let grams: BTreeSet<String> = words
-            .windows(3)
-            .filter(|w| w.iter().any(|x| !STOPWORDS.contains(x)))
-            .map(|w| w.join(" "))
-            .collect();
-        if grams.is_empty() {
-            return QuoteMatch::None;
+    }
+
+    /// [`KnowledgeBase::search_quote`] on the articles the word index names; with the numbers of articles
+    /// looked in, verbatim and near.
+    fn search_indexed(&self, needle: &str) -> (QuoteMatch, usize, usize) {
+        if needle.split(' ').count() < 2 {
+            return (QuoteMatch::None, 0, 0);
         }
-        let grams: Vec<String> = grams.into_iter().collect();
-        // A non-contiguous automaton builds in time linear in the patterns; the default may pick a DFA,
-        // whose construction is quadratic or worse in a long word (thousands of digits took seconds).
-        let Ok(ac) = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-            .build(&grams)
-        else {
-            return QuoteMatch::None;
+        // Every word of a quotation found at word boundaries is a whole word of the article.
+        let exact = self.candidates(self.words.articles_with_all(&word_keys(needle)));
+        if let Some(hit) = self.exact_quote(needle, &exact) {
+            return (hit, exact.len(), 0);
+        }
+        let Some(near) = NearQuery::new(needle) else {
+            return (QuoteMatch::None, exact.len(), 0);
         };
+        // Only a sentence that has at least `need` of the quotation's content words can be accepted (see
+        // `NearQuery::need`): its article has them all among its words.
+        let mut words: Vec<(&str, usize)> = Vec::new();
+        for w in &near.content {
+            match words.iter_mut().find(|(x, _)| x == w) {
+                Some((_, n)) => *n += 1,
+                None => words.push((w, 1)),
+            }
+        }
+        let words: Vec<(Vec<u64>, usize)> =
+            words.into_iter().map(|(w, n)| (word_keys(w), n)).collect();
+        let ids = self.candidates(self.words.articles_with_some(&words, near.need()));
+        let found = self.near_quote(&near, &ids);
+        (found, exact.len(), ids.len())
+    }
+
+    /// The first of these articles (in increasing order) whose folded body has the folded quotation at word
+    /// boundaries.
+    fn exact_quote(&self, needle: &str, articles: &[usize]) -> Option<QuoteMatch> {
+        for &ai in articles {
+            let a = &self.articles[ai];
+            let Some(body) = a.text().get(a.article.body.clone()) else {
+                continue;
+            };
+            if let Some(at) = find_bounded(&fold(body), needle) {
+                let folded = crate::text::Folded::with_base(body, a.article.body.start);
+                return Some(QuoteMatch::Exact(Source {
+                    article: ai,
+                    range: folded.original_range(&(at..at + needle.len())),
+                }));
+            }
+        }
+        None
+    }
+
+    /// The best near match among the sentences of these articles (in increasing order).
+    fn near_quote(&self, q: &NearQuery, articles: &[usize]) -> QuoteMatch {
         let mut best: Option<(f32, Source)> = None;
-        for (ai, a) in self.articles.iter().enumerate() {
-            if !ac.is_match(&a.folded) {
+        for &ai in articles {
+            let a = &self.articles[ai];
+            let Some(body) = a.text().get(a.article.body.clone()) else {
+                continue;
+            };
+            if !q.grams.is_match(&fold(body)) {
                 continue;
             }
             for s in &a.sentences {
                 let sf = fold(&a.text()[s.range.clone()]);
-                if !ac.is_match(&sf) {
+                if !q.grams.is_match(&sf) {
                     continue;
                 }
-                let sim = word_similarity(&quote_content, &sf.split(' ').collect::<Vec<_>>());
+                let sim = word_similarity(&q.content, &sf.split(' ').collect::<Vec<_>>());
                 if best.as_ref().is_none_or(|(b, _)| sim > *b) {
                     best = Some((
                         sim,
@@ -92,6 +133,13 @@ impl KnowledgeBase {
                 }
             }
         }
+        self.accept_near(q, best)
+    }
+
+    /// A near match from the best sentence, when it lines up with the quotation well enough.
+    fn accept_near(&self, q: &NearQuery, best: Option<(f32, Source)>) -> QuoteMatch {
+        let words: Vec<&str> = q.needle.split(' ').collect();
+        let quote_content = &q.content;
         // A near miss, not a sentence that merely shares common words: in the stretch of the passage that
         // aligns with the quotation, most content words on each side must be found on the other.
         let Some((_, sentence)) = best else {
@@ -106,9 +154,9 @@ impl KnowledgeBase {
         let window_words = fold(&self.article(sentence.article).text()[window.clone()]);
         let window_words: Vec<&str> = window_words.split(' ').collect();
         let quote_refs: Vec<&str> = quote_content.iter().map(String::as_str).collect();
-        let forward = word_similarity(&quote_content, &window_words);
+        let forward = word_similarity(quote_content, &window_words);
         let backward = word_similarity(&content_words(&window_words), &quote_refs);
-        if forward >= 0.75 && backward >= 0.75 {
+        if forward >= ACCEPTED && backward >= ACCEPTED {
             QuoteMatch::Near {
                 source: Source {
                     article: sentence.article,
@@ -119,6 +167,60 @@ impl KnowledgeBase {
         } else {
             QuoteMatch::None
         }
+    }
+}
+
+/// The share of a quotation's content words a near match must have, both ways.
+const ACCEPTED: f32 = 0.75;
+
+/// A quotation prepared for near matching: its folded words, its content words, and the automaton of its word
+/// trigrams (one of which a candidate sentence must share).
+struct NearQuery {
+    needle: String,
+    content: Vec<String>,
+    grams: AhoCorasick,
+}
+
+impl NearQuery {
+    /// `None` when the quotation is too short or too plain to be nearly matched at all.
+    fn new(needle: &str) -> Option<NearQuery> {
+        let words: Vec<&str> = needle.split(' ').collect();
+        if words.len() < 4 {
+            return None;
+        }
+        let content = content_words(&words);
+        // Candidate sentences share a word trigram with the quotation (one with a content word).
+        let grams: BTreeSet<String> = words
+            .windows(3)
+            .filter(|w| w.iter().any(|x| !STOPWORDS.contains(x)))
+            .map(|w| w.join(" "))
+            .collect();
+        if grams.is_empty() {
+            return None;
+        }
+        let grams: Vec<String> = grams.into_iter().collect();
+        // A non-contiguous automaton builds in time linear in the patterns; the default may pick a DFA,
+        // whose construction is quadratic or worse in a long word (thousands of digits took seconds).
+        let grams = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&grams)
+            .ok()?;
+        Some(NearQuery {
+            needle: needle.to_string(),
+            content,
+            grams,
+        })
+    }
+
+    /// The fewest content words a sentence must share with the quotation for it to be accepted. A match is
+    /// accepted only if its window has [`ACCEPTED`] of the content words; the window is part of the best
+    /// sentence, so that sentence has at least as many, and so does every sentence that beats it. A sentence
+    /// with fewer can therefore neither be accepted nor stop a better one from being.
+    fn need(&self) -> usize {
+        let n = self.content.len();
+        (0..=n)
+            .find(|&c| n > 0 && c as f32 / n as f32 >= ACCEPTED)
+            .unwrap_or(n + 1)
     }
 }
 
@@ -221,4 +323,221 @@ fn word_similarity(quote: &[String], passage: &[&str]) -> f32 {
         }
     }
     common as f32 / quote.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{self, LoadOptions};
+    use crate::extract::quotes::find_quotes;
+    use crate::kb::extract_all;
+    use std::path::PathBuf;
+
+    /// The look-up as it was before the word index, kept verbatim as the oracle: every article's folded body
+    /// scanned, for the verbatim search and for the near one.
+    fn scan(kb: &KnowledgeBase, folded: &[String], quote: &str) -> QuoteMatch {
+        let needle = fold(quote);
+        let needle = needle.as_str();
+        if needle.split(' ').count() < 2 {
+            return QuoteMatch::None;
+        }
+        for (ai, a) in kb.articles.iter().enumerate() {
+            if let Some(at) = find_bounded(&folded[ai], needle) {
+                let f = crate::text::Folded::with_base(
+                    &a.text()[a.article.body.clone()],
+                    a.article.body.start,
+                );
+                return QuoteMatch::Exact(Source {
+                    article: ai,
+                    range: f.original_range(&(at..at + needle.len())),
+                });
+            }
+        }
+        let words: Vec<&str> = needle.split(' ').collect();
+        if words.len() < 4 {
+            return QuoteMatch::None;
+        }
+        let quote_content = content_words(&words);
+        let grams: BTreeSet<String> = words
+            .windows(3)
+            .filter(|w| w.iter().any(|x| !STOPWORDS.contains(x)))
+            .map(|w| w.join(" "))
+            .collect();
+        if grams.is_empty() {
+            return QuoteMatch::None;
+        }
+        let grams: Vec<String> = grams.into_iter().collect();
+        let Ok(ac) = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&grams)
+        else {
+            return QuoteMatch::None;
+        };
+        let mut best: Option<(f32, Source)> = None;
+        for (ai, a) in kb.articles.iter().enumerate() {
+            if !ac.is_match(&folded[ai]) {
+                continue;
+            }
+            for s in &a.sentences {
+                let sf = fold(&a.text()[s.range.clone()]);
+                if !ac.is_match(&sf) {
+                    continue;
+                }
+                let sim = word_similarity(&quote_content, &sf.split(' ').collect::<Vec<_>>());
+                if best.as_ref().is_none_or(|(b, _)| sim > *b) {
+                    best = Some((
+                        sim,
+                        Source {
+                            article: ai,
+                            range: s.range.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        let Some((_, sentence)) = best else {
+            return QuoteMatch::None;
+        };
+        if quote_content.len() < 3 {
+            return QuoteMatch::None;
+        }
+        let Some(window) = kb.aligned_window(&sentence, &words) else {
+            return QuoteMatch::None;
+        };
+        let window_words = fold(&kb.article(sentence.article).text()[window.clone()]);
+        let window_words: Vec<&str> = window_words.split(' ').collect();
+        let quote_refs: Vec<&str> = quote_content.iter().map(String::as_str).collect();
+        let forward = word_similarity(&quote_content, &window_words);
+        let backward = word_similarity(&content_words(&window_words), &quote_refs);
+        if forward >= 0.75 && backward >= 0.75 {
+            QuoteMatch::Near {
+                source: Source {
+                    article: sentence.article,
+                    range: window,
+                },
+                similarity: forward.min(backward),
+            }
+        } else {
+            QuoteMatch::None
+        }
+    }
+
+    /// Quotations made from a corpus's own sentences: stretches of words verbatim, in other case, without
+    /// punctuation, with curly quotes; with a word changed, dropped or added (near matches and misses).
+    fn made_from(kb: &KnowledgeBase) -> Vec<String> {
+        let mut out = Vec::new();
+        for (ai, a) in kb.articles.iter().enumerate() {
+            for (si, s) in a
+                .sentences
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 3 == ai % 3)
+            {
+                let words: Vec<&str> = a.text()[s.range.clone()].split_whitespace().collect();
+                let n = words.len();
+                let k = ai + si;
+                for len in [2, 4, 7, 12] {
+                    if n < len {
+                        continue;
+                    }
+                    let at = k % (n - len + 1);
+                    let w = &words[at..at + len];
+                    let plain = w.join(" ");
+                    out.push(plain.clone());
+                    match k % 4 {
+                        0 => out.push(plain.to_uppercase()),
+                        1 => out.push(plain.replace([',', '.', ';', ':'], "")),
+                        2 => out.push(format!("\u{201C}{plain}\u{201D}").replace('\'', "\u{2019}")),
+                        _ => out.push(plain.replace(' ', "  \n ")),
+                    }
+                    let mut changed: Vec<&str> = w.to_vec();
+                    changed[len / 2] = "zyxwvut";
+                    out.push(changed.join(" "));
+                    let mut dropped: Vec<&str> = w.to_vec();
+                    dropped.remove(len / 3);
+                    out.push(dropped.join(" "));
+                    let mut added: Vec<&str> = w.to_vec();
+                    added.insert(len / 2, "indeed");
+                    out.push(added.join(" "));
+                    if len > 2 {
+                        let mut swapped: Vec<&str> = w.to_vec();
+                        swapped.swap(0, len - 1);
+                        out.push(swapped.join(" "));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A table of quotations by hand: one word, absent ones, odd characters, and stopwords only.
+    const TABLE: &[&str] = &[
+        "",
+        "the",
+        "Nairobi",
+        "of the",
+        "it is what it is",
+        "the the the the the",
+        "one of our most important security partners in Africa",
+        "a quotation that no article of any corpus here has said",
+        "U.S.",
+        "U.S. and Kenya",
+        "— – -",
+        "$ % & @ #",
+        "'s",
+        "President's",
+        "\u{201C}\u{201D}",
+        "Zürich Zürich",
+        "2024 2025",
+        "we will, we will",
+        "security partner",
+        "security partners in",
+    ];
+
+    #[test]
+    fn the_indexed_look_up_finds_what_a_scan_of_every_article_finds() {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut kinds = [0usize; 3];
+        for corpus in [
+            "corpus",
+            "devset/wikinews/corpus",
+            "devset/whitehouse/corpus",
+            "devset/wikinews_heldout/corpus",
+        ] {
+            let c = corpus::load(&[root.join(corpus)], &LoadOptions::default(), &|_, _| {})
+                .expect("load");
+            let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
+            let folded: Vec<String> = kb
+                .articles
+                .iter()
+                .map(|a| fold(&a.text()[a.article.body.clone()]))
+                .collect();
+            let mut quotes: Vec<String> = TABLE.iter().map(|s| s.to_string()).collect();
+            // The quotations of the notes checked against this corpus, and those the articles make.
+            let notes = root.join(corpus).with_file_name("notes");
+            for note in std::fs::read_dir(&notes).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(note.path()).unwrap_or_default();
+                for q in find_quotes(&text, 0..text.len()) {
+                    quotes.push(text[q.inner].to_string());
+                }
+            }
+            for a in &kb.articles {
+                for q in &a.quotes {
+                    quotes.push(a.text()[q.inner.clone()].to_string());
+                }
+            }
+            quotes.extend(made_from(&kb));
+            for q in &quotes {
+                let want = scan(&kb, &folded, q);
+                assert_eq!(kb.find_quote(q), want, "{corpus}: {q:?}");
+                kinds[match want {
+                    QuoteMatch::Exact(_) => 0,
+                    QuoteMatch::Near { .. } => 1,
+                    QuoteMatch::None => 2,
+                }] += 1;
+            }
+        }
+        // The table exercises every outcome, near matches included.
+        assert!(kinds.iter().all(|&n| n > 20), "{kinds:?}");
+    }
 }

@@ -279,6 +279,7 @@ fn assemble(
         aliases: _,
         facts,
         article_mentions,
+        words,
     } = parts;
     let mut kb = KnowledgeBase {
         articles,
@@ -289,6 +290,7 @@ fn assemble(
         aliases: AliasTable::default(),
         article_mentions,
         statement_index: StatementIndex::default(),
+        words,
         quote_cache: Default::default(),
     };
     kb.complete();
@@ -348,6 +350,7 @@ mod tests {
         assert_eq!(a.article_mentions, b.article_mentions);
         assert_eq!(a.aliases.aliases(), b.aliases.aliases());
         assert_eq!(a.statement_index, b.statement_index);
+        assert_eq!(a.words, b.words);
         for (x, y) in a.articles.iter().zip(&b.articles) {
             assert_eq!(x.article, y.article);
             for s in &x.sentences {

@@ -1,9 +1,10 @@
 //! The stored form of a merged knowledge base (postcard), its key (the articles' content keys in order, with the
 //! merge's version), and the check that a stored one fits the articles it is read back for.
 //!
-//! Stored: the entities without their mentions, the alias list, the facts, and each article's resolved
-//! mentions. Not stored, because they follow from those in a linear pass ([`KnowledgeBase::complete`]): each
-//! entity's kept mentions and counts, each entity's facts, the statement index; and the alias automata, which
+//! Stored: the entities without their mentions, the alias list, the facts, each article's resolved
+//! mentions, and the quotation word index (building it folds every article, which a warm start should not).
+//! Not stored, because they follow from those in a linear pass ([`KnowledgeBase::complete`]): each entity's
+//! kept mentions and counts, each entity's facts, the statement index; and the alias automata, which
 //! `aho-corasick` cannot write and are built again from the alias list.
 
 use super::wire::{self, DateValueDef, through};
@@ -13,6 +14,7 @@ use crate::extract::events::EventKind;
 use crate::extract::names::EntityKind;
 use crate::kb::aliases::Alias;
 use crate::kb::article::par_map;
+use crate::kb::word_index::WordIndex;
 use crate::kb::{
     ArticleData, CorpusMention, Entity, EntityId, Fact, FactDate, KnowledgeBase, Role, Source,
 };
@@ -24,7 +26,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// Bump when the merge changes what it yields for the same extractions, or the stored form changes: a
 /// stored merged knowledge base of another version is merged again. The crate version and a fingerprint of
 /// the knowledge base's sources (`build.rs`) are part of the version too.
-pub const MERGE_VERSION: u32 = 1;
+pub const MERGE_VERSION: u32 = 2;
 
 /// The fingerprint of the sources the merge is made of (see `build.rs`).
 const MERGE_SOURCES: &str = env!("DOSSIER_MERGE_SOURCES");
@@ -156,6 +158,7 @@ struct MergedRef<'a> {
     #[serde(with = "seq_fact")]
     facts: &'a [Fact],
     article_mentions: &'a [Vec<CorpusMention>],
+    words: &'a WordIndex,
 }
 
 /// The stored parts of a [`KnowledgeBase`], read back.
@@ -167,6 +170,7 @@ pub struct Merged {
     #[serde(with = "seq_fact")]
     pub facts: Vec<Fact>,
     pub article_mentions: Vec<Vec<CorpusMention>>,
+    pub words: WordIndex,
 }
 
 /// The bytes stored for a merged knowledge base.
@@ -176,6 +180,7 @@ pub fn encode(kb: &KnowledgeBase) -> Vec<u8> {
         aliases: kb.aliases.aliases(),
         facts: &kb.facts,
         article_mentions: &kb.article_mentions,
+        words: &kb.words,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as damaged.
     postcard::to_allocvec(&r).unwrap_or_default()
@@ -260,6 +265,6 @@ impl Merged {
                 range(ai, &m.range(), "a mention")?;
             }
         }
-        Ok(())
+        self.words.check(texts.len())
     }
 }

@@ -660,7 +660,6 @@ mod tests {
             assert_eq!(x.names, y.names);
             assert_eq!(x.dates, y.dates);
             assert_eq!(x.quotes, y.quotes);
-            assert_eq!(x.folded, y.folded);
             assert_eq!(x.statements, y.statements);
         }
     }

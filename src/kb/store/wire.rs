@@ -252,7 +252,6 @@ struct StoredRef<'a> {
     #[serde(with = "seq_temporal")]
     dates: &'a [TemporalExpr],
     quotes: &'a [Quote],
-    folded: &'a str,
     #[serde(with = "seq_statement")]
     statements: &'a [Statement],
 }
@@ -269,7 +268,6 @@ pub struct Stored {
     #[serde(with = "seq_temporal")]
     dates: Vec<TemporalExpr>,
     quotes: Vec<Quote>,
-    folded: String,
     #[serde(with = "seq_statement")]
     statements: Vec<Statement>,
 }
@@ -285,7 +283,6 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
         names: &d.names,
         dates: &d.dates,
         quotes: &d.quotes,
-        folded: &d.folded,
         statements: &d.statements,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
@@ -313,7 +310,6 @@ impl Stored {
             names: self.names,
             dates: self.dates,
             quotes: self.quotes,
-            folded: self.folded,
             statements: self.statements,
         }
     }
