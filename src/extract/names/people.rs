@@ -104,10 +104,13 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                     k += 1;
                 }
                 let caps_start = k;
-                while k < n && s.is_word(k) && is_cap(s.word(k)) {
-                    k += 1;
-                }
-                if k > caps_start {
+                let (chain_end, title_end) = portfolio_chain(s, k);
+                k = chain_end;
+                if let Some(t) = title_end {
+                    // "Chairman of the Joint Chiefs of Staff Gen. Mark A. Milley": a rank closes the portfolio.
+                    portfolio_end = t;
+                    j = t;
+                } else if k > caps_start {
                     // Split "Defense Lloyd J. Austin": the name is the last two words (+ initials).
                     let mut words = 0;
                     let mut m = k;
@@ -123,7 +126,15 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                         words += 1;
                         m -= 1;
                     }
-                    if m == caps_start || words == 0 {
+                    // A name never starts right after a joining word: "of Science and Technology".
+                    if words == 2 && m > caps_start && !is_cap(s.word(m - 1)) {
+                        m += 1;
+                        while m < k && is_initial(s.word(m)) {
+                            m += 1;
+                        }
+                        words = 1;
+                    }
+                    if m == caps_start || words == 0 || !is_cap(s.word(m - 1)) {
                         // Nothing left for a portfolio (or no name): the title is a role without name.
                         i = k;
                         continue;
@@ -249,6 +260,44 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     }
 }
 
+/// Words that join the capitalised words of a portfolio: "Office of Science and Technology Policy".
+const PORTFOLIO_JOINERS: &[&str] = &["of", "and", "the", "for", "&"];
+
+/// The portfolio after "<Title> of (the)": capitalised words, joined by at most two short joining words when a
+/// capitalised word follows ("Joint Chiefs of Staff", "Armed Forces of Ukraine"). Returns the end of the run
+/// and, when a rank inside it is followed by a name ("… of Staff Gen. Mark"), the token after that rank.
+fn portfolio_chain(s: &Sent, start: usize) -> (usize, Option<usize>) {
+    let n = s.toks.len();
+    let mut k = start;
+    let mut joins = 0;
+    loop {
+        let run_start = k;
+        while k < n && s.is_word(k) && is_cap(s.word(k)) {
+            if k > start && is_title(s.word(k)) && s.is_word(k + 1) && is_name_word(s.word(k + 1)) {
+                return (k + 1, Some(k + 1));
+            }
+            k += 1;
+        }
+        // "and" joins one-word parts only ("Science and Technology"), so a list of people is not a portfolio.
+        let mut c = k;
+        while c < n && s.is_word(c) && PORTFOLIO_JOINERS.contains(&s.word(c)) && c - k < 2 {
+            c += 1;
+        }
+        let and_ok = !(k..c).any(|x| s.word(x) == "and") || k - run_start == 1;
+        if k == run_start
+            || c == k
+            || joins == 2
+            || !and_ok
+            || !(c < n && s.is_word(c) && is_cap(s.word(c)))
+            || s.word(c - 1) == "and" && is_title(s.word(c))
+        {
+            return (k, None);
+        }
+        joins += 1;
+        k = c;
+    }
+}
+
 /// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
 /// end token and whether the name was possessive ("Ruto’s").
 fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
@@ -299,6 +348,10 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         return None;
     }
     let start = k + 1;
+    // ", and Chairman …": the next item of a list, not a phrase about this name.
+    if s.is_word(start) && matches!(s.word(start), "and" | "or") {
+        return None;
+    }
     let n = s.toks.len();
     let mut end = start;
     let mut depth = 0i32;
@@ -342,7 +395,25 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     while b > a && !s.is_word(b - 1) && s.punct(b - 1) != Some(")") {
         b -= 1;
     }
+    if b > a && names_titled_person(s, a, b) {
+        return None;
+    }
     (b > a).then(|| (s.joined(a, b), s.span(a, b)))
+}
+
+/// Does `s.toks[a..b]` end with a titled person of its own ("Secretary of State Antony J. Blinken")? Then a
+/// comma before it separates two people of a list, not a name and its role.
+fn names_titled_person(s: &Sent, a: usize, b: usize) -> bool {
+    let part = Sent {
+        text: s.text,
+        toks: s.toks[a..b].to_vec(),
+    };
+    let mut found = Vec::new();
+    people_in_sentence(&part, &mut found);
+    let end = s.toks[b - 1].range.end;
+    found
+        .iter()
+        .any(|m| m.cue == Cue::Title && m.range.end == end)
 }
 
 /// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by

@@ -26,6 +26,8 @@ const TITLES: &[&str] = &[
     "Admiral",
     "Adm.",
     "Commander",
+    "Commander-in-Chief",
+    "Head",
     "Captain",
     "Capt.",
     "Sergeant",
