@@ -1,9 +1,11 @@
 //! People: names found by titles and roles, speech verbs, appositives ("Ruto, the president,") and
 //! appointments, with the role each is given.
 
+use super::gazetteer::is_place;
 use super::words::{
     FUNCTION_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_cap, is_initial, is_name_word,
-    is_role_modifier, is_title, is_title_case, strip_possessive, strip_possessive_range,
+    is_role_modifier, is_title, is_title_case, plural_title, strip_possessive,
+    strip_possessive_range,
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
@@ -86,13 +88,30 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         let lower_role = in_set(&ROLE_NOUNS_SET, w)
             && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
                 || lower_portfolio.is_some());
+        // "Senators Tester and Jerry Moran": each name of the list has the title.
+        if let Some(one) = plural_title(w) {
+            let end = titled_list(s, i, one, max_words, out);
+            taken_until = end;
+            i = end.max(i + 1);
+            continue;
+        }
         // "of State", "of Defense": the portfolio of a title.
         if is_title(w) || lower_role {
             let head = i;
             let mut j = i + 1;
-            // Title continuation: "Vice President", "Secretary of State Antony J. Blinken".
-            while j < n && s.is_word(j) && is_title(s.word(j)) {
-                j += 1;
+            // Title continuation: "Vice President", "Secretary of State Antony J. Blinken", and the class of a
+            // rank ("Sergeant First Class").
+            loop {
+                if j < n && s.is_word(j) && is_title(s.word(j)) {
+                    j += 1;
+                } else if s.is_word(j + 1)
+                    && matches!(s.word(j), "First" | "Second" | "Third")
+                    && s.word(j + 1) == "Class"
+                {
+                    j += 2;
+                } else {
+                    break;
+                }
             }
             let mut portfolio_end = j;
             if let Some(after) = lower_portfolio.filter(|_| lower_role) {
@@ -110,6 +129,10 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                     // "Chairman of the Joint Chiefs of Staff Gen. Mark A. Milley": a rank closes the portfolio.
                     portfolio_end = t;
                     j = t;
+                } else if k > caps_start && name_after_comma(s, k, max_words) {
+                    // "the Acting Director of the Office of Science and Technology Policy, Alondra Nelson.".
+                    portfolio_end = k;
+                    j = k + 1;
                 } else if k > caps_start {
                     // Split "Defense Lloyd J. Austin": the name is the last two words (+ initials).
                     let mut words = 0;
@@ -147,11 +170,14 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             let name_start = j;
             let (k, possessive) = name_run(s, j, max_words);
             // "Vice President Pacific Region": the words run on into a longer proper noun, not a name.
+            // So does a name followed by a capitalised small word in running text, inside the title of a
+            // law or a work ("the Sergeant First Class Heath Robinson Honoring Our Promises … Act").
             let runs_on = !possessive
                 && k < n
                 && s.is_word(k)
                 && is_cap(s.word(k))
-                && !in_set(&FUNCTION_WORDS_SET, s.word(k))
+                && (!in_set(&FUNCTION_WORDS_SET, s.word(k))
+                    || max_words > 2 && TITLE_CASE_SMALL_WORDS.contains(&s.word(k)))
                 && !is_title(s.word(k));
             if k == name_start || runs_on {
                 i = k.max(j).max(i + 1);
@@ -260,6 +286,63 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     }
 }
 
+/// After a whole portfolio, ", Alondra Nelson." : a comma, then a name of two or three words that ends the
+/// clause, and is not a place ("Minister of Defence, New Zealand.").
+fn name_after_comma(s: &Sent, k: usize, max_words: usize) -> bool {
+    if s.punct(k) != Some(",") {
+        return false;
+    }
+    let (e, possessive) = name_run(s, k + 1, max_words);
+    let real = (k + 1..e).filter(|&x| !is_initial(s.word(x))).count();
+    let ends_clause = e >= s.toks.len() || matches!(s.punct(e), Some("," | "." | ";" | ")"));
+    real >= 2 && !possessive && ends_clause && !is_place(&s.joined(k + 1, e))
+}
+
+/// Articles, possessives and prepositions, capitalised inside sentences only in the titles of laws and works.
+const TITLE_CASE_SMALL_WORDS: &[&str] = &[
+    "The", "A", "An", "Our", "Their", "His", "Her", "Its", "Of", "To", "For", "And", "With", "In",
+    "On", "At", "By", "From",
+];
+
+/// The names listed after the plural title at `i`, each a person with the title `one`: "Senators Manchin,
+/// Carper and Jerry Moran". Returns the token after the list.
+fn titled_list(
+    s: &Sent,
+    i: usize,
+    one: &str,
+    max_words: usize,
+    out: &mut Vec<NameMention>,
+) -> usize {
+    let n = s.toks.len();
+    let mut j = i + 1;
+    let mut end = j;
+    loop {
+        let (k, possessive) = name_run(s, j, max_words);
+        let runs_on = !possessive && s.is_word(k) && is_cap(s.word(k));
+        if k == j || runs_on {
+            break;
+        }
+        let words: Vec<&str> = (j..k).map(|x| strip_possessive(s.word(x)).0).collect();
+        let real = words.iter().filter(|w| !is_initial(w)).count();
+        let cue = if real >= 2 { Cue::Title } else { Cue::Surname };
+        let name_range =
+            s.toks[j].range.start..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
+        let role = Some((one.to_string(), s.toks[i].range.clone()));
+        out.push(person(s, name_range, &words, role, s.span(i, k), cue));
+        end = k;
+        j = k;
+        if s.punct(j) == Some(",") {
+            j += 1;
+        }
+        if j < n && s.is_word(j) && s.word(j) == "and" {
+            j += 1;
+        } else if j == end {
+            break;
+        }
+    }
+    end
+}
+
 /// Words that join the capitalised words of a portfolio: "Office of Science and Technology Policy".
 const PORTFOLIO_JOINERS: &[&str] = &["of", "and", "the", "for", "&"];
 
@@ -314,6 +397,10 @@ fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
         if possessive {
             return (k, true);
         }
+    }
+    // A third word in "-ing" is a verb running on from the name ("… Heath Robinson Honoring our Promise").
+    if real >= 3 && s.word(k - 1).ends_with("ing") {
+        k -= 1;
     }
     (k, false)
 }
