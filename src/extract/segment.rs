@@ -59,12 +59,37 @@ fn trim_range(text: &str, r: ByteRange) -> ByteRange {
 fn ends_sentence(line: &str) -> bool {
     let t = line.trim_end();
     let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_']);
+    if !ends_with_stop(t) {
+        return false;
+    }
+    if let Some(stem) = t.strip_suffix('.') {
+        // A title or an initial before a hard wrap ("… Chiefs of Staff Gen." / "Mark A. Milley") leads into a
+        // name on the next line.
+        let word = stem.rsplit(char::is_whitespace).next().unwrap_or("");
+        let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+        if initial || TITLE_ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Does the line end with a full stop or other closing punctuation?
+fn ends_with_stop(line: &str) -> bool {
+    let t = line.trim_end();
+    let t = t.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_']);
     t.ends_with(['.', '!', '?', ':', ';'])
 }
 
+/// Abbreviated titles, which always come before a name.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "cmdr", "sen", "rep",
+    "gov", "rev", "prof", "hon", "amb", "pres",
+];
+
 fn is_heading_line(line: &str) -> bool {
     let t = line.trim();
-    if t.is_empty() || ends_sentence(t) {
+    if t.is_empty() || ends_with_stop(t) {
         return false;
     }
     if t.starts_with('#') {
@@ -433,6 +458,17 @@ mod tests {
             ("The jet was revealed in January 2005", false),
         ] {
             assert_eq!(is_date_only(line), date, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_title_or_initial_at_a_line_end_runs_on_into_the_name() {
+        for text in [
+            "and Chairman of the Joint Chiefs of Staff Gen.\nMark A. Milley held a joint call.",
+            "the call with Lloyd J.\nAustin went well.",
+        ] {
+            let (paras, sents) = segment(text, 0..text.len());
+            assert_eq!((paras.len(), sents.len()), (1, 1), "{text}");
         }
     }
 

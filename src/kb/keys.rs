@@ -37,6 +37,12 @@ pub(super) const PERSONAL_TITLES: &[&str] = &[
     "Prime",
     "Premier",
     "President-elect",
+    "Leader",
+    "Chair",
+    "Chairman",
+    "Chairwoman",
+    "Director",
+    "Commissioner",
 ];
 
 fn is_initial(w: &str) -> bool {

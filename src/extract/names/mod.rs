@@ -198,6 +198,123 @@ mod tests {
     }
 
     #[test]
+    fn long_portfolios_with_joining_words_and_a_rank_before_the_name() {
+        for (text, name, role) in [
+            (
+                "and Chairman of the Joint Chiefs of Staff Gen. Mark A. Milley held a call",
+                "Mark A. Milley",
+                "Chairman of the Joint Chiefs of Staff Gen.",
+            ),
+            (
+                "and Commander-in-Chief of the Ukrainian Armed Forces Gen. Valery Zaluzhnyy. They",
+                "Valery Zaluzhnyy",
+                "Commander-in-Chief of the Ukrainian Armed Forces Gen.",
+            ),
+            (
+                "Secretary of Health and Human Services Xavier Becerra spoke.",
+                "Xavier Becerra",
+                "Secretary of Health and Human Services",
+            ),
+            (
+                "Head of the Office of the President of Ukraine Andriy Yermak met them.",
+                "Andriy Yermak",
+                "Head of the Office of the President of Ukraine",
+            ),
+            (
+                "and the Acting Director of the Office of Science and Technology Policy, Alondra Nelson. Others",
+                "Alondra Nelson",
+                "Acting Director of the Office of Science and Technology Policy",
+            ),
+        ] {
+            assert_eq!(people(text), vec![p(name, role)], "{text}");
+        }
+        // A place after the comma is not a name.
+        assert_eq!(people("said the Minister of Defence, New Zealand."), vec![]);
+        // A list of people is not one portfolio, nor is the next item an appositive of the one before.
+        assert_eq!(
+            people(
+                "Today, Secretary of State Antony J. Blinken, and Chairman of the Joint Chiefs of Staff Gen. Mark A. Milley held a joint call"
+            ),
+            vec![
+                p("Antony J. Blinken", "Secretary of State"),
+                p(
+                    "Mark A. Milley",
+                    "Chairman of the Joint Chiefs of Staff Gen."
+                )
+            ]
+        );
+        assert_eq!(
+            people("Secretary of State Antony Blinken and Secretary of Defense Lloyd Austin met."),
+            vec![
+                p("Antony Blinken", "Secretary of State"),
+                p("Lloyd Austin", "Secretary of Defense")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_titled_person_after_a_comma_is_the_next_of_a_list_not_a_role() {
+        assert_eq!(
+            people(
+                "National Security Advisor Jake Sullivan, Secretary of State Antony J. Blinken, and others"
+            ),
+            vec![
+                p("Jake Sullivan", "National Security Advisor"),
+                p("Antony J. Blinken", "Secretary of State")
+            ]
+        );
+        assert_eq!(
+            people(
+                "a call with Andriy Yermak, Ukrainian Foreign Minister Dmytro Kuleba, and others"
+            ),
+            vec![p("Dmytro Kuleba", "Ukrainian Foreign Minister")]
+        );
+    }
+
+    #[test]
+    fn a_plural_title_gives_its_title_to_each_name_of_the_list() {
+        let all = find_people(
+            "Thank you to Senators Tester and Jerry Moran and Representatives Takano, Bost, and others.",
+            std::slice::from_ref(&(0..89)),
+        );
+        let got: Vec<(&str, &str, Cue)> = all
+            .iter()
+            .map(|m| (m.name.as_str(), m.role.as_ref().unwrap().0.as_str(), m.cue))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Tester", "Senator", Cue::Surname),
+                ("Jerry Moran", "Senator", Cue::Title),
+                ("Takano", "Representative", Cue::Surname),
+                ("Bost", "Representative", Cue::Surname),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_class_of_a_rank_is_part_of_the_title_and_a_medic_is_a_role() {
+        let found = people(
+            "Named in honor of Sergeant First Class Heath Robinson, a decorated combat medic who died",
+        );
+        assert!(found.contains(&p("Heath Robinson", "Sergeant First Class")));
+        assert!(found.contains(&p("Heath Robinson", "decorated combat medic")));
+        // Inside the title of a law, the name is not a person mention.
+        assert_eq!(
+            people(
+                "by passing the bipartisan Sergeant First Class Heath Robinson Honoring our Promise Act."
+            ),
+            vec![]
+        );
+        assert_eq!(
+            people(
+                "by passing the bipartisan Sergeant First Class Heath Robinson Honoring Our Promise to Address Comprehensive Toxics Act."
+            ),
+            vec![]
+        );
+    }
+
+    #[test]
     fn appositive_role_after_a_titled_name() {
         let found = people(
             "General Michael Langley, the Commander of the U.S. Africa Command (AFRICOM), sat down",

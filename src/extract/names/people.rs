@@ -1,9 +1,11 @@
 //! People: names found by titles and roles, speech verbs, appositives ("Ruto, the president,") and
 //! appointments, with the role each is given.
 
+use super::gazetteer::is_place;
 use super::words::{
     FUNCTION_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_cap, is_initial, is_name_word,
-    is_role_modifier, is_title, is_title_case, strip_possessive, strip_possessive_range,
+    is_role_modifier, is_title, is_title_case, plural_title, strip_possessive,
+    strip_possessive_range,
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
@@ -86,13 +88,30 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         let lower_role = in_set(&ROLE_NOUNS_SET, w)
             && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
                 || lower_portfolio.is_some());
+        // "Senators Tester and Jerry Moran": each name of the list has the title.
+        if let Some(one) = plural_title(w) {
+            let end = titled_list(s, i, one, max_words, out);
+            taken_until = end;
+            i = end.max(i + 1);
+            continue;
+        }
         // "of State", "of Defense": the portfolio of a title.
         if is_title(w) || lower_role {
             let head = i;
             let mut j = i + 1;
-            // Title continuation: "Vice President", "Secretary of State Antony J. Blinken".
-            while j < n && s.is_word(j) && is_title(s.word(j)) {
-                j += 1;
+            // Title continuation: "Vice President", "Secretary of State Antony J. Blinken", and the class of a
+            // rank ("Sergeant First Class").
+            loop {
+                if j < n && s.is_word(j) && is_title(s.word(j)) {
+                    j += 1;
+                } else if s.is_word(j + 1)
+                    && matches!(s.word(j), "First" | "Second" | "Third")
+                    && s.word(j + 1) == "Class"
+                {
+                    j += 2;
+                } else {
+                    break;
+                }
             }
             let mut portfolio_end = j;
             if let Some(after) = lower_portfolio.filter(|_| lower_role) {
@@ -104,10 +123,17 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                     k += 1;
                 }
                 let caps_start = k;
-                while k < n && s.is_word(k) && is_cap(s.word(k)) {
-                    k += 1;
-                }
-                if k > caps_start {
+                let (chain_end, title_end) = portfolio_chain(s, k);
+                k = chain_end;
+                if let Some(t) = title_end {
+                    // "Chairman of the Joint Chiefs of Staff Gen. Mark A. Milley": a rank closes the portfolio.
+                    portfolio_end = t;
+                    j = t;
+                } else if k > caps_start && name_after_comma(s, k, max_words) {
+                    // "the Acting Director of the Office of Science and Technology Policy, Alondra Nelson.".
+                    portfolio_end = k;
+                    j = k + 1;
+                } else if k > caps_start {
                     // Split "Defense Lloyd J. Austin": the name is the last two words (+ initials).
                     let mut words = 0;
                     let mut m = k;
@@ -123,7 +149,15 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                         words += 1;
                         m -= 1;
                     }
-                    if m == caps_start || words == 0 {
+                    // A name never starts right after a joining word: "of Science and Technology".
+                    if words == 2 && m > caps_start && !is_cap(s.word(m - 1)) {
+                        m += 1;
+                        while m < k && is_initial(s.word(m)) {
+                            m += 1;
+                        }
+                        words = 1;
+                    }
+                    if m == caps_start || words == 0 || !is_cap(s.word(m - 1)) {
                         // Nothing left for a portfolio (or no name): the title is a role without name.
                         i = k;
                         continue;
@@ -136,11 +170,14 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             let name_start = j;
             let (k, possessive) = name_run(s, j, max_words);
             // "Vice President Pacific Region": the words run on into a longer proper noun, not a name.
+            // So does a name followed by a capitalised small word in running text, inside the title of a
+            // law or a work ("the Sergeant First Class Heath Robinson Honoring Our Promises … Act").
             let runs_on = !possessive
                 && k < n
                 && s.is_word(k)
                 && is_cap(s.word(k))
-                && !in_set(&FUNCTION_WORDS_SET, s.word(k))
+                && (!in_set(&FUNCTION_WORDS_SET, s.word(k))
+                    || max_words > 2 && TITLE_CASE_SMALL_WORDS.contains(&s.word(k)))
                 && !is_title(s.word(k));
             if k == name_start || runs_on {
                 i = k.max(j).max(i + 1);
@@ -249,6 +286,101 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     }
 }
 
+/// After a whole portfolio, ", Alondra Nelson." : a comma, then a name of two or three words that ends the
+/// clause, and is not a place ("Minister of Defence, New Zealand.").
+fn name_after_comma(s: &Sent, k: usize, max_words: usize) -> bool {
+    if s.punct(k) != Some(",") {
+        return false;
+    }
+    let (e, possessive) = name_run(s, k + 1, max_words);
+    let real = (k + 1..e).filter(|&x| !is_initial(s.word(x))).count();
+    let ends_clause = e >= s.toks.len() || matches!(s.punct(e), Some("," | "." | ";" | ")"));
+    real >= 2 && !possessive && ends_clause && !is_place(&s.joined(k + 1, e))
+}
+
+/// Articles, possessives and prepositions, capitalised inside sentences only in the titles of laws and works.
+const TITLE_CASE_SMALL_WORDS: &[&str] = &[
+    "The", "A", "An", "Our", "Their", "His", "Her", "Its", "Of", "To", "For", "And", "With", "In",
+    "On", "At", "By", "From",
+];
+
+/// The names listed after the plural title at `i`, each a person with the title `one`: "Senators Manchin,
+/// Carper and Jerry Moran". Returns the token after the list.
+fn titled_list(
+    s: &Sent,
+    i: usize,
+    one: &str,
+    max_words: usize,
+    out: &mut Vec<NameMention>,
+) -> usize {
+    let n = s.toks.len();
+    let mut j = i + 1;
+    let mut end = j;
+    loop {
+        let (k, possessive) = name_run(s, j, max_words);
+        let runs_on = !possessive && s.is_word(k) && is_cap(s.word(k));
+        if k == j || runs_on {
+            break;
+        }
+        let words: Vec<&str> = (j..k).map(|x| strip_possessive(s.word(x)).0).collect();
+        let real = words.iter().filter(|w| !is_initial(w)).count();
+        let cue = if real >= 2 { Cue::Title } else { Cue::Surname };
+        let name_range =
+            s.toks[j].range.start..strip_possessive_range(s.text, s.toks[k - 1].range.clone());
+        let role = Some((one.to_string(), s.toks[i].range.clone()));
+        out.push(person(s, name_range, &words, role, s.span(i, k), cue));
+        end = k;
+        j = k;
+        if s.punct(j) == Some(",") {
+            j += 1;
+        }
+        if j < n && s.is_word(j) && s.word(j) == "and" {
+            j += 1;
+        } else if j == end {
+            break;
+        }
+    }
+    end
+}
+
+/// Words that join the capitalised words of a portfolio: "Office of Science and Technology Policy".
+const PORTFOLIO_JOINERS: &[&str] = &["of", "and", "the", "for", "&"];
+
+/// The portfolio after "<Title> of (the)": capitalised words, joined by at most two short joining words when a
+/// capitalised word follows ("Joint Chiefs of Staff", "Armed Forces of Ukraine"). Returns the end of the run
+/// and, when a rank inside it is followed by a name ("… of Staff Gen. Mark"), the token after that rank.
+fn portfolio_chain(s: &Sent, start: usize) -> (usize, Option<usize>) {
+    let n = s.toks.len();
+    let mut k = start;
+    let mut joins = 0;
+    loop {
+        let run_start = k;
+        while k < n && s.is_word(k) && is_cap(s.word(k)) {
+            if k > start && is_title(s.word(k)) && s.is_word(k + 1) && is_name_word(s.word(k + 1)) {
+                return (k + 1, Some(k + 1));
+            }
+            k += 1;
+        }
+        // "and" joins one-word parts only ("Science and Technology"), so a list of people is not a portfolio.
+        let mut c = k;
+        while c < n && s.is_word(c) && PORTFOLIO_JOINERS.contains(&s.word(c)) && c - k < 2 {
+            c += 1;
+        }
+        let and_ok = !(k..c).any(|x| s.word(x) == "and") || k - run_start == 1;
+        if k == run_start
+            || c == k
+            || joins == 2
+            || !and_ok
+            || !(c < n && s.is_word(c) && is_cap(s.word(c)))
+            || s.word(c - 1) == "and" && is_title(s.word(c))
+        {
+            return (k, None);
+        }
+        joins += 1;
+        k = c;
+    }
+}
+
 /// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
 /// end token and whether the name was possessive ("Ruto’s").
 fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
@@ -265,6 +397,10 @@ fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
         if possessive {
             return (k, true);
         }
+    }
+    // A third word in "-ing" is a verb running on from the name ("… Heath Robinson Honoring our Promise").
+    if real >= 3 && s.word(k - 1).ends_with("ing") {
+        k -= 1;
     }
     (k, false)
 }
@@ -299,6 +435,10 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         return None;
     }
     let start = k + 1;
+    // ", and Chairman …": the next item of a list, not a phrase about this name.
+    if s.is_word(start) && matches!(s.word(start), "and" | "or") {
+        return None;
+    }
     let n = s.toks.len();
     let mut end = start;
     let mut depth = 0i32;
@@ -342,7 +482,25 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     while b > a && !s.is_word(b - 1) && s.punct(b - 1) != Some(")") {
         b -= 1;
     }
+    if b > a && names_titled_person(s, a, b) {
+        return None;
+    }
     (b > a).then(|| (s.joined(a, b), s.span(a, b)))
+}
+
+/// Does `s.toks[a..b]` end with a titled person of its own ("Secretary of State Antony J. Blinken")? Then a
+/// comma before it separates two people of a list, not a name and its role.
+fn names_titled_person(s: &Sent, a: usize, b: usize) -> bool {
+    let part = Sent {
+        text: s.text,
+        toks: s.toks[a..b].to_vec(),
+    };
+    let mut found = Vec::new();
+    people_in_sentence(&part, &mut found);
+    let end = s.toks[b - 1].range.end;
+    found
+        .iter()
+        .any(|m| m.cue == Cue::Title && m.range.end == end)
 }
 
 /// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by

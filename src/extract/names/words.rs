@@ -26,6 +26,8 @@ const TITLES: &[&str] = &[
     "Admiral",
     "Adm.",
     "Commander",
+    "Commander-in-Chief",
+    "Head",
     "Captain",
     "Capt.",
     "Sergeant",
@@ -94,6 +96,29 @@ const TITLES: &[&str] = &[
     "Coordinator",
 ];
 
+/// Plural titles that introduce a list of names ("Senators Tester and Moran"), with the title each name has.
+const PLURAL_TITLES: &[(&str, &str)] = &[
+    ("Senators", "Senator"),
+    ("Sens.", "Senator"),
+    ("Representatives", "Representative"),
+    ("Reps.", "Representative"),
+    ("Congressmen", "Congressman"),
+    ("Congresswomen", "Congresswoman"),
+    ("Governors", "Governor"),
+    ("Ministers", "Minister"),
+    ("Secretaries", "Secretary"),
+    ("Presidents", "President"),
+    ("Leaders", "Leader"),
+    ("Ambassadors", "Ambassador"),
+    ("Mayors", "Mayor"),
+    ("Chairs", "Chair"),
+    ("Chairmen", "Chairman"),
+    ("Justices", "Justice"),
+    ("Judges", "Judge"),
+    ("Commissioners", "Commissioner"),
+    ("Drs.", "Dr."),
+];
+
 /// Lowercase role nouns that introduce a name ("current director Theodore Solso", "US counterpart Austin").
 const ROLE_NOUNS: &[&str] = &[
     "president",
@@ -145,6 +170,10 @@ const ROLE_NOUNS: &[&str] = &[
     "commissioner",
     "officer",
     "general",
+    "medic",
+    "surgeon",
+    "physician",
+    "nurse",
 ];
 
 /// Words that make a capitalised run a place, an organisation or a thing rather than a person.
@@ -651,6 +680,14 @@ pub(crate) fn is_title(word: &str) -> bool {
     in_set(&TITLES_SET, word)
 }
 
+/// The title of each name after a plural title ("Senators" → "Senator").
+pub(super) fn plural_title(word: &str) -> Option<&'static str> {
+    PLURAL_TITLES
+        .iter()
+        .find(|(plural, _)| *plural == word)
+        .map(|(_, one)| *one)
+}
+
 /// Can this word be part of a person's name?
 pub(super) fn is_name_word(word: &str) -> bool {
     let (w, _) = strip_possessive(word);
@@ -663,6 +700,7 @@ pub(super) fn is_name_word(word: &str) -> bool {
         && !in_set(&NOT_PERSON_WORDS_SET, w)
         && !in_set(&FUNCTION_WORDS_SET, w)
         && !is_title(w)
+        && plural_title(w).is_none()
         && !w.ends_with("-led")
         && !w.ends_with("-based")
         && !w.contains(".-")
@@ -671,7 +709,9 @@ pub(super) fn is_name_word(word: &str) -> bool {
 
 /// Does the word look like a nationality or place adjective ("Kenyan", "US", "U.S.")?
 pub(super) fn is_role_modifier(word: &str) -> bool {
-    is_cap(word) && !in_set(&FUNCTION_WORDS_SET, word)
+    // "Acting", "Former" and "Senior" never name anyone, but they do qualify a title ("Acting Director").
+    is_cap(word)
+        && (!in_set(&FUNCTION_WORDS_SET, word) || matches!(word, "Acting" | "Former" | "Senior"))
 }
 
 pub(super) fn strip_possessive_range(text: &str, r: ByteRange) -> usize {
