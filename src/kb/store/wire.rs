@@ -24,7 +24,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 2;
+pub const EXTRACTOR_VERSION: u32 = 3;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
