@@ -29,8 +29,9 @@ pub struct Claim {
     /// Per term: 1 when the term is nearest this date, less when it is nearer another date of the clause.
     pub factors: Vec<f32>,
     /// The other dates the note gives this clause (its own and the head of its line): a source date equal to
-    /// one of them is about that, not evidence against this claim. `true` marks the head of the line.
-    pub context: Vec<(DateValue, bool)>,
+    /// one of them is about that, not evidence against this claim. The first flag marks the head of the line,
+    /// the second a deadline ("by the end of January 2010").
+    pub context: Vec<(DateValue, bool, bool)>,
     /// Articles cited on the claim's line.
     pub cited: Vec<ArticleIx>,
     /// The date was stated at the head of the line ("- **3 June 2009**: …") and applies to this clause.
@@ -244,14 +245,17 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                 .map(|d| d.span.end);
             // Every other date the note gives on this line: a source date equal to one of them is about what
             // the note dates with it.
-            let line_dates: Vec<(ByteRange, DateValue)> = note
+            let line_dates: Vec<(ByteRange, DateValue, bool)> = note
                 .lines
                 .line_range(text, line)
                 .map(|lr| {
                     note.dates
                         .iter()
                         .filter(|d| lr.start <= d.span.start && d.span.end <= lr.end)
-                        .filter_map(|d| Some((d.span.clone(), d.value?)))
+                        .filter_map(|d| {
+                            let deadline = stated_kind(text, d) == DateKind::Deadline;
+                            Some((d.span.clone(), d.value?, deadline))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -342,22 +346,23 @@ pub fn claims(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim> {
                 .map(|(d, _)| d.range.clone())
                 .collect();
             for (date, from_line_head) in &dated {
-                let context: Vec<(DateValue, bool)> = dated
+                let deadline = |k: &DateKind| *k == DateKind::Deadline;
+                let context: Vec<(DateValue, bool, bool)> = dated
                     .iter()
                     .filter(|(o, _)| o.range != date.range)
-                    .map(|(o, head)| (o.value, *head))
-                    .chain(lead.filter(|_| !from_line_head).map(|l| (l, true)))
-                    .chain(attributive_context.iter().map(|v| (*v, false)))
+                    .map(|(o, head)| (o.value, *head, deadline(&o.kind)))
+                    .chain(lead.filter(|_| !from_line_head).map(|l| (l, true, false)))
+                    .chain(attributive_context.iter().map(|v| (*v, false, false)))
                     .chain(
                         listed_days(text, &date.range, &date.value)
                             .into_iter()
-                            .map(|v| (v, false)),
+                            .map(|v| (v, false, deadline(&date.kind))),
                     )
                     .chain(
                         line_dates
                             .iter()
-                            .filter(|(r, _)| *r != date.range)
-                            .map(|(_, v)| (*v, true)),
+                            .filter(|(r, _, _)| *r != date.range)
+                            .map(|(_, v, dl)| (*v, true, *dl)),
                     )
                     .collect();
                 let has_head = dated.iter().any(|(_, head)| *head);
@@ -565,6 +570,44 @@ fn weigh_by_proximity(
     v.into_iter().unzip()
 }
 
+/// A part of a source clause holds the claim's words clearly when it holds this many times the weight of
+/// the claim's words that any other dated part holds.
+const PART_MARGIN: f32 = 2.0;
+
+/// How much of the claim's identifying weight (each word as much as it goes with the claim's date) lies in
+/// the part of a source clause that `date` dates: in a
+/// source clause with several dates, as in a note's, words go with the date of their own part ("The glitch
+/// was not reported when the plane made its maiden flight on 11 December -- and only became public this
+/// weekend").
+fn part_weight(
+    kb: &KnowledgeBase,
+    claim: &Claim,
+    st: &Statement,
+    text: &str,
+    date: &ByteRange,
+) -> f32 {
+    let own: Vec<ByteRange> = st
+        .dates
+        .iter()
+        .filter(|d| !d.bound())
+        .map(|d| d.range.clone())
+        .collect();
+    if own.len() < 2 || !own.contains(date) {
+        return 0.0;
+    }
+    let located = terms_at(text, st.clause.clone(), &own);
+    let (terms, factors) = weigh_by_proximity(text, &st.clause, &located, date, &own, false);
+    claim
+        .terms
+        .iter()
+        .zip(&claim.factors)
+        .filter_map(|((t, k), f)| {
+            let i = terms.iter().position(|(u, _)| u == t)?;
+            Some(kb.statement_index.weight(*t, *k) * f * factors[i])
+        })
+        .sum()
+}
+
 /// Weighted overlap of the claim's terms with a sorted term list; a term the source has only in an adjunct
 /// naming another event (`background`, sorted) counts as little as a term nearer another date.
 fn shared_weight(kb: &KnowledgeBase, claim: &Claim, st: &Statement) -> (f32, usize) {
@@ -621,6 +664,34 @@ fn is_range(v: &DateValue) -> bool {
     matches!(v, DateValue::Range { .. })
 }
 
+/// A weekend is a two-day range: against a range of days ("16–17 January 2010") it agrees when they share a
+/// day and disagrees when they share none. `None` unless one side is a weekend and the other a range whose
+/// ends state month and day (a range without a year is placed in the weekend's year).
+fn weekend_against_days(a: &DateValue, b: &DateValue) -> Option<bool> {
+    use crate::extract::dates::Period;
+    let weekend = |v: &DateValue| match v {
+        DateValue::Point(p) if matches!(p.period, Some(Period::Week { weekend: true, .. })) => {
+            Some((v.first_day()?, v.last_day()?))
+        }
+        _ => None,
+    };
+    let days = |v: &DateValue, year: i16| match v {
+        DateValue::Range { start, end } if start.period.is_none() && end.period.is_none() => {
+            let day = |p: &PartialDate| {
+                jiff::civil::Date::new(p.year.unwrap_or(year), p.month?, p.day?).ok()
+            };
+            Some((day(start)?, day(end)?))
+        }
+        _ => None,
+    };
+    let ((w0, w1), (d0, d1)) = match (weekend(a), weekend(b)) {
+        (Some(w), None) => (w, days(b, w.0.year())?),
+        (None, Some(w)) => (w, days(a, w.0.year())?),
+        _ => return None,
+    };
+    Some(d0 <= w1 && w0 <= d1)
+}
+
 /// How many of year, month and day both values state (of their starts).
 fn common_parts(a: &DateValue, b: &DateValue) -> u8 {
     let (a, b) = (a.start(), b.start());
@@ -667,7 +738,11 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                         || d.since_event
                         || claim.date.since_event
                 })
-                .filter(|d| d.bound() || is_range(&d.value) == is_range(&claim.date.value))
+                .filter(|d| {
+                    d.bound()
+                        || is_range(&d.value) == is_range(&claim.date.value)
+                        || weekend_against_days(&d.value, &claim.date.value).is_some()
+                })
                 .map(|d| {
                     // A bound that rules the claim's date out disagrees on every part the claim states.
                     if d.bound() {
@@ -693,6 +768,9 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                         return (parts, false, d);
                     }
                     let common = common_parts(&d.value, &claim.date.value);
+                    if let Some(agrees) = weekend_against_days(&d.value, &claim.date.value) {
+                        return (common, agrees, d);
+                    }
                     let agrees = if d.baseline {
                         after_baseline(&claim.date.value, &d.value)
                     } else {
@@ -701,7 +779,38 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                     (common, agrees, d)
                 })
                 .filter(|(common, _, _)| *common > 0)
-                .max_by_key(|(common, agrees, _)| (*common, *agrees));
+                .collect::<Vec<_>>();
+            let best = best
+                .iter()
+                .map(|(common, agrees, _)| (*common, *agrees))
+                .max()
+                .and_then(|top| {
+                    let equals: Vec<_> = best
+                        .into_iter()
+                        .filter(|(c, a, _)| (*c, *a) == top)
+                        .collect();
+                    // Between equals, the date whose part of the clause clearly holds the claim's words.
+                    let text = kb.article(ai).text();
+                    let parts: Vec<f32> = if equals.len() > 1 {
+                        equals
+                            .iter()
+                            .map(|(_, _, d)| part_weight(kb, claim, st, text, &d.range))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    let clear = parts.iter().enumerate().find(|(i, p)| {
+                        **p > 0.0
+                            && parts
+                                .iter()
+                                .enumerate()
+                                .all(|(j, q)| j == *i || **p >= PART_MARGIN * *q)
+                    });
+                    match clear {
+                        Some((i, _)) => equals.get(i).copied(),
+                        None => equals.last().copied(),
+                    }
+                });
             let (date, agrees) = match best {
                 Some((_, agrees, d)) => (Some(d.clone()), agrees),
                 // A clause whose only comparable date is a deadline the event meets, or an event date
@@ -722,10 +831,10 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
             let explained = date.as_ref().is_some_and(|d| {
                 !agrees
                     && !d.bound()
-                    && claim
-                        .context
-                        .iter()
-                        .any(|(o, head)| explains(o, *head, &d.value))
+                    && claim.context.iter().any(|(o, head, deadline)| {
+                        // A deadline names no day an event happened: it explains only a deadline.
+                        *deadline == (d.kind == DateKind::Deadline) && explains(o, *head, &d.value)
+                    })
             });
             Some(Candidate {
                 article: ai,
@@ -1119,8 +1228,9 @@ pub fn check_note(kb: &KnowledgeBase, note: &NoteIndex, text: &str) -> Vec<Claim
                 // A date of this clause (a comparison's other side) or context that is no claim (a
                 // modifier's date, a listed day) still explains it.
                 let in_clause = explainers.iter().any(|(o, _)| o.clause == claim.clause);
-                let context_only = claim.context.iter().any(|(o, head)| {
-                    explains(o, *head, &d.value)
+                let context_only = claim.context.iter().any(|(o, head, deadline)| {
+                    *deadline == (d.kind == DateKind::Deadline)
+                        && explains(o, *head, &d.value)
                         && !explainers.iter().any(|(e, _)| e.date.value == *o)
                 });
                 let a = kb.article(cand.article);
@@ -1288,6 +1398,50 @@ mod tests {
                 f[terms.iter().position(|x| *x == (t, k)).expect("word")]
             })
             .collect()
+    }
+
+    #[test]
+    fn a_weekend_is_a_two_day_range() {
+        let weekend = |y: i16, m: i8, d: i8| {
+            crate::extract::dates::find_dates(
+                "The talks collapsed this weekend.",
+                &crate::extract::dates::DateContext {
+                    reference: jiff::civil::Date::new(y, m, d).ok(),
+                    ..Default::default()
+                },
+            )[0]
+            .value
+            .unwrap()
+        };
+        let days = |y: Option<i16>, m: i8, a: i8, b: i8| DateValue::Range {
+            start: PartialDate {
+                year: y,
+                month: Some(m),
+                day: Some(a),
+                ..Default::default()
+            },
+            end: PartialDate {
+                year: y,
+                month: Some(m),
+                day: Some(b),
+                ..Default::default()
+            },
+        };
+        // Written on Monday 25 January 2010: the weekend just gone is 23–24 January.
+        let w = weekend(2010, 1, 25);
+        for (range, agrees) in [
+            (days(Some(2010), 1, 23, 24), Some(true)),
+            (days(Some(2010), 1, 16, 17), Some(false)),
+            (days(None, 1, 16, 17), Some(false)),
+            // Sharing a day is agreeing.
+            (days(Some(2010), 1, 22, 23), Some(true)),
+            (days(Some(2010), 1, 24, 26), Some(true)),
+        ] {
+            assert_eq!(weekend_against_days(&w, &range), agrees, "{range:?}");
+            assert_eq!(weekend_against_days(&range, &w), agrees, "{range:?}");
+        }
+        // A weekend against a single day is compared as dates are, not here.
+        assert_eq!(weekend_against_days(&w, &day(2010, 1, 16)), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events, event
-//! facts, dated statements and the bounds a clause puts on its date.
+//! facts, dated statements, the bounds a clause puts on its date and its tense.
 
 pub mod bounds;
 pub mod dates;
@@ -9,3 +9,4 @@ pub mod names;
 pub mod quotes;
 pub mod segment;
 pub mod statements;
+pub mod tense;

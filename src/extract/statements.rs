@@ -5,8 +5,9 @@
 //! A term is a 64-bit hash of its category and normalised form (stable across runs and machines), so a
 //! statement costs a few words of memory per term however long its words are.
 
-use super::bounds::{elapsed_since, reports_past, stated_kind};
+use super::bounds::{elapsed_since, stated_kind};
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
+use super::tense::reports_past;
 use crate::text::ByteRange;
 use jiff::civil::Date;
 use regex::Regex;

@@ -7,9 +7,9 @@ use super::{
     interpret_period::{interpret_period, is_period},
     raw::{Dir, Raw, Unit, What},
     words::{
-        MONTH_PREPS, Tok, clause_is_future, count_from, day_from, glued_left, glued_right,
-        max_days_in_month, month_from, month_word_ok, next_tok, number_before, number_words,
-        prev_tok, starts_upper, unit_from, weekday_from, word_in, year_context_ok,
+        MONTH_PREPS, Tok, clause_is_future, clause_is_past, count_from, day_from, glued_left,
+        glued_right, max_days_in_month, month_from, month_word_ok, next_tok, number_before,
+        number_words, prev_tok, starts_upper, unit_from, weekday_from, word_in, year_context_ok,
     },
 };
 use jiff::civil::Date;
@@ -353,6 +353,9 @@ pub(super) fn interpret(m: &M<'_>, g: &G, whole: Range<usize>) -> Option<Raw> {
         }
         let unit = m.s(g.ru)?.to_ascii_lowercase();
         let what = match unit.as_str() {
+            // Deixis follows tense: "became public this weekend", written on a weekday, is the weekend
+            // just gone; "will meet this weekend" the coming one.
+            "weekend" if n == 0 && clause_is_past(text, &whole) => What::WeekendJustGone,
             "weekend" => What::RefWeek { n, weekend: true },
             "week" => What::RefWeek { n, weekend: false },
             "month" => What::RefMonths(n),

@@ -63,6 +63,9 @@ pub(super) enum What {
         n: i32,
         weekend: bool,
     },
+    /// "this weekend" in a past-tense clause: the weekend on or before the reference (the one just gone
+    /// when the reference is a weekday).
+    WeekendJustGone,
     /// Offset from an event or the previous date.
     FromAnchor {
         anchor: Anchor,

@@ -324,6 +324,13 @@ impl Resolver<'_> {
                 let v = r.and_then(|r| week_of(add_days(monday_of(r)?, 7 * *n as i64)?, *weekend));
                 (v.map(DateValue::Point), None)
             }
+            What::WeekendJustGone => {
+                let v = r.and_then(|r| {
+                    let weekend = matches!(r.weekday(), Weekday::Saturday | Weekday::Sunday);
+                    week_of(add_days(monday_of(r)?, if weekend { 0 } else { -7 })?, true)
+                });
+                (v.map(DateValue::Point), None)
+            }
             What::WeekOf(inner) => {
                 let v = self
                     .point_of(inner)

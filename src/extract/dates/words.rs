@@ -3,6 +3,7 @@
 
 use super::PartialDate;
 use super::raw::Unit;
+use crate::extract::tense::first_finite;
 use jiff::civil::{Date, Weekday};
 use std::ops::Range;
 
@@ -659,6 +660,57 @@ pub(super) fn clause_is_future(text: &str, span: &Range<usize>) -> bool {
         .unwrap_or(rw.len());
     let rw = &rw[..to];
     future(rw)
+}
+
+/// Is the part of the clause around `span` in the past tense? The first finite verb of its stretch before
+/// the date (back to a comma, dash, colon, semicolon or sentence end) decides, else that of its stretch after
+/// the date; a part in the future tense never is ("became public this weekend", "This weekend, the talks
+/// collapsed"; not "will be held this weekend"), whatever a neighbouring part says.
+pub(super) fn clause_is_past(text: &str, span: &Range<usize>) -> bool {
+    const WINDOW: usize = 240;
+    let is_stop = |c: char| {
+        matches!(
+            c,
+            '.' | '!' | '?' | ';' | ':' | ',' | '\n' | '—' | '–' | '(' | ')'
+        )
+    };
+    let mut lo = span.start.saturating_sub(WINDOW);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let left = &text[lo..span.start];
+    let cut = [
+        left.rfind(is_stop)
+            .map(|i| i + left[i..].chars().next().map_or(1, char::len_utf8)),
+        left.rfind("--").map(|i| i + 2),
+        left.rfind(" - ").map(|i| i + 3),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(0);
+    let mut hi = (span.end + WINDOW).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    // A comma right after a fronted date ("This weekend, the talks collapsed") ends only the adverbial.
+    let skip = text[span.end..hi].len() - text[span.end..hi].trim_start_matches([' ', ',']).len();
+    let from = span.end + skip;
+    let right = &text[from..hi];
+    let end = [right.find(is_stop), right.find("--"), right.find(" - ")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(right.len());
+    // The future-tense test reads only this part of the clause, not a neighbouring one.
+    let (a, b) = (lo + cut, from + end);
+    if clause_is_future(&text[a..b], &(span.start - a..span.end - a)) {
+        return false;
+    }
+    match first_finite(text, &(a..span.start)) {
+        Some((_, past)) => past,
+        None => first_finite(text, &(from..b)).is_some_and(|(_, past)| past),
+    }
 }
 
 /// Is an ambiguous lower-case month word ("may", "march", "august", "mar", "aug") used as a month here?
