@@ -1407,7 +1407,6 @@ mod tests {
                 "The talks collapsed this weekend.",
                 &crate::extract::dates::DateContext {
                     reference: jiff::civil::Date::new(y, m, d).ok(),
-                    ..Default::default()
                 },
             )[0]
             .value
