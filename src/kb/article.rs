@@ -151,6 +151,22 @@ impl ArticleData {
     }
 }
 
+/// Articles extracted from texts, named `a0`, `a1`… (for tests).
+#[cfg(test)]
+pub(crate) fn from_texts(texts: &[&str]) -> Vec<Arc<ArticleData>> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            Arc::new(ArticleData::extract(Article::from_text(
+                format!("a{i}"),
+                format!("/a{i}.txt"),
+                *t,
+            )))
+        })
+        .collect()
+}
+
 /// Map `f` over `items` on all cores, keeping their order.
 pub(super) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());

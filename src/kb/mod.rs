@@ -170,20 +170,9 @@ impl std::fmt::Debug for KnowledgeBase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Article;
 
     fn kb(texts: &[&str]) -> KnowledgeBase {
-        let articles = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                Arc::new(ArticleData::extract(Article::from_text(
-                    format!("a{i}"),
-                    format!("/a{i}.txt"),
-                    *t,
-                )))
-            })
-            .collect();
+        let articles = crate::kb::article::from_texts(texts);
         KnowledgeBase::build(articles, Vec::new())
     }
 

@@ -348,20 +348,9 @@ impl WordIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Article;
 
     fn index(texts: &[&str]) -> WordIndex {
-        let articles: Vec<Arc<ArticleData>> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                Arc::new(ArticleData::extract(Article::from_text(
-                    format!("a{i}"),
-                    format!("/a{i}.txt"),
-                    *t,
-                )))
-            })
-            .collect();
+        let articles = crate::kb::article::from_texts(texts);
         WordIndex::build(&articles)
     }
 
