@@ -1,11 +1,19 @@
 //! The alias table: every known entity's names, and finding them in a text (word-bounded, longest first).
 //!
-//! Names are case-sensitive and matched by an exact automaton, which stays at its root over lower-case prose;
-//! the few case-insensitive names (agreements' descriptive forms) have a second, small automaton. Matches of
-//! both are merged leftmost-longest.
+//! An alias is found only where a word starts, and ends only where a word ends: before a character that is
+//! not a letter or digit, after one that is not a space. The table holds a hash of every such prefix of every
+//! alias (its *stops*: "General", "General Motors", "General Motors Corp", "General Motors Corp." for
+//! "General Motors Corp."), marking those that are whole aliases. At a word start the text is hashed forward
+//! one stop at a time while the prefix is known, and the longest whole alias seen is the match; a lower-case
+//! word whose first byte begins no alias costs one byte test. Case-insensitive aliases (agreements'
+//! descriptive forms) have their own hashes of ASCII-lower-cased text. Building the table is one pass over the
+//! aliases (no automaton to compile); a match is always checked against the alias's text, so a hash collision
+//! can cost a look-up but never give a wrong name. The rare alias that does not begin with a letter or digit
+//! goes to a small Aho-Corasick automaton; matches of both are merged leftmost-longest.
 
 use super::EntityId;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// An alias: its text, the entities it names, and whether case must match.
@@ -19,57 +27,204 @@ pub(super) struct Alias {
 #[derive(Default)]
 pub(super) struct AliasTable {
     aliases: Vec<Alias>,
-    /// The case-sensitive aliases, and their indices in `aliases`.
-    exact: Option<(AhoCorasick, Vec<usize>)>,
-    /// The case-insensitive ones (ASCII case).
-    folded: Option<(AhoCorasick, Vec<usize>)>,
+    /// Case-sensitive aliases that begin with a letter or digit.
+    exact: Stops,
+    /// Case-insensitive ones (ASCII case), hashed lower-cased.
+    folded: Stops,
+    /// Any other alias, and their indices in `aliases`.
+    other: Option<(AhoCorasick, Vec<usize>)>,
+}
+
+/// Hashes of aliases' stops (prefixes that end where a word ends), each with the alias it completes.
+#[derive(Default)]
+struct Stops {
+    /// Stop hash → index in `aliases` of the alias it completes, or [`Stops::PREFIX`].
+    by_hash: FxHashMap<u64, u32>,
+    /// Which bytes begin an alias (both cases when case-insensitive).
+    first_bytes: [u64; 4],
+    fold: bool,
+}
+
+impl Stops {
+    /// A stop that only begins aliases.
+    const PREFIX: u32 = u32::MAX;
+    fn new(fold: bool) -> Self {
+        Stops {
+            fold,
+            ..Stops::default()
+        }
+    }
+
+    fn add(&mut self, text: &str, index: u32) {
+        let first = text.as_bytes()[0];
+        for b in [
+            first,
+            first.to_ascii_lowercase(),
+            first.to_ascii_uppercase(),
+        ] {
+            if self.fold || b == first {
+                self.first_bytes[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        let mut walk = StopWalk::new(self.fold);
+        for (j, c) in text.char_indices() {
+            if let Some(h) = walk.stop_before(c) {
+                self.by_hash.entry(h).or_insert(Self::PREFIX);
+            }
+            walk.push(&text[j..j + c.len_utf8()], c);
+        }
+        if let Some(h) = walk.stop_at_end() {
+            // The first alias of a text (or of a hash) keeps it.
+            let slot = self.by_hash.entry(h).or_insert(index);
+            if *slot == Self::PREFIX {
+                *slot = index;
+            }
+        }
+    }
+
+    fn begins(&self, b: u8) -> bool {
+        self.first_bytes[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    /// The longest alias that `rest` begins with, ending a word, as (length, index in `aliases`).
+    /// The alias is checked against the text only once, at the end: a 64-bit hash of a stop met on the way
+    /// that equals a stop of another alias by chance (about one look-up in 10^14 here) could at worst lead
+    /// the walk one stop further, or, if it is the last, lose that one match.
+    fn longest(&self, rest: &str, aliases: &[Alias]) -> Option<(usize, usize)> {
+        if self.by_hash.is_empty() || !self.begins(rest.as_bytes()[0]) {
+            return None;
+        }
+        let mut best: Option<(usize, u32)> = None;
+        let mut known = |end: usize, h: u64| -> bool {
+            match self.by_hash.get(&h).copied() {
+                None => false,
+                Some(Self::PREFIX) => true,
+                Some(a) => {
+                    best = Some((end, a));
+                    true
+                }
+            }
+        };
+        let mut walk = StopWalk::new(self.fold);
+        let mut ended = false;
+        for (j, c) in rest.char_indices() {
+            if let Some(h) = walk.stop_before(c)
+                && !known(j, h)
+            {
+                ended = true;
+                break;
+            }
+            walk.push(&rest[j..j + c.len_utf8()], c);
+        }
+        if !ended && let Some(h) = walk.stop_at_end() {
+            known(rest.len(), h);
+        }
+        let (end, a) = best?;
+        let t = aliases[a as usize].text.as_str();
+        let same = if self.fold {
+            t.eq_ignore_ascii_case(&rest[..end])
+        } else {
+            t == &rest[..end]
+        };
+        same.then_some((end, a as usize))
+    }
+}
+
+/// Hashing a text forward, character by character, and telling where a stop is: FNV-1a over the bytes
+/// (ASCII-lower-cased when folding), so that a prefix's hash does not depend on where it ends.
+struct StopWalk {
+    hash: u64,
+    fold: bool,
+    /// Whether a character has been pushed, and whether the last one was a space.
+    started: bool,
+    after_space: bool,
+}
+
+impl StopWalk {
+    fn new(fold: bool) -> Self {
+        StopWalk {
+            hash: 0xcbf2_9ce4_8422_2325,
+            fold,
+            started: false,
+            after_space: false,
+        }
+    }
+
+    /// The hash of the text so far, when the text so far is a stop given that `next` follows it.
+    fn stop_before(&self, next: char) -> Option<u64> {
+        (self.started && !self.after_space && !next.is_alphanumeric()).then_some(self.hash)
+    }
+
+    /// The hash of the whole text, when it is a stop.
+    fn stop_at_end(&self) -> Option<u64> {
+        (self.started && !self.after_space).then_some(self.hash)
+    }
+
+    fn push(&mut self, bytes: &str, c: char) {
+        for &b in bytes.as_bytes() {
+            let b = if self.fold { b.to_ascii_lowercase() } else { b };
+            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.started = true;
+        self.after_space = c.is_whitespace();
+    }
 }
 
 impl AliasTable {
     pub fn new(aliases: Vec<Alias>) -> Self {
-        let build = |case_sensitive: bool| {
-            let which: Vec<usize> = (0..aliases.len())
-                .filter(|&i| aliases[i].case_sensitive == case_sensitive)
-                .collect();
-            if which.is_empty() {
-                return None;
+        let mut exact = Stops::new(false);
+        let mut folded = Stops::new(true);
+        let mut other = Vec::new();
+        for (i, a) in aliases.iter().enumerate() {
+            let index = u32::try_from(i).expect("fewer than 2^32 aliases");
+            match a.text.chars().next() {
+                Some(c) if c.is_alphanumeric() && a.case_sensitive => exact.add(&a.text, index),
+                Some(c) if c.is_alphanumeric() => folded.add(&a.text, index),
+                Some(_) => other.push(i),
+                None => {}
             }
-            let ac = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(!case_sensitive)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(which.iter().map(|&i| aliases[i].text.as_str()))
-                .ok()?;
-            Some((ac, which))
-        };
-        let exact = build(true);
-        let folded = build(false);
+        }
+        let other = (!other.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(other.iter().map(|&i| aliases[i].text.as_str()))
+                    .ok()
+                    .map(|ac| (ac, other))
+            })
+            .flatten();
         AliasTable {
             aliases,
             exact,
             folded,
+            other,
         }
     }
 
-    /// The heap memory of the automata, in bytes.
+    /// The heap memory of the table's look-up structures, in bytes (approximate for the hash tables).
     pub fn memory_usage(&self) -> usize {
-        [&self.exact, &self.folded]
-            .into_iter()
-            .flatten()
-            .map(|(ac, which)| ac.memory_usage() + which.len() * size_of::<usize>())
-            .sum()
+        let entry = size_of::<(u64, u32)>() + 1;
+        (self.exact.by_hash.capacity() + self.folded.by_hash.capacity()) * entry
+            + self.other.as_ref().map_or(0, |(ac, which)| {
+                ac.memory_usage() + which.len() * size_of::<usize>()
+            })
     }
 
-    /// Every alias, sorted by text: what the automata are built from.
+    /// Every alias, sorted by text: what the table is built from.
     pub fn aliases(&self) -> &[Alias] {
         &self.aliases
     }
 
     /// Aliases in `s`, word-bounded (not inside a longer word), each with its entities; sorted by start,
-    /// without overlaps (the longest of overlapping matches, the leftmost on ties).
+    /// without overlaps (the longest of overlapping matches, the leftmost on ties; an exact alias before a
+    /// case-insensitive one of the same length).
     pub fn find<'a>(&'a self, s: &str) -> Vec<(Range<usize>, &'a [EntityId])> {
-        let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        for (ac, which) in [&self.exact, &self.folded].into_iter().flatten() {
+        let mut found = self.find_at_word_starts(s);
+        if let Some((ac, which)) = &self.other {
+            let before = found.len();
             for m in ac.find_iter(s) {
+                let alias = &self.aliases[which[m.pattern().as_usize()]];
                 let bounded = s[..m.start()]
                     .chars()
                     .next_back()
@@ -78,25 +233,52 @@ impl AliasTable {
                         .chars()
                         .next()
                         .is_none_or(|c| !c.is_alphanumeric());
-                if bounded {
-                    found.push((m.start()..m.end(), which[m.pattern().as_usize()]));
+                if bounded && (!alias.case_sensitive || s[m.range()] == alias.text) {
+                    found.push((m.range(), which[m.pattern().as_usize()]));
                 }
             }
-        }
-        if self.folded.is_some() && self.exact.is_some() {
-            found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
-            let mut kept: Vec<(Range<usize>, usize)> = Vec::with_capacity(found.len());
-            for f in found {
-                if kept.last().is_none_or(|(last, _)| last.end <= f.0.start) {
-                    kept.push(f);
+            if found.len() > before && before > 0 {
+                found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+                let mut kept: Vec<(Range<usize>, usize)> = Vec::with_capacity(found.len());
+                for f in found {
+                    if kept.last().is_none_or(|(last, _)| last.end <= f.0.start) {
+                        kept.push(f);
+                    }
                 }
+                found = kept;
             }
-            found = kept;
         }
         found
             .into_iter()
             .map(|(r, i)| (r, self.aliases[i].ids.as_slice()))
             .collect()
+    }
+
+    /// The aliases that begin with a letter or digit: at each word start, the longest that the text continues
+    /// with; the search goes on after it.
+    fn find_at_word_starts(&self, s: &str) -> Vec<(Range<usize>, usize)> {
+        let mut found = Vec::new();
+        let mut resume = 0;
+        let mut prev_alnum = false;
+        for (i, c) in s.char_indices() {
+            let alnum = c.is_alphanumeric();
+            if alnum && !prev_alnum && i >= resume {
+                let rest = &s[i..];
+                let exact = self.exact.longest(rest, &self.aliases);
+                let folded = self.folded.longest(rest, &self.aliases);
+                let best = match (exact, folded) {
+                    (Some(e), Some(f)) if f.0 > e.0 => Some(f),
+                    (Some(e), _) => Some(e),
+                    (None, f) => f,
+                };
+                if let Some((len, a)) = best {
+                    resume = i + len;
+                    found.push((i..resume, a));
+                }
+            }
+            prev_alnum = alnum;
+        }
+        found
     }
 }
 
@@ -132,6 +314,10 @@ mod tests {
             ("The Peace Agreement was signed", &[("Peace Agreement", 2)]),
             ("the US and us", &[("US", 3)]),
             ("Fords", &[]),
+            ("McFord said", &[]),
+            ("Ford Motor Companyx and Ford", &[("Ford", 0), ("Ford", 0)]),
+            ("Ford's plant, 2Ford", &[("Ford", 0)]),
+            ("US-made, USA", &[("US", 3)]),
         ];
         for (text, want) in cases {
             let got: Vec<(&str, EntityId)> = t
@@ -149,6 +335,57 @@ mod tests {
         let text = "the Paris Agreement and Paris";
         let got: Vec<&str> = t.find(text).into_iter().map(|(r, _)| &text[r]).collect();
         assert_eq!(got, ["Paris Agreement", "Paris"]);
+    }
+
+    #[test]
+    fn a_longer_alias_that_runs_into_a_word_gives_way_to_a_shorter_one() {
+        let t = table(&[("Ford", 0, true), ("Ford Motor", 1, true)]);
+        let text = "Ford Motors said";
+        let got: Vec<(&str, EntityId)> = t
+            .find(text)
+            .into_iter()
+            .map(|(r, ids)| (&text[r], ids[0]))
+            .collect();
+        assert_eq!(got, [("Ford", 0)]);
+    }
+
+    #[test]
+    fn an_alias_not_beginning_with_a_letter_keeps_its_case() {
+        let t = table(&[("'Ndrangheta", 0, true), ("Rome", 1, true)]);
+        let text = "the 'Ndrangheta and the 'ndrangheta in Rome";
+        let got: Vec<(&str, EntityId)> = t
+            .find(text)
+            .into_iter()
+            .map(|(r, ids)| (&text[r], ids[0]))
+            .collect();
+        assert_eq!(got, [("'Ndrangheta", 0), ("Rome", 1)]);
+    }
+
+    #[test]
+    fn aliases_with_inner_punctuation_end_only_where_a_word_ends() {
+        let t = table(&[
+            ("U.S.", 0, true),
+            ("U.S", 1, true),
+            ("Ford Motor Co.", 2, true),
+            ("Ford", 3, true),
+            ("AT&T", 4, true),
+        ]);
+        let cases: &[(&str, &[(&str, EntityId)])] = &[
+            ("U.S. officials", &[("U.S.", 0)]),
+            ("the U.S, said", &[("U.S", 1)]),
+            ("Ford Motor Co. said", &[("Ford Motor Co.", 2)]),
+            ("Ford Motor Comp", &[("Ford", 3)]),
+            ("AT&T and AT&", &[("AT&T", 4)]),
+            ("Ford  Motor Co.", &[("Ford", 3)]),
+        ];
+        for (text, want) in cases {
+            let got: Vec<(&str, EntityId)> = t
+                .find(text)
+                .into_iter()
+                .map(|(r, ids)| (&text[r], ids[0]))
+                .collect();
+            assert_eq!(got, *want, "in {text:?}");
+        }
     }
 
     #[test]
