@@ -144,7 +144,7 @@ enum Found {
 /// Alias automata being built on a thread of their own, or built in line when no thread could be made.
 enum Automata {
     Building(std::thread::JoinHandle<AliasTable>),
-    Built(AliasTable),
+    Built(Box<AliasTable>),
 }
 
 impl Automata {
@@ -154,7 +154,7 @@ impl Automata {
             let n = aliases.len();
             let table = AliasTable::new(aliases);
             tracing::debug!(
-                "alias automata of {n} aliases built in {:?} ({} MB)",
+                "alias table of {n} aliases built in {:?} ({} MB)",
                 timer.elapsed(),
                 table.memory_usage() >> 20
             );
@@ -167,9 +167,9 @@ impl Automata {
         match spawned {
             Ok(h) => match tx.send(aliases) {
                 Ok(()) => Automata::Building(h),
-                Err(e) => Automata::Built(build(e.0)),
+                Err(e) => Automata::Built(Box::new(build(e.0))),
             },
-            Err(_) => Automata::Built(build(aliases)),
+            Err(_) => Automata::Built(Box::new(build(aliases))),
         }
     }
 
@@ -177,7 +177,7 @@ impl Automata {
         match self {
             // Building an automaton does not panic on any alias list; if the thread did, there are no names.
             Automata::Building(h) => h.join().unwrap_or_default(),
-            Automata::Built(t) => t,
+            Automata::Built(t) => *t,
         }
     }
 }
