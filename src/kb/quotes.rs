@@ -1,6 +1,7 @@
 //! Quotations: where a quoted passage is said in the corpus, verbatim or nearly, and the aligned window of a
 //! near match.
 
+use super::article::par_map;
 use super::word_index::word_keys;
 use super::{KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
@@ -87,35 +88,36 @@ impl KnowledgeBase {
     }
 
     /// The first of these articles (in increasing order) whose folded body has the folded quotation at word
-    /// boundaries.
+    /// boundaries. Looked for on all cores, a batch of articles at a time, so that an early hit stops it.
     fn exact_quote(&self, needle: &str, articles: &[usize]) -> Option<QuoteMatch> {
-        for &ai in articles {
-            let a = &self.articles[ai];
-            let Some(body) = a.text().get(a.article.body.clone()) else {
-                continue;
-            };
-            if let Some(at) = find_bounded(&fold(body), needle) {
+        for batch in articles.chunks(EXACT_BATCH) {
+            let hits = par_map(batch, |&ai| {
+                let a = &self.articles[ai];
+                let body = a.text().get(a.article.body.clone())?;
+                let at = find_bounded(&fold(body), needle)?;
                 let folded = crate::text::Folded::with_base(body, a.article.body.start);
-                return Some(QuoteMatch::Exact(Source {
+                Some(QuoteMatch::Exact(Source {
                     article: ai,
                     range: folded.original_range(&(at..at + needle.len())),
-                }));
+                }))
+            });
+            if let Some(hit) = hits.into_iter().flatten().next() {
+                return Some(hit);
             }
         }
         None
     }
 
-    /// The best near match among the sentences of these articles (in increasing order).
+    /// The best near match among the sentences of these articles (in increasing order; the first of equally
+    /// good ones), each article looked in on whichever core is free.
     fn near_quote(&self, q: &NearQuery, articles: &[usize]) -> QuoteMatch {
-        let mut best: Option<(f32, Source)> = None;
-        for &ai in articles {
+        let per_article = par_map(articles, |&ai| {
             let a = &self.articles[ai];
-            let Some(body) = a.text().get(a.article.body.clone()) else {
-                continue;
-            };
+            let body = a.text().get(a.article.body.clone())?;
             if !q.grams.is_match(&fold(body)) {
-                continue;
+                return None;
             }
+            let mut best: Option<(f32, Source)> = None;
             for s in &a.sentences {
                 let sf = fold(&a.text()[s.range.clone()]);
                 if !q.grams.is_match(&sf) {
@@ -131,6 +133,13 @@ impl KnowledgeBase {
                         },
                     ));
                 }
+            }
+            best
+        });
+        let mut best: Option<(f32, Source)> = None;
+        for found in per_article.into_iter().flatten() {
+            if best.as_ref().is_none_or(|(b, _)| found.0 > *b) {
+                best = Some(found);
             }
         }
         self.accept_near(q, best)
@@ -169,6 +178,9 @@ impl KnowledgeBase {
         }
     }
 }
+
+/// How many verbatim candidates are looked in at once (on all cores) before stopping at the first hit.
+const EXACT_BATCH: usize = 128;
 
 /// The share of a quotation's content words a near match must have, both ways.
 const ACCEPTED: f32 = 0.75;
