@@ -1,5 +1,5 @@
 //! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events, event
-//! facts, dated statements, the bounds a clause puts on its date and its tense.
+//! facts, dated statements, the bounds a clause puts on its date and its tense, and the words they read.
 
 pub mod bounds;
 pub mod dates;
@@ -10,3 +10,4 @@ pub mod quotes;
 pub mod segment;
 pub mod statements;
 pub mod tense;
+pub mod word;

@@ -8,10 +8,13 @@
 use super::bounds::{elapsed_since, stated_kind};
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
 use super::tense::reports_past;
+use super::word::words;
 use crate::text::ByteRange;
 use jiff::civil::Date;
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 /// A hashed word: see [`term`].
@@ -375,15 +378,39 @@ const STOPWORDS: &[&str] = &[
     "hundred",
 ];
 
-pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d[\d,.]*\d|\d|[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*").expect("word regex")
-});
-
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Memos of pure functions of one word, kept per thread: a corpus repeats its words, and stemming one costs
+/// far more than looking it up. Emptied when full, so a long-running server's memo stays small.
+struct Memo<V>(RefCell<FxHashMap<Box<str>, V>>);
+
+impl<V: Clone> Memo<V> {
+    const LIMIT: usize = 1 << 16;
+
+    fn get(&self, word: &str, compute: impl FnOnce(&str) -> V) -> V {
+        if let Some(v) = self.0.borrow().get(word) {
+            return v.clone();
+        }
+        let v = compute(word);
+        let mut map = self.0.borrow_mut();
+        if map.len() >= Self::LIMIT {
+            map.clear();
+        }
+        map.insert(word.into(), v.clone());
+        v
+    }
+}
+
+thread_local! {
+    static STEMS: Memo<Box<str>> = Memo(RefCell::default());
+    static WORD_TERMS: Memo<Option<(Term, TermKind)>> = Memo(RefCell::default());
+}
 
 /// The Snowball (Porter 2) English stem of a lower-case word.
 pub fn stem(lower: &str) -> String {
-    STEMMER.stem(lower).into_owned()
+    STEMS
+        .with(|m| m.get(lower, |w| STEMMER.stem(w).into()))
+        .into()
 }
 
 static STOPWORD_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
@@ -408,12 +435,12 @@ pub fn terms_of(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, 
 pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, TermKind, usize)> {
     let mut out = Vec::new();
     let s = &text[range.clone()];
-    for m in WORD.find_iter(s) {
-        let at = range.start + m.start();
+    for m in words(s) {
+        let at = range.start + m.start;
         if skip.iter().any(|r| r.start <= at && at < r.end) {
             continue;
         }
-        let w = m.as_str();
+        let w = &s[m];
         if w.starts_with(|c: char| c.is_ascii_digit()) {
             // Figures: "11,188.23" and "11188.23" alike; years and small counts identify nothing.
             let n: String = w.chars().filter(|c| *c != ',').collect();
@@ -426,22 +453,31 @@ pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, 
             out.push((term(TermKind::Number, n), TermKind::Number, at));
             continue;
         }
-        let base = w
-            .strip_suffix("’s")
-            .or_else(|| w.strip_suffix("'s"))
-            .unwrap_or(w);
-        let lower = base.to_lowercase();
-        if is_stopword(&lower) || lower.chars().count() < 2 {
-            continue;
-        }
-        if base.starts_with(char::is_uppercase) {
-            out.push((term(TermKind::Name, &lower), TermKind::Name, at));
-        } else if lower.chars().count() >= 3 {
-            let stem = STEMMER.stem(&lower);
-            out.push((term(TermKind::Stem, &stem), TermKind::Stem, at));
+        if let Some((t, k)) = WORD_TERMS.with(|m| m.get(w, word_term)) {
+            out.push((t, k, at));
         }
     }
     out
+}
+
+/// The term of a word that is not a figure, if it identifies anything: a name or the stem of a content word.
+fn word_term(w: &str) -> Option<(Term, TermKind)> {
+    let base = w
+        .strip_suffix("’s")
+        .or_else(|| w.strip_suffix("'s"))
+        .unwrap_or(w);
+    let lower = base.to_lowercase();
+    if is_stopword(&lower) || lower.chars().count() < 2 {
+        return None;
+    }
+    if base.starts_with(char::is_uppercase) {
+        Some((term(TermKind::Name, &lower), TermKind::Name))
+    } else if lower.chars().count() >= 3 {
+        let stem = STEMMER.stem(&lower);
+        Some((term(TermKind::Stem, &stem), TermKind::Stem))
+    } else {
+        None
+    }
 }
 
 static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
