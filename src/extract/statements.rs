@@ -687,15 +687,15 @@ pub fn statements(
                         since_event: false,
                     });
                 } else {
-                    let Some(verb) = reports_past(text, &c) else {
-                        continue;
-                    };
                     if here
                         .iter()
                         .any(|d| d.span.end <= c.end && d.kind != DateKind::Duration)
                     {
                         continue;
                     }
+                    let Some(verb) = reports_past(text, &c) else {
+                        continue;
+                    };
                     stated.push(StatedDate {
                         range: verb,
                         value: DateValue::Point(PartialDate::from_date(p)),

@@ -1,7 +1,7 @@
 //! Tense: whether a clause reports its event in the past, read from its first finite verb (simple past or
 //! present perfect against a present, future or modal), for dates and bounds alike.
 
-use super::word::{lower_into, words};
+use super::word::{lowered, words};
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
@@ -140,31 +140,30 @@ pub fn reports_past(text: &str, clause: &ByteRange) -> Option<ByteRange> {
 /// or `None` when the stretch has no verb this can tell.
 pub fn first_finite(text: &str, clause: &ByteRange) -> Option<(ByteRange, bool)> {
     let s = &text[clause.clone()];
-    // The previous word and this one, lower-cased into buffers reused from word to word.
-    let mut prev = String::new();
-    let mut lower = String::new();
+    // The previous word, lower-cased only when a past form needs it.
+    let mut prev = "";
     let mut words = words(s).peekable();
     while let Some(m) = words.next() {
         let w = &s[m.clone()];
         // Names and figures are not verbs; a capitalised determiner ("A planned merger") still counts.
         if w.starts_with(char::is_uppercase) || w.starts_with(|c: char| c.is_ascii_digit()) {
-            lower_into(&mut prev, w);
+            prev = w;
             continue;
         }
-        lower_into(&mut lower, w);
+        let lower = lowered(w);
         let at = clause.start + m.start..clause.start + m.end;
-        if NOT_PAST_SET.contains(lower.as_str()) {
+        if NOT_PAST_SET.contains(&*lower) {
             return Some((at, false));
         }
         if lower == "has" || lower == "have" {
             // A present perfect: "has cut", "have been"; otherwise a present ("has 6,246 dealers").
-            let next = words.peek().map(|n| s[n.clone()].to_lowercase());
+            let next = words.peek().map(|n| lowered(&s[n.clone()]));
             return Some((at, next.is_some_and(|n| participle(&n))));
         }
-        if past_form(&lower) && !DETERMINERS_SET.contains(prev.as_str()) {
+        if past_form(&lower) && !DETERMINERS_SET.contains(&*lowered(prev)) {
             return Some((at, true));
         }
-        std::mem::swap(&mut prev, &mut lower);
+        prev = w;
     }
     None
 }

@@ -4,6 +4,7 @@
 //! the regex's cost per word.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -72,13 +73,47 @@ impl Words<'_> {
 
     /// The end of a run of letters and numbers starting at `i`.
     fn alnum_run(&self, mut i: usize) -> usize {
-        while let Some((c, k)) = self.at(i) {
-            if k == Class::Other {
-                break;
+        let bytes = self.s.as_bytes();
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+                continue;
             }
-            i += c.len_utf8();
+            match self.at(i) {
+                Some((c, k)) if k != Class::Other => i += c.len_utf8(),
+                _ => break,
+            }
         }
         i
+    }
+
+    /// The end of a figure whose first digit ends at `i`: the longest run of digits, commas and points,
+    /// back to its last digit.
+    fn figure_end(&self, mut i: usize) -> usize {
+        let bytes = self.s.as_bytes();
+        let mut last_digit = i;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_digit() {
+                i += 1;
+                last_digit = i;
+            } else if b == b',' || b == b'.' {
+                i += 1;
+            } else if b.is_ascii() {
+                break;
+            } else {
+                match self.at(i) {
+                    Some((c, Class::Digit)) => {
+                        i += c.len_utf8();
+                        last_digit = i;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        last_digit
     }
 }
 
@@ -112,30 +147,23 @@ impl Iterator for Words<'_> {
             }
             start += c.len_utf8();
         };
-        let first_len = self.s[start..].chars().next().map_or(1, char::len_utf8);
+        let first_len = if bytes[start].is_ascii() {
+            1
+        } else {
+            self.s[start..].chars().next().map_or(1, char::len_utf8)
+        };
         let end = if first == Class::Digit {
-            // `\d[\d,.]*\d|\d`: the longest run of digits, commas and points, back to its last digit.
-            let mut i = start + first_len;
-            let mut last_digit = i;
-            while let Some((c, k)) = self.at(i) {
-                if k == Class::Digit {
-                    i += c.len_utf8();
-                    last_digit = i;
-                } else if c == ',' || c == '.' {
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            last_digit
+            // `\d[\d,.]*\d|\d`
+            self.figure_end(start + first_len)
         } else {
             // `[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*`
             let mut end = self.alnum_run(start + first_len);
-            while let Some((c, _)) = self.at(end) {
-                if !matches!(c, '’' | '\'' | '-') {
-                    break;
-                }
-                let after = end + c.len_utf8();
+            loop {
+                let after = match bytes.get(end) {
+                    Some(b'\'' | b'-') => end + 1,
+                    Some(0xE2) if self.s[end..].starts_with('’') => end + '’'.len_utf8(),
+                    _ => break,
+                };
                 let run = self.alnum_run(after);
                 if run == after {
                     break;
@@ -149,14 +177,12 @@ impl Iterator for Words<'_> {
     }
 }
 
-/// `w` lower-cased into `buf` (emptied first), as [`str::to_lowercase`] would, without a new string per word.
-pub fn lower_into(buf: &mut String, w: &str) {
-    buf.clear();
-    if w.is_ascii() {
-        buf.push_str(w);
-        buf.make_ascii_lowercase();
+/// `w` lower-cased as [`str::to_lowercase`] would, borrowed when it has no capital to lower.
+pub fn lowered(w: &str) -> Cow<'_, str> {
+    if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(w.to_lowercase())
     } else {
-        buf.push_str(&w.to_lowercase());
+        Cow::Borrowed(w)
     }
 }
 
