@@ -9,6 +9,7 @@ use super::words::{
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
+use crate::extract::word::lowered;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -468,8 +469,7 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     }
     // The phrase must contain a role noun or title within its first words.
     let has_role = (start..end.min(start + 5)).any(|x| {
-        s.is_word(x)
-            && (in_set(&ROLE_NOUNS_SET, s.word(x).to_lowercase().as_str()) || is_title(s.word(x)))
+        s.is_word(x) && (in_set(&ROLE_NOUNS_SET, &lowered(s.word(x))) || is_title(s.word(x)))
     });
     if !has_role {
         return None;
@@ -560,7 +560,7 @@ fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)>
         b += 1;
     }
     let has_role =
-        (a..b).any(|x| in_set(&ROLE_NOUNS_SET, &s.word(x).to_lowercase()) || is_title(s.word(x)));
+        (a..b).any(|x| in_set(&ROLE_NOUNS_SET, &lowered(s.word(x))) || is_title(s.word(x)));
     (b > a && has_role).then(|| (s.joined(a, b), s.span(a, b)))
 }
 

@@ -11,6 +11,7 @@ use super::words::{
 };
 use super::{Cue, EntityKind, NameMention, collapse};
 use crate::extract::segment::tokens;
+use crate::extract::word::lowered as lower;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -233,8 +234,8 @@ fn numbered(name: &str) -> bool {
 
 /// Evidence from the words around a mention: "shares of X", "X fell 3%", "in X".
 fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
-    let before = |k: usize| (start >= k).then(|| s.word(start - k).to_lowercase());
-    let after = |k: usize| (end + k - 1 < s.toks.len()).then(|| s.word(end + k - 1).to_lowercase());
+    let before = |k: usize| (start >= k).then(|| lower(s.word(start - k)));
+    let after = |k: usize| (end + k - 1 < s.toks.len()).then(|| lower(s.word(end + k - 1)));
     let b1 = before(1);
     let b2 = before(2);
     if matches!(b1.as_deref(), Some("shares" | "stock" | "stake"))
@@ -243,16 +244,14 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
         return Some(EntityKind::Organization);
     }
     // "automaker Toyota", "the auto companies Toyota, Nissan", "its European division, Opel".
-    let classifier = (1..=3)
-        .filter_map(before)
-        .any(|w| ORG_NOUNS.contains(&w.as_str()));
+    let classifier = (1..=3).filter_map(before).any(|w| ORG_NOUNS.contains(&&*w));
     // "Magna, a Canadian automobile parts company": an appositive ending in an organisation noun.
     let appositive = s.punct(end) == Some(",")
         && (end + 1 < s.toks.len())
-        && matches!(s.word(end + 1).to_lowercase().as_str(), "a" | "an" | "the")
+        && matches!(&*lower(s.word(end + 1)), "a" | "an" | "the")
         && (end + 2..(end + 9).min(s.toks.len()))
             .take_while(|&k| s.is_word(k))
-            .any(|k| ORG_NOUNS.contains(&s.word(k).to_lowercase().as_str()));
+            .any(|k| ORG_NOUNS.contains(&&*lower(s.word(k))));
     let employed = matches!(b1.as_deref(), Some("by"))
         && matches!(
             b2.as_deref(),
@@ -264,7 +263,7 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
     // "the Nikkei closed at 11,489", "the FTSE fell 5%": an index moves in points.
     let moves = (1..=6)
         .filter_map(after)
-        .any(|w| matches!(w.as_str(), "points" | "point"));
+        .any(|w| matches!(&*w, "points" | "point"));
     if moves {
         return Some(EntityKind::Index);
     }
@@ -388,6 +387,10 @@ impl ProperName {
 
 /// "I’m", "I’ve", "We’ll": contractions of pronouns, capitalised only by position.
 fn is_contraction(w: &str) -> bool {
+    // Most words have no apostrophe (the curly one starts with byte 0xE2).
+    if !w.bytes().any(|b| b == b'\'' || b == 0xE2) {
+        return false;
+    }
     w.split(['’', '\''])
         .nth(1)
         .is_some_and(|tail| matches!(tail, "m" | "ve" | "ll" | "d" | "re" | "t"))
@@ -470,7 +473,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             }
             if in_set(&FUNCTION_WORDS_SET, w)
                 || is_title(w)
-                || in_set(&ROLE_NOUNS_SET, w.to_lowercase().as_str())
+                || in_set(&ROLE_NOUNS_SET, &lower(w))
                 || (is_demonym(w) && a + 1 < run_end)
                 || matches!(w, "US" | "U.S." | "UK" | "EU") && a + 1 < run_end
                 || matches!(

@@ -661,8 +661,14 @@ pub(super) fn is_initial(word: &str) -> bool {
 }
 
 pub(crate) fn is_all_caps(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0;
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
 }
 
 pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
