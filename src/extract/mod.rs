@@ -1,7 +1,9 @@
 //! Pure extraction over text: sentences, names of people and agreements, dates, quotations, events, event
-//! facts, dated statements, the bounds a clause puts on its date and its tense, and the words they read.
+//! facts, dated statements, the bounds a clause puts on its date and its tense, and the words and clause
+//! breaks they read.
 
 pub mod bounds;
+pub mod breaks;
 pub mod dates;
 pub mod events;
 pub mod facts;

@@ -6,9 +6,10 @@
 //! statement costs a few words of memory per term however long its words are.
 
 use super::bounds::{elapsed_since, stated_kind};
+use super::breaks::clause_breaks;
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
 use super::tense::reports_past;
-use super::word::words;
+use super::word::{with_lowered, words};
 use crate::text::ByteRange;
 use jiff::civil::Date;
 use regex::Regex;
@@ -380,12 +381,12 @@ const STOPWORDS: &[&str] = &[
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-/// Memos of pure functions of one word, kept per thread: a corpus repeats its words, and stemming one costs
-/// far more than looking it up. Emptied when full, so a long-running server's memo stays small.
+/// Memos of the stems of lower-case words, kept per thread: a corpus repeats its words, and stemming one
+/// costs far more than looking it up. Emptied when full, so a long-running server's memo stays small.
 struct Memo<V>(RefCell<FxHashMap<Box<str>, V>>);
 
 impl<V: Clone> Memo<V> {
-    const LIMIT: usize = 1 << 16;
+    const LIMIT: usize = 1 << 17;
 
     fn get(&self, word: &str, compute: impl FnOnce(&str) -> V) -> V {
         if let Some(v) = self.0.borrow().get(word) {
@@ -403,7 +404,7 @@ impl<V: Clone> Memo<V> {
 
 thread_local! {
     static STEMS: Memo<Box<str>> = Memo(RefCell::default());
-    static WORD_TERMS: Memo<Option<(Term, TermKind)>> = Memo(RefCell::default());
+    static STEM_TERMS: Memo<Term> = Memo(RefCell::default());
 }
 
 /// The Snowball (Porter 2) English stem of a lower-case word.
@@ -453,7 +454,7 @@ pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, 
             out.push((term(TermKind::Number, n), TermKind::Number, at));
             continue;
         }
-        if let Some((t, k)) = WORD_TERMS.with(|m| m.get(w, word_term)) {
+        if let Some((t, k)) = word_term(w) {
             out.push((t, k, at));
         }
     }
@@ -466,40 +467,37 @@ fn word_term(w: &str) -> Option<(Term, TermKind)> {
         .strip_suffix("’s")
         .or_else(|| w.strip_suffix("'s"))
         .unwrap_or(w);
-    let lower = base.to_lowercase();
-    if is_stopword(&lower) || lower.chars().count() < 2 {
-        return None;
-    }
-    if base.starts_with(char::is_uppercase) {
-        Some((term(TermKind::Name, &lower), TermKind::Name))
-    } else if lower.chars().count() >= 3 {
-        let stem = STEMMER.stem(&lower);
-        Some((term(TermKind::Stem, &stem), TermKind::Stem))
-    } else {
-        None
-    }
+    with_lowered(base, |lower| {
+        if is_stopword(lower) || lower.chars().count() < 2 {
+            return None;
+        }
+        if base.starts_with(char::is_uppercase) {
+            Some((term(TermKind::Name, lower), TermKind::Name))
+        } else if lower.chars().count() >= 3 {
+            let t = STEM_TERMS.with(|m| m.get(lower, |l| term(TermKind::Stem, &STEMMER.stem(l))));
+            Some((t, TermKind::Stem))
+        } else {
+            None
+        }
+    })
 }
-
-static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[;:]\s+|,\s+(?:and|but|while|whereas|and then|then)\s+|\s+and then\s+|\s+[—–]\s+")
-        .expect("clause regex")
-});
 
 /// A sentence cut at the boundaries that separate events: semicolons, colons, dashes, ", and", ", but".
 pub fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
-    split_at(text, sentence, &CLAUSE_BREAK)
+    let breaks = clause_breaks(&text[sentence.clone()], true);
+    split_at(sentence, breaks)
 }
 
-/// A sentence cut where `breaks` matches, the breaks left out.
-pub fn split_at(text: &str, sentence: ByteRange, breaks: &Regex) -> Vec<ByteRange> {
+/// A sentence cut at `breaks` (byte ranges relative to the sentence), the breaks left out.
+pub fn split_at(sentence: ByteRange, breaks: impl Iterator<Item = ByteRange>) -> Vec<ByteRange> {
     let mut out = Vec::new();
     let mut start = sentence.start;
-    for m in breaks.find_iter(&text[sentence.clone()]) {
-        let end = sentence.start + m.start();
+    for m in breaks {
+        let end = sentence.start + m.start;
         if end > start {
             out.push(start..end);
         }
-        start = sentence.start + m.end();
+        start = sentence.start + m.end;
     }
     if sentence.end > start {
         out.push(start..sentence.end);

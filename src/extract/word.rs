@@ -186,6 +186,19 @@ pub fn lowered(w: &str) -> Cow<'_, str> {
     }
 }
 
+/// `f` of `w` lower-cased as [`str::to_lowercase`] would, on the stack for a short ASCII word.
+pub fn with_lowered<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if w.len() <= buf.len() && w.is_ascii() {
+        let buf = &mut buf[..w.len()];
+        buf.copy_from_slice(w.as_bytes());
+        buf.make_ascii_lowercase();
+        f(std::str::from_utf8(buf).expect("ASCII is UTF-8"))
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
