@@ -348,7 +348,8 @@ pub struct Token {
 /// Tokenise `text[range]`.
 pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
     let s = &text[range.clone()];
-    let mut out = Vec::new();
+    // About one token for every four bytes of prose.
+    let mut out = Vec::with_capacity(s.len() / 4 + 1);
     let mut it = s.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if c.is_whitespace() {
