@@ -72,15 +72,34 @@ fn break_at(s: &str, i: usize, dashes: bool) -> Option<usize> {
 
 /// The clause breaks of `s`, in order, as byte ranges; a spaced dash breaks only when `dashes` is set.
 pub fn clause_breaks(s: &str, dashes: bool) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = s.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         let mut i = at;
-        while i < s.len() {
+        while let Some(&b) = bytes.get(i) {
+            // Only punctuation and white space can start a break: step over everything else.
+            let space = match b {
+                b';' | b':' | b',' => false,
+                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
+                0..=0x7f => {
+                    i += 1;
+                    continue;
+                }
+                _ => {
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    if !is_space(c) {
+                        i += c.len_utf8();
+                        continue;
+                    }
+                    true
+                }
+            };
             if let Some(end) = break_at(s, i, dashes) {
                 at = end;
                 return Some(i..end);
             }
-            i += s[i..].chars().next().map_or(1, char::len_utf8);
+            // No later position of a run of white space starts a break where its first did not.
+            i = if space { space_end(s, i) } else { i + 1 };
         }
         at = s.len();
         None
