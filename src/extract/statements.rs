@@ -8,14 +8,13 @@
 use super::bounds::{elapsed_since, stated_kind};
 use super::breaks::clause_breaks;
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
+use super::memo::{Memo, WordMemo};
 use super::tense::reports_past;
 use super::word::{with_lowered, words};
 use crate::text::ByteRange;
 use jiff::civil::Date;
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::FxHashMap;
-use std::cell::RefCell;
 use std::sync::LazyLock;
 
 /// A hashed word: see [`term`].
@@ -381,30 +380,9 @@ const STOPWORDS: &[&str] = &[
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
-/// Memos of the stems of lower-case words, kept per thread: a corpus repeats its words, and stemming one
-/// costs far more than looking it up. Emptied when full, so a long-running server's memo stays small.
-struct Memo<V>(RefCell<FxHashMap<Box<str>, V>>);
-
-impl<V: Clone> Memo<V> {
-    const LIMIT: usize = 1 << 17;
-
-    fn get(&self, word: &str, compute: impl FnOnce(&str) -> V) -> V {
-        if let Some(v) = self.0.borrow().get(word) {
-            return v.clone();
-        }
-        let v = compute(word);
-        let mut map = self.0.borrow_mut();
-        if map.len() >= Self::LIMIT {
-            map.clear();
-        }
-        map.insert(word.into(), v.clone());
-        v
-    }
-}
-
 thread_local! {
-    static STEMS: Memo<Box<str>> = Memo(RefCell::default());
-    static STEM_TERMS: Memo<Term> = Memo(RefCell::default());
+    static STEMS: Memo<Box<str>> = Memo::default();
+    static STEM_TERMS: WordMemo = WordMemo::default();
 }
 
 /// The Snowball (Porter 2) English stem of a lower-case word.
