@@ -6,7 +6,7 @@
 use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, ORG_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_all_caps, is_cap, is_title,
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_role_noun, is_title,
     is_title_case, strip_possessive,
 };
 use super::{Cue, EntityKind, NameMention, collapse};
@@ -280,7 +280,7 @@ pub fn review_people(text: &str, people: Vec<NameMention>) -> (Vec<NameMention>,
     for mut m in people {
         let words: Vec<&str> = m.name.split_whitespace().collect();
         if words.len() >= 3
-            && (in_set(&ROLE_NOUNS_SET, words[0].to_lowercase().as_str()) || is_title(words[0]))
+            && (is_role_noun(words[0].to_lowercase().as_str()) || is_title(words[0]))
         {
             let cut = text[m.range.clone()]
                 .find(words[1])
@@ -473,7 +473,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             }
             if in_set(&FUNCTION_WORDS_SET, w)
                 || is_title(w)
-                || in_set(&ROLE_NOUNS_SET, &lower(w))
+                || is_role_noun(&lower(w))
                 || (is_demonym(w) && a + 1 < run_end)
                 || matches!(w, "US" | "U.S." | "UK" | "EU") && a + 1 < run_end
                 || matches!(

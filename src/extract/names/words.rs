@@ -631,7 +631,7 @@ pub(super) const CONNECTORS: &[&str] = &[
 // The word lists as hash sets: they are consulted for every capitalised word of a corpus.
 static TITLES_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
-pub(crate) static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
+static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
 static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
@@ -682,12 +682,26 @@ pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
     (word, false)
 }
 
+/// Does `word` start with an ASCII capital? Every title does, so most words need no look-up.
+fn starts_ascii_upper(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+}
+
 pub(crate) fn is_title(word: &str) -> bool {
-    in_set(&TITLES_SET, word)
+    starts_ascii_upper(word) && in_set(&TITLES_SET, word)
+}
+
+/// Is `word` a lowercase role noun ("director", "counterpart")? Every one starts with an ASCII lowercase
+/// letter, so most words need no look-up.
+pub(crate) fn is_role_noun(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && in_set(&ROLE_NOUNS_SET, word)
 }
 
 /// The title of each name after a plural title ("Senators" → "Senator").
 pub(super) fn plural_title(word: &str) -> Option<&'static str> {
+    if !starts_ascii_upper(word) {
+        return None;
+    }
     PLURAL_TITLES
         .iter()
         .find(|(plural, _)| *plural == word)
@@ -765,5 +779,22 @@ impl<'a> Sent<'a> {
     }
     pub(super) fn joined(&self, a: usize, b: usize) -> String {
         collapse(&self.text[self.span(a, b)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_start_with_a_capital_and_role_nouns_with_a_lowercase_letter() {
+        let titles = TITLES.iter().chain(PLURAL_TITLES.iter().map(|(p, _)| p));
+        for t in titles {
+            assert!(starts_ascii_upper(t), "{t}");
+            assert!(is_title(t) || plural_title(t).is_some(), "{t}");
+        }
+        for r in ROLE_NOUNS {
+            assert!(is_role_noun(r), "{r}");
+        }
     }
 }
