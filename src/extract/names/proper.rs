@@ -123,7 +123,20 @@ static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
 
 /// The kind a name's own words give it, if any.
 pub fn kind_from_words(name: &str) -> Option<EntityKind> {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    // The words of a name: on the stack for the usual few, in a vector for a long one.
+    let (mut few, mut many, mut n) = ([""; 8], Vec::new(), 0);
+    for w in name.split_whitespace() {
+        if n < few.len() {
+            few[n] = w;
+        } else {
+            if n == few.len() {
+                many.extend_from_slice(&few);
+            }
+            many.push(w);
+        }
+        n += 1;
+    }
+    let words: &[&str] = if n <= few.len() { &few[..n] } else { &many };
     let last = *words.last()?;
     if (2..=3).contains(&words.len())
         && is_given_name(words[0])

@@ -747,16 +747,20 @@ pub(crate) fn is_title_case(s: &Sent) -> bool {
     if last.is_some_and(|i| matches!(s.word(i), "." | "!" | "?")) {
         return false;
     }
-    let long: Vec<&str> = (0..s.toks.len())
+    let (mut long, mut capitalised) = (0, 0);
+    for w in (0..s.toks.len())
         .filter(|&i| s.is_word(i))
         .map(|i| s.word(i))
-        .filter(|w| {
-            w.chars().count() >= 4
-                && w.chars()
-                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
-        })
-        .collect();
-    long.len() >= 4 && long.iter().filter(|w| is_cap(w)).count() * 10 >= long.len() * 8
+    {
+        if w.chars().count() >= 4
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        {
+            long += 1;
+            capitalised += usize::from(is_cap(w));
+        }
+    }
+    long >= 4 && capitalised * 10 >= long * 8
 }
 
 pub(crate) struct Sent<'a> {
