@@ -78,28 +78,39 @@ pub fn clause_breaks(s: &str, dashes: bool) -> impl Iterator<Item = Range<usize>
         let mut i = at;
         while let Some(&b) = bytes.get(i) {
             // Only punctuation and white space can start a break: step over everything else.
-            let space = match b {
-                b';' | b':' | b',' => false,
-                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
+            let space_len = match b {
+                b';' | b':' | b',' => {
+                    if let Some(end) = break_at(s, i, dashes) {
+                        at = end;
+                        return Some(i..end);
+                    }
+                    i += 1;
+                    continue;
+                }
+                b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => 1,
                 0..=0x7f => {
                     i += 1;
                     continue;
                 }
                 _ => {
-                    let c = s[i..].chars().next().unwrap_or(' ');
+                    let c = s[i..].chars().next().unwrap_or('.');
                     if !is_space(c) {
                         i += c.len_utf8();
                         continue;
                     }
-                    true
+                    c.len_utf8()
                 }
             };
-            if let Some(end) = break_at(s, i, dashes) {
-                at = end;
-                return Some(i..end);
+            // White space breaks only before "and then" or a dash; no later position of its run starts a
+            // break where its first did not.
+            let end = space_end(s, i + space_len);
+            if matches!(bytes.get(end), Some(b'a' | 0xe2))
+                && let Some(found) = break_at(s, i, dashes)
+            {
+                at = found;
+                return Some(i..found);
             }
-            // No later position of a run of white space starts a break where its first did not.
-            i = if space { space_end(s, i) } else { i + 1 };
+            i = end;
         }
         at = s.len();
         None
