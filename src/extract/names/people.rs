@@ -84,8 +84,9 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         }
         let w = s.word(i);
         // A lowercase role right before a name: "director Theodore Solso", "head of finance Daniel Ammann".
-        let lower_portfolio = lowercase_portfolio(s, i);
-        let lower_role = is_role_noun(w)
+        let role_noun = is_role_noun(w);
+        let lower_portfolio = role_noun.then(|| lowercase_portfolio(s, i)).flatten();
+        let lower_role = role_noun
             && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
                 || lower_portfolio.is_some());
         // "Senators Tester and Jerry Moran": each name of the list has the title.

@@ -694,7 +694,24 @@ pub(crate) fn is_title(word: &str) -> bool {
 /// Is `word` a lowercase role noun ("director", "counterpart")? Every one starts with an ASCII lowercase
 /// letter, so most words need no look-up.
 pub(crate) fn is_role_noun(word: &str) -> bool {
-    word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) && in_set(&ROLE_NOUNS_SET, word)
+    word.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_lowercase() && ROLE_NOUN_INITIALS & (1 << (b - b'a')) != 0)
+        && in_set(&ROLE_NOUNS_SET, word)
+}
+
+/// The first letters of the role nouns, one bit each.
+const ROLE_NOUN_INITIALS: u32 = initials(ROLE_NOUNS);
+
+/// The set of the first letters of lowercase ASCII words, one bit per letter.
+const fn initials(words: &[&str]) -> u32 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < words.len() {
+        mask |= 1 << (words[i].as_bytes()[0] - b'a');
+        i += 1;
+    }
+    mask
 }
 
 /// The title of each name after a plural title ("Senators" → "Senator").
