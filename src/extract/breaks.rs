@@ -70,14 +70,33 @@ fn break_at(s: &str, i: usize, dashes: bool) -> Option<usize> {
     }
 }
 
+/// The bytes a break can start at: `;`, `:`, `,`, ASCII white space and the leading bytes beyond ASCII.
+static MAY_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(
+            b as u8,
+            b';' | b':' | b',' | b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'
+        ) || b >= 0x80;
+        b += 1;
+    }
+    table
+};
+
 /// The clause breaks of `s`, in order, as byte ranges; a spaced dash breaks only when `dashes` is set.
 pub fn clause_breaks(s: &str, dashes: bool) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = s.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         let mut i = at;
-        while let Some(&b) = bytes.get(i) {
-            // Only punctuation and white space can start a break: step over everything else.
+        loop {
+            // Only punctuation, white space and characters beyond ASCII can start a break: skip the rest.
+            i += bytes[i..]
+                .iter()
+                .position(|&b| MAY_START[usize::from(b)])
+                .unwrap_or(bytes.len() - i);
+            let Some(&b) = bytes.get(i) else { break };
             let space_len = match b {
                 b';' | b':' | b',' => {
                     if let Some(end) = break_at(s, i, dashes) {
