@@ -53,13 +53,23 @@ impl LineIndex {
         let blocks = text.len() / BLOCK + 1;
         let mut checkpoints = Vec::with_capacity(blocks);
         let (mut e16, mut e32) = (0u64, 0u64);
-        for (i, ch) in text.char_indices() {
-            while checkpoints.len() * BLOCK <= i {
-                checkpoints.push((e16, e32));
+        // Checkpoint k counts the characters that start before byte k * BLOCK; a character's extra bytes
+        // over UTF-16 and UTF-32 follow from its leading byte.
+        for block in bytes.chunks(BLOCK) {
+            checkpoints.push((e16, e32));
+            if block.is_ascii() {
+                continue;
             }
-            let n = ch.len_utf8() as u64;
-            e16 += n - ch.len_utf16() as u64;
-            e32 += n - 1;
+            for &b in block {
+                let (x16, x32) = match b {
+                    0xF0.. => (2, 3),
+                    0xE0.. => (2, 2),
+                    0xC0.. => (1, 1),
+                    _ => (0, 0),
+                };
+                e16 += x16;
+                e32 += x32;
+            }
         }
         while checkpoints.len() < blocks {
             checkpoints.push((e16, e32));
@@ -492,6 +502,27 @@ mod tests {
         }
         // `\r\r\n` is a bare CR then a CRLF: three lines.
         assert_eq!(LineIndex::new("a\r\r\nb").line_count(), 3);
+    }
+
+    #[test]
+    fn checkpoints_count_the_characters_that_start_before_each_block() {
+        for pad in 250..258 {
+            let text = format!("{}é’𝄞x\n{}😀", "a".repeat(pad), "’".repeat(200));
+            let mut expected = Vec::new();
+            let (mut e16, mut e32) = (0u64, 0u64);
+            for (i, ch) in text.char_indices() {
+                while expected.len() * BLOCK <= i {
+                    expected.push((e16, e32));
+                }
+                let n = ch.len_utf8() as u64;
+                e16 += n - ch.len_utf16() as u64;
+                e32 += n - 1;
+            }
+            while expected.len() < text.len() / BLOCK + 1 {
+                expected.push((e16, e32));
+            }
+            assert_eq!(LineIndex::new(&text).checkpoints, expected, "{pad}");
+        }
     }
 
     #[test]

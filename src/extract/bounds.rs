@@ -34,6 +34,13 @@ static ELAPSED: LazyLock<Regex> = LazyLock::new(|| {
         .expect("elapsed regex")
 });
 
+/// Does `s` contain `needle` (lower-case ASCII) in any ASCII case?
+fn contains_ascii_ci(s: &str, needle: &[u8]) -> bool {
+    s.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// A present perfect with a duration ("has been declining for more than two years", "has been with General
 /// Motors for 33 years") dates the start of a state that lasts to the reference date: the days it can have
 /// begun in, as a range. A round count may be off by one unit either way; after "more than" or "at least"
@@ -43,7 +50,13 @@ pub fn elapsed_since(
     clause: &ByteRange,
     reference: Date,
 ) -> Option<(ByteRange, DateValue)> {
-    let c = ELAPSED.captures(&text[clause.clone()])?;
+    let s = &text[clause.clone()];
+    // The pattern needs "has" or "have" and "for" (no other character folds to these letters): most
+    // clauses have neither.
+    if !(contains_ascii_ci(s, b"ha") && contains_ascii_ci(s, b"for")) {
+        return None;
+    }
+    let c = ELAPSED.captures(s)?;
     let whole = c.get(0)?;
     let n = super::dates::count_from(c.get(2)?.as_str())?;
     if !(1..=200).contains(&n) {
@@ -86,6 +99,13 @@ mod tests {
     fn span(text: &str, date: &str) -> ByteRange {
         let at = text.find(date).expect("date in text");
         at..at + date.len()
+    }
+
+    #[test]
+    fn only_ascii_letters_fold_to_the_letters_the_elapsed_prefilter_looks_for() {
+        let beyond_ascii: String = ('\u{80}'..=char::MAX).collect();
+        let folds = Regex::new(r"(?i)[hafor]").expect("fold regex");
+        assert_eq!(folds.find(&beyond_ascii).map(|m| m.as_str()), None);
     }
 
     #[test]

@@ -249,15 +249,11 @@ pub fn facts_in_text(
     out
 }
 
-static CLAUSE_BREAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"[;:]\s+|,\s+(?:and|but|while|whereas|and then|then)\s+|\s+and then\s+")
-        .expect("clause regex")
-});
-
 /// A sentence cut at clause boundaries that separate events (not at dashes, unlike the statements' clauses:
 /// an event fact keeps an aside with its event).
 fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
-    super::statements::split_at(text, sentence, &CLAUSE_BREAK)
+    let breaks = super::breaks::clause_breaks(&text[sentence.clone()], false);
+    super::statements::split_at(sentence, breaks)
 }
 
 /// "in March", "on Monday" are dates, not places.

@@ -2,6 +2,7 @@
 
 use super::dates::{MONTH_NAMES, WEEKDAY_NAMES};
 use crate::text::ByteRange;
+use std::sync::LazyLock;
 
 /// A paragraph: a block of text between blank lines, or a single line that stands alone (a heading or a
 /// one-line paragraph in a scraped article).
@@ -67,7 +68,7 @@ fn ends_sentence(line: &str) -> bool {
         // name on the next line.
         let word = stem.rsplit(char::is_whitespace).next().unwrap_or("");
         let initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
-        if initial || TITLE_ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+        if initial || in_lower_list(TITLE_ABBREVIATIONS, word) {
             return false;
         }
     }
@@ -99,18 +100,23 @@ fn is_heading_line(line: &str) -> bool {
     words <= 12 && t.len() <= 90
 }
 
+/// The month and weekday names, lower case.
+static CALENDAR_NAMES: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(|| {
+    let lower = |list: &[&str]| list.iter().map(|n| n.to_ascii_lowercase()).collect();
+    (lower(&MONTH_NAMES), lower(&WEEKDAY_NAMES))
+});
+
 /// A month name (`Some(true)`) or a weekday name (`Some(false)`), full or cut to three or four letters
 /// ("Sept", "Tues"), lower case.
 fn calendar_word(w: &str) -> Option<bool> {
-    let names = |list: &[&str]| {
-        list.iter().any(|n| {
-            let n = n.to_ascii_lowercase();
-            n == w || (3..=4).contains(&w.len()) && n.starts_with(w)
-        })
+    let names = |list: &[String]| {
+        list.iter()
+            .any(|n| n == w || (3..=4).contains(&w.len()) && n.starts_with(w))
     };
-    if names(&MONTH_NAMES) {
+    let (months, weekdays) = &*CALENDAR_NAMES;
+    if names(months) {
         Some(true)
-    } else if names(&WEEKDAY_NAMES) {
+    } else if names(weekdays) {
         Some(false)
     } else {
         None
@@ -120,18 +126,21 @@ fn calendar_word(w: &str) -> Option<bool> {
 /// A line that is only a calendar date ("April 27, 2005", "Tuesday, 3 June 2009"): a month name and a
 /// number, and nothing but calendar words and numbers.
 fn is_date_only(line: &str) -> bool {
-    let words: Vec<String> = line
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let split = || {
+        line.split(|c: char| c.is_whitespace() || matches!(c, ',' | '.'))
+            .filter(|w| !w.is_empty())
+    };
+    // Most lines are prose: count their words before lower-casing any.
+    if split().nth(5).is_some() {
+        return false;
+    }
+    let words: Vec<String> = split().map(str::to_lowercase).collect();
     let number = |w: &str| {
         let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
         !digits.is_empty() && digits.len() <= 4 && digits.chars().all(|c| c.is_ascii_digit())
     };
     let month = |w: &str| calendar_word(w) == Some(true);
-    words.len() <= 5
-        && words.iter().any(|w| month(w))
+    words.iter().any(|w| month(w))
         && words.iter().any(|w| number(w))
         && words
             .iter()
@@ -320,8 +329,12 @@ fn is_abbreviation(s: &str, dot: usize, next: &str) -> bool {
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
         return !starter;
     }
-    let lower = word.to_ascii_lowercase();
-    ABBREVIATIONS.contains(&lower.as_str())
+    in_lower_list(ABBREVIATIONS, word)
+}
+
+/// Is `word`, lower-cased in ASCII, one of `list` (lower-case ASCII words)?
+fn in_lower_list(list: &[&str], word: &str) -> bool {
+    list.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// A word token: letters/digits with inner `.`, `'`, `’`, `-` (so "U.S.", "Ruto’s", "President-elect" are
@@ -335,7 +348,8 @@ pub struct Token {
 /// Tokenise `text[range]`.
 pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
     let s = &text[range.clone()];
-    let mut out = Vec::new();
+    // About one token for every four bytes of prose.
+    let mut out = Vec::with_capacity(s.len() / 4 + 1);
     let mut it = s.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if c.is_whitespace() {
@@ -356,7 +370,7 @@ pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
                         let w = &s[i..j];
                         (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
                             || w.contains('.')
-                            || ABBREVIATIONS.contains(&w.to_ascii_lowercase().as_str())
+                            || in_lower_list(ABBREVIATIONS, w)
                     };
                     if joins || closes_abbrev {
                         it.next();

@@ -6,8 +6,11 @@
 //! statement costs a few words of memory per term however long its words are.
 
 use super::bounds::{elapsed_since, stated_kind};
+use super::breaks::clause_breaks;
 use super::dates::{DateKind, DateValue, PartialDate, TemporalExpr};
+use super::memo::{Memo, WordMemo};
 use super::tense::reports_past;
+use super::word::{with_lowered, words};
 use crate::text::ByteRange;
 use jiff::civil::Date;
 use regex::Regex;
@@ -375,15 +378,18 @@ const STOPWORDS: &[&str] = &[
     "hundred",
 ];
 
-pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d[\d,.]*\d|\d|[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*").expect("word regex")
-});
-
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+thread_local! {
+    static STEMS: Memo<Box<str>> = Memo::default();
+    static STEM_TERMS: WordMemo = WordMemo::default();
+}
 
 /// The Snowball (Porter 2) English stem of a lower-case word.
 pub fn stem(lower: &str) -> String {
-    STEMMER.stem(lower).into_owned()
+    STEMS
+        .with(|m| m.get(lower, |w| STEMMER.stem(w).into()))
+        .into()
 }
 
 static STOPWORD_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
@@ -408,12 +414,12 @@ pub fn terms_of(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, 
 pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, TermKind, usize)> {
     let mut out = Vec::new();
     let s = &text[range.clone()];
-    for m in WORD.find_iter(s) {
-        let at = range.start + m.start();
+    for m in words(s) {
+        let at = range.start + m.start;
         if skip.iter().any(|r| r.start <= at && at < r.end) {
             continue;
         }
-        let w = m.as_str();
+        let w = &s[m];
         if w.starts_with(|c: char| c.is_ascii_digit()) {
             // Figures: "11,188.23" and "11188.23" alike; years and small counts identify nothing.
             let n: String = w.chars().filter(|c| *c != ',').collect();
@@ -426,44 +432,50 @@ pub fn terms_at(text: &str, range: ByteRange, skip: &[ByteRange]) -> Vec<(Term, 
             out.push((term(TermKind::Number, n), TermKind::Number, at));
             continue;
         }
-        let base = w
-            .strip_suffix("’s")
-            .or_else(|| w.strip_suffix("'s"))
-            .unwrap_or(w);
-        let lower = base.to_lowercase();
-        if is_stopword(&lower) || lower.chars().count() < 2 {
-            continue;
-        }
-        if base.starts_with(char::is_uppercase) {
-            out.push((term(TermKind::Name, &lower), TermKind::Name, at));
-        } else if lower.chars().count() >= 3 {
-            let stem = STEMMER.stem(&lower);
-            out.push((term(TermKind::Stem, &stem), TermKind::Stem, at));
+        if let Some((t, k)) = word_term(w) {
+            out.push((t, k, at));
         }
     }
     out
 }
 
-static CLAUSE_BREAK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[;:]\s+|,\s+(?:and|but|while|whereas|and then|then)\s+|\s+and then\s+|\s+[—–]\s+")
-        .expect("clause regex")
-});
+/// The term of a word that is not a figure, if it identifies anything: a name or the stem of a content word.
+fn word_term(w: &str) -> Option<(Term, TermKind)> {
+    let base = w
+        .strip_suffix("’s")
+        .or_else(|| w.strip_suffix("'s"))
+        .unwrap_or(w);
+    with_lowered(base, |lower| {
+        if is_stopword(lower) || lower.chars().count() < 2 {
+            return None;
+        }
+        if base.starts_with(char::is_uppercase) {
+            Some((term(TermKind::Name, lower), TermKind::Name))
+        } else if lower.chars().count() >= 3 {
+            let t = STEM_TERMS.with(|m| m.get(lower, |l| term(TermKind::Stem, &STEMMER.stem(l))));
+            Some((t, TermKind::Stem))
+        } else {
+            None
+        }
+    })
+}
 
 /// A sentence cut at the boundaries that separate events: semicolons, colons, dashes, ", and", ", but".
 pub fn clauses(text: &str, sentence: ByteRange) -> Vec<ByteRange> {
-    split_at(text, sentence, &CLAUSE_BREAK)
+    let breaks = clause_breaks(&text[sentence.clone()], true);
+    split_at(sentence, breaks)
 }
 
-/// A sentence cut where `breaks` matches, the breaks left out.
-pub fn split_at(text: &str, sentence: ByteRange, breaks: &Regex) -> Vec<ByteRange> {
+/// A sentence cut at `breaks` (byte ranges relative to the sentence), the breaks left out.
+pub fn split_at(sentence: ByteRange, breaks: impl Iterator<Item = ByteRange>) -> Vec<ByteRange> {
     let mut out = Vec::new();
     let mut start = sentence.start;
-    for m in breaks.find_iter(&text[sentence.clone()]) {
-        let end = sentence.start + m.start();
+    for m in breaks {
+        let end = sentence.start + m.start;
         if end > start {
             out.push(start..end);
         }
-        start = sentence.start + m.end();
+        start = sentence.start + m.end;
     }
     if sentence.end > start {
         out.push(start..sentence.end);
@@ -651,15 +663,15 @@ pub fn statements(
                         since_event: false,
                     });
                 } else {
-                    let Some(verb) = reports_past(text, &c) else {
-                        continue;
-                    };
                     if here
                         .iter()
                         .any(|d| d.span.end <= c.end && d.kind != DateKind::Duration)
                     {
                         continue;
                     }
+                    let Some(verb) = reports_past(text, &c) else {
+                        continue;
+                    };
                     stated.push(StatedDate {
                         range: verb,
                         value: DateValue::Point(PartialDate::from_date(p)),

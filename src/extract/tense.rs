@@ -1,14 +1,10 @@
 //! Tense: whether a clause reports its event in the past, read from its first finite verb (simple past or
 //! present perfect against a present, future or modal), for dates and bounds alike.
 
+use super::word::{lowered, words};
 use crate::text::ByteRange;
-use regex::Regex;
+use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
-
-/// A word, a figure or a name (the same tokens as a statement's words).
-static WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d[\d,.]*\d|\d|[\p{L}][\p{L}\p{N}]*(?:[’'-][\p{L}\p{N}]+)*").expect("word regex")
-});
 
 /// Simple-past forms of common strong verbs (news reports use few others).
 const IRREGULAR_PAST: &[&str] = &[
@@ -120,6 +116,14 @@ const DETERMINERS: &[&str] = &[
     "so",
 ];
 
+// The word lists as hash sets: they are consulted for most words of every undated clause.
+static IRREGULAR_PAST_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| IRREGULAR_PAST.iter().copied().collect());
+static NOT_PAST_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NOT_PAST.iter().copied().collect());
+static DETERMINERS_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| DETERMINERS.iter().copied().collect());
+
 /// Does the clause report its event in the past tense? Its first finite verb decides: a simple past ("GM
 /// said …", "the Dow fell …") or a present perfect ("has cut") reports something done by the time of writing;
 /// a present, future or modal ("will cut", "is expected to", "could") does not. Returns the verb's span.
@@ -136,29 +140,30 @@ pub fn reports_past(text: &str, clause: &ByteRange) -> Option<ByteRange> {
 /// or `None` when the stretch has no verb this can tell.
 pub fn first_finite(text: &str, clause: &ByteRange) -> Option<(ByteRange, bool)> {
     let s = &text[clause.clone()];
-    let mut prev = String::new();
-    let mut words = WORD.find_iter(s).peekable();
+    // The previous word, lower-cased only when a past form needs it.
+    let mut prev = "";
+    let mut words = words(s).peekable();
     while let Some(m) = words.next() {
-        let w = m.as_str();
+        let w = &s[m.clone()];
         // Names and figures are not verbs; a capitalised determiner ("A planned merger") still counts.
         if w.starts_with(char::is_uppercase) || w.starts_with(|c: char| c.is_ascii_digit()) {
-            prev = w.to_lowercase();
+            prev = w;
             continue;
         }
-        let lower = w.to_lowercase();
-        let at = clause.start + m.start()..clause.start + m.end();
-        if NOT_PAST.contains(&lower.as_str()) {
+        let lower = lowered(w);
+        let at = clause.start + m.start..clause.start + m.end;
+        if NOT_PAST_SET.contains(&*lower) {
             return Some((at, false));
         }
         if lower == "has" || lower == "have" {
             // A present perfect: "has cut", "have been"; otherwise a present ("has 6,246 dealers").
-            let next = words.peek().map(|n| n.as_str().to_lowercase());
+            let next = words.peek().map(|n| lowered(&s[n.clone()]));
             return Some((at, next.is_some_and(|n| participle(&n))));
         }
-        if past_form(&lower) && !DETERMINERS.contains(&prev.as_str()) {
+        if past_form(&lower) && !DETERMINERS_SET.contains(&*lowered(prev)) {
             return Some((at, true));
         }
-        prev = lower;
+        prev = w;
     }
     None
 }
@@ -195,7 +200,7 @@ fn participle(lower: &str) -> bool {
 
 /// A simple-past or past-participle form: a listed strong verb, or a regular "-ed" form.
 fn past_form(lower: &str) -> bool {
-    IRREGULAR_PAST.contains(&lower)
+    IRREGULAR_PAST_SET.contains(lower)
         || (lower.len() >= 5
             && lower.ends_with("ed")
             && !matches!(

@@ -7,6 +7,7 @@ use super::words::{
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
+use crate::extract::word::lowered;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -155,7 +156,7 @@ pub fn find_agreements(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> 
 }
 
 pub(crate) fn is_head(word: &str) -> bool {
-    in_set(&AGREEMENT_HEADS_SET, word.to_lowercase().as_str())
+    in_set(&AGREEMENT_HEADS_SET, &lowered(word))
 }
 
 pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {

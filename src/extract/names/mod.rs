@@ -91,7 +91,14 @@ pub struct NameMention {
 /// Capitalised title heads that introduce a person's name.
 /// Collapse whitespace runs into single spaces.
 pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Every name of a text's sentences, each sentence tokenised once: people (after [`review_people`]),

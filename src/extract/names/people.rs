@@ -3,12 +3,12 @@
 
 use super::gazetteer::is_place;
 use super::words::{
-    FUNCTION_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_cap, is_initial, is_name_word,
-    is_role_modifier, is_title, is_title_case, plural_title, strip_possessive,
-    strip_possessive_range,
+    FUNCTION_WORDS_SET, Sent, in_set, is_cap, is_initial, is_name_word, is_role_modifier,
+    is_role_noun, is_title, is_title_case, plural_title, strip_possessive, strip_possessive_range,
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
+use crate::extract::word::lowered;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -84,8 +84,9 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         }
         let w = s.word(i);
         // A lowercase role right before a name: "director Theodore Solso", "head of finance Daniel Ammann".
-        let lower_portfolio = lowercase_portfolio(s, i);
-        let lower_role = in_set(&ROLE_NOUNS_SET, w)
+        let role_noun = is_role_noun(w);
+        let lower_portfolio = role_noun.then(|| lowercase_portfolio(s, i)).flatten();
+        let lower_role = role_noun
             && (i + 1 < n && s.is_word(i + 1) && is_name_word(s.word(i + 1))
                 || lower_portfolio.is_some());
         // "Senators Tester and Jerry Moran": each name of the list has the title.
@@ -467,10 +468,8 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         return None;
     }
     // The phrase must contain a role noun or title within its first words.
-    let has_role = (start..end.min(start + 5)).any(|x| {
-        s.is_word(x)
-            && (in_set(&ROLE_NOUNS_SET, s.word(x).to_lowercase().as_str()) || is_title(s.word(x)))
-    });
+    let has_role = (start..end.min(start + 5))
+        .any(|x| s.is_word(x) && (is_role_noun(&lowered(s.word(x))) || is_title(s.word(x))));
     if !has_role {
         return None;
     }
@@ -506,11 +505,7 @@ fn names_titled_person(s: &Sent, a: usize, b: usize) -> bool {
 /// The token after "head of finance" in "head of finance Daniel Ammann": a lowercase role noun followed by
 /// "of" and one to three lowercase words, then a name.
 fn lowercase_portfolio(s: &Sent, i: usize) -> Option<usize> {
-    if !(s.is_word(i)
-        && in_set(&ROLE_NOUNS_SET, s.word(i))
-        && s.is_word(i + 1)
-        && s.word(i + 1) == "of")
-    {
+    if !(s.is_word(i) && is_role_noun(s.word(i)) && s.is_word(i + 1) && s.word(i + 1) == "of") {
         return None;
     }
     let mut j = i + 2;
@@ -559,8 +554,7 @@ fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)>
     while b < s.toks.len() && s.is_word(b) && b - a < 6 {
         b += 1;
     }
-    let has_role =
-        (a..b).any(|x| in_set(&ROLE_NOUNS_SET, &s.word(x).to_lowercase()) || is_title(s.word(x)));
+    let has_role = (a..b).any(|x| is_role_noun(&lowered(s.word(x))) || is_title(s.word(x)));
     (b > a && has_role).then(|| (s.joined(a, b), s.span(a, b)))
 }
 

@@ -6,11 +6,12 @@
 use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, ORG_WORDS_SET, ROLE_NOUNS_SET, Sent, in_set, is_all_caps, is_cap, is_title,
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_role_noun, is_title,
     is_title_case, strip_possessive,
 };
 use super::{Cue, EntityKind, NameMention, collapse};
 use crate::extract::segment::tokens;
+use crate::extract::word::lowered as lower;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -122,7 +123,20 @@ static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
 
 /// The kind a name's own words give it, if any.
 pub fn kind_from_words(name: &str) -> Option<EntityKind> {
-    let words: Vec<&str> = name.split_whitespace().collect();
+    // The words of a name: on the stack for the usual few, in a vector for a long one.
+    let (mut few, mut many, mut n) = ([""; 8], Vec::new(), 0);
+    for w in name.split_whitespace() {
+        if n < few.len() {
+            few[n] = w;
+        } else {
+            if n == few.len() {
+                many.extend_from_slice(&few);
+            }
+            many.push(w);
+        }
+        n += 1;
+    }
+    let words: &[&str] = if n <= few.len() { &few[..n] } else { &many };
     let last = *words.last()?;
     if (2..=3).contains(&words.len())
         && is_given_name(words[0])
@@ -233,8 +247,8 @@ fn numbered(name: &str) -> bool {
 
 /// Evidence from the words around a mention: "shares of X", "X fell 3%", "in X".
 fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
-    let before = |k: usize| (start >= k).then(|| s.word(start - k).to_lowercase());
-    let after = |k: usize| (end + k - 1 < s.toks.len()).then(|| s.word(end + k - 1).to_lowercase());
+    let before = |k: usize| (start >= k).then(|| lower(s.word(start - k)));
+    let after = |k: usize| (end + k - 1 < s.toks.len()).then(|| lower(s.word(end + k - 1)));
     let b1 = before(1);
     let b2 = before(2);
     if matches!(b1.as_deref(), Some("shares" | "stock" | "stake"))
@@ -243,16 +257,14 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
         return Some(EntityKind::Organization);
     }
     // "automaker Toyota", "the auto companies Toyota, Nissan", "its European division, Opel".
-    let classifier = (1..=3)
-        .filter_map(before)
-        .any(|w| ORG_NOUNS.contains(&w.as_str()));
+    let classifier = (1..=3).filter_map(before).any(|w| ORG_NOUNS.contains(&&*w));
     // "Magna, a Canadian automobile parts company": an appositive ending in an organisation noun.
     let appositive = s.punct(end) == Some(",")
         && (end + 1 < s.toks.len())
-        && matches!(s.word(end + 1).to_lowercase().as_str(), "a" | "an" | "the")
+        && matches!(&*lower(s.word(end + 1)), "a" | "an" | "the")
         && (end + 2..(end + 9).min(s.toks.len()))
             .take_while(|&k| s.is_word(k))
-            .any(|k| ORG_NOUNS.contains(&s.word(k).to_lowercase().as_str()));
+            .any(|k| ORG_NOUNS.contains(&&*lower(s.word(k))));
     let employed = matches!(b1.as_deref(), Some("by"))
         && matches!(
             b2.as_deref(),
@@ -264,7 +276,7 @@ fn kind_from_context(s: &Sent, start: usize, end: usize) -> Option<EntityKind> {
     // "the Nikkei closed at 11,489", "the FTSE fell 5%": an index moves in points.
     let moves = (1..=6)
         .filter_map(after)
-        .any(|w| matches!(w.as_str(), "points" | "point"));
+        .any(|w| matches!(&*w, "points" | "point"));
     if moves {
         return Some(EntityKind::Index);
     }
@@ -281,7 +293,7 @@ pub fn review_people(text: &str, people: Vec<NameMention>) -> (Vec<NameMention>,
     for mut m in people {
         let words: Vec<&str> = m.name.split_whitespace().collect();
         if words.len() >= 3
-            && (in_set(&ROLE_NOUNS_SET, words[0].to_lowercase().as_str()) || is_title(words[0]))
+            && (is_role_noun(words[0].to_lowercase().as_str()) || is_title(words[0]))
         {
             let cut = text[m.range.clone()]
                 .find(words[1])
@@ -388,6 +400,10 @@ impl ProperName {
 
 /// "I’m", "I’ve", "We’ll": contractions of pronouns, capitalised only by position.
 fn is_contraction(w: &str) -> bool {
+    // Most words have no apostrophe (the curly one starts with byte 0xE2).
+    if !w.bytes().any(|b| b == b'\'' || b == 0xE2) {
+        return false;
+    }
     w.split(['’', '\''])
         .nth(1)
         .is_some_and(|tail| matches!(tail, "m" | "ve" | "ll" | "d" | "re" | "t"))
@@ -470,7 +486,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             }
             if in_set(&FUNCTION_WORDS_SET, w)
                 || is_title(w)
-                || in_set(&ROLE_NOUNS_SET, w.to_lowercase().as_str())
+                || is_role_noun(&lower(w))
                 || (is_demonym(w) && a + 1 < run_end)
                 || matches!(w, "US" | "U.S." | "UK" | "EU") && a + 1 < run_end
                 || matches!(

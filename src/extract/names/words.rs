@@ -631,7 +631,7 @@ pub(super) const CONNECTORS: &[&str] = &[
 // The word lists as hash sets: they are consulted for every capitalised word of a corpus.
 static TITLES_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| TITLES.iter().copied().collect());
-pub(crate) static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
+static ROLE_NOUNS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| ROLE_NOUNS.iter().copied().collect());
 static NOT_PERSON_WORDS_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| NOT_PERSON_WORDS.iter().copied().collect());
@@ -661,8 +661,14 @@ pub(super) fn is_initial(word: &str) -> bool {
 }
 
 pub(crate) fn is_all_caps(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0;
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() {
+            return false;
+        }
+        letters += 1;
+    }
+    letters >= 2
 }
 
 pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
@@ -676,12 +682,43 @@ pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
     (word, false)
 }
 
+/// Does `word` start with an ASCII capital? Every title does, so most words need no look-up.
+fn starts_ascii_upper(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+}
+
 pub(crate) fn is_title(word: &str) -> bool {
-    in_set(&TITLES_SET, word)
+    starts_ascii_upper(word) && in_set(&TITLES_SET, word)
+}
+
+/// Is `word` a lowercase role noun ("director", "counterpart")? Every one starts with an ASCII lowercase
+/// letter, so most words need no look-up.
+pub(crate) fn is_role_noun(word: &str) -> bool {
+    word.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_lowercase() && ROLE_NOUN_INITIALS & (1 << (b - b'a')) != 0)
+        && in_set(&ROLE_NOUNS_SET, word)
+}
+
+/// The first letters of the role nouns, one bit each.
+const ROLE_NOUN_INITIALS: u32 = initials(ROLE_NOUNS);
+
+/// The set of the first letters of lowercase ASCII words, one bit per letter.
+const fn initials(words: &[&str]) -> u32 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < words.len() {
+        mask |= 1 << (words[i].as_bytes()[0] - b'a');
+        i += 1;
+    }
+    mask
 }
 
 /// The title of each name after a plural title ("Senators" → "Senator").
 pub(super) fn plural_title(word: &str) -> Option<&'static str> {
+    if !starts_ascii_upper(word) {
+        return None;
+    }
     PLURAL_TITLES
         .iter()
         .find(|(plural, _)| *plural == word)
@@ -727,16 +764,20 @@ pub(crate) fn is_title_case(s: &Sent) -> bool {
     if last.is_some_and(|i| matches!(s.word(i), "." | "!" | "?")) {
         return false;
     }
-    let long: Vec<&str> = (0..s.toks.len())
+    let (mut long, mut capitalised) = (0, 0);
+    for w in (0..s.toks.len())
         .filter(|&i| s.is_word(i))
         .map(|i| s.word(i))
-        .filter(|w| {
-            w.chars().count() >= 4
-                && w.chars()
-                    .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
-        })
-        .collect();
-    long.len() >= 4 && long.iter().filter(|w| is_cap(w)).count() * 10 >= long.len() * 8
+    {
+        if w.chars().count() >= 4
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '’')
+        {
+            long += 1;
+            capitalised += usize::from(is_cap(w));
+        }
+    }
+    long >= 4 && capitalised * 10 >= long * 8
 }
 
 pub(crate) struct Sent<'a> {
@@ -759,5 +800,22 @@ impl<'a> Sent<'a> {
     }
     pub(super) fn joined(&self, a: usize, b: usize) -> String {
         collapse(&self.text[self.span(a, b)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_start_with_a_capital_and_role_nouns_with_a_lowercase_letter() {
+        let titles = TITLES.iter().chain(PLURAL_TITLES.iter().map(|(p, _)| p));
+        for t in titles {
+            assert!(starts_ascii_upper(t), "{t}");
+            assert!(is_title(t) || plural_title(t).is_some(), "{t}");
+        }
+        for r in ROLE_NOUNS {
+            assert!(is_role_noun(r), "{r}");
+        }
     }
 }
