@@ -21,7 +21,9 @@ use tower_lsp_server::ls_types::{
 };
 
 /// How long corpus file events wait for more events before a refresh.
-const WATCH_DEBOUNCE: Duration = Duration::from_millis(250);
+/// A save is one burst of events (written, closed, renamed) well within this; the refresh is cheap (a patch)
+/// and a later burst stops the merge of the one before, so a short wait costs little.
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often the corpus folders themselves are checked for being removed or replaced.
 const ROOT_CHECK: Duration = Duration::from_secs(2);
 
@@ -640,9 +642,11 @@ impl Backend {
     }
 
     /// Bring the corpus up to date after changes to `paths` (files or folders, made, changed or removed),
-    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, ids
-    /// are those of a fresh load, and the knowledge base is rebuilt from the extractions. `rescan` looks at
-    /// every file again.
+    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, and
+    /// ids are those of a fresh load. The knowledge base changes in two steps: at once, a patch of the last
+    /// one for the edited articles ([`KnowledgeBase::patched`]: their own data current, the rest shared; none
+    /// when articles were added, removed or renamed), then the full merge, in the background, which replaces
+    /// it unless another refresh came meanwhile (that stops it). `rescan` looks at every file again.
     pub(super) async fn refresh_paths(&self, mut paths: Vec<PathBuf>, rescan: bool) {
         let (roots, opts) = lock(&self.shared.corpus_roots).clone();
         if rescan {
@@ -659,13 +663,34 @@ impl Backend {
             if loaded.generation != shared.load_gen.load(Ordering::SeqCst) {
                 return None;
             }
+            let started = Instant::now();
             let done = loaded.refresh(&paths, &opts)?;
-            let kb = Arc::new(loaded.knowledge_base());
-            shared.set_kb(kb.clone());
-            Some((done, loaded.store.clone().map(|s| (s, kb))))
+            // Any merge still running is for an older state: this stops it.
+            let merge_gen = shared.merge_gen.fetch_add(1, Ordering::SeqCst) + 1;
+            let (current, _) = shared.kb();
+            let patched = current
+                .patched(loaded.data.clone(), loaded.corpus.problems.clone())
+                .map(Arc::new);
+            let was_patched = patched.is_some();
+            if let Some(kb) = patched {
+                shared.set_kb(kb);
+                tracing::info!(
+                    "knowledge base patched for {} edited articles in {:?} after the change was seen",
+                    done.extracted,
+                    started.elapsed()
+                );
+            }
+            let merge = PendingMerge {
+                merge_gen,
+                generation: loaded.generation,
+                data: loaded.data.clone(),
+                problems: loaded.corpus.problems.clone(),
+                store: loaded.store.clone(),
+            };
+            Some((done, was_patched, merge))
         })
         .await;
-        let (done, to_save) = match result {
+        let (done, patched, merge) = match result {
             Ok(Some(done)) => done,
             Ok(None) => return,
             Err(e) => {
@@ -673,13 +698,78 @@ impl Backend {
                 return;
             }
         };
-        let (kb, _) = self.shared.kb();
         tracing::info!(
-            "corpus refreshed: {} articles ({} extracted again, {} removed)",
-            kb.articles.len(),
+            "corpus refreshed: {} articles ({} extracted again, {} removed){}",
+            merge.data.len(),
             done.extracted,
-            done.removed
+            done.removed,
+            if patched {
+                "; patched, merging in the background"
+            } else {
+                "; merging in the background"
+            }
         );
+        if patched {
+            self.announce_refreshed().await;
+        }
+        let backend = self.clone_handle();
+        tokio::spawn(async move { backend.merge_in_background(merge).await });
+    }
+
+    /// The full merge after a refresh, off the async threads; published (and stored in the index) only if no
+    /// other refresh or load came meanwhile — one that does stops it.
+    async fn merge_in_background(&self, merge: PendingMerge) {
+        let PendingMerge {
+            merge_gen,
+            generation,
+            data,
+            problems,
+            store,
+        } = merge;
+        let shared = self.shared.clone();
+        let stale = move || {
+            shared.merge_gen.load(Ordering::SeqCst) != merge_gen
+                || shared.load_gen.load(Ordering::SeqCst) != generation
+                || shared.stopping()
+        };
+        let started = Instant::now();
+        let stop = stale.clone();
+        let built =
+            tokio::task::spawn_blocking(move || KnowledgeBase::build_unless(data, problems, &stop))
+                .await;
+        let kb = match built {
+            Ok(Some(kb)) => Arc::new(kb),
+            Ok(None) => {
+                tracing::debug!("merge after a refresh stopped: a newer change came");
+                return;
+            }
+            Err(e) => {
+                tracing::error!("knowledge base build failed: {e}");
+                return;
+            }
+        };
+        {
+            // The state and the knowledge base change together: only the state this merge is of.
+            let _loaded = self.shared.loaded.lock().await;
+            if stale() {
+                tracing::debug!("merge after a refresh dropped: a newer change came");
+                return;
+            }
+            self.shared.set_kb(kb.clone());
+        }
+        tracing::info!(
+            "knowledge base merged after a refresh in {:?}",
+            started.elapsed()
+        );
+        self.announce_refreshed().await;
+        if let Some(store) = store {
+            self.save_merged(store, kb);
+        }
+    }
+
+    /// Tell the client the knowledge base changed: status, and every open note's diagnostics again.
+    async fn announce_refreshed(&self) {
+        let (kb, _) = self.shared.kb();
         self.status(
             "ready",
             kb.articles.len(),
@@ -692,10 +782,16 @@ impl Backend {
         )
         .await;
         self.republish_all();
-        if let Some((store, kb)) = to_save {
-            self.save_merged(store, kb);
-        }
     }
+}
+
+/// What the merge after a refresh works on: the refreshed state, and the refresh it is for.
+struct PendingMerge {
+    merge_gen: u64,
+    generation: u64,
+    data: Vec<Arc<ArticleData>>,
+    problems: Vec<Problem>,
+    store: Option<Arc<Store>>,
 }
 
 fn display_paths(p: &[PathBuf]) -> String {
