@@ -1,5 +1,6 @@
 //! Benchmarks at real scale: loading the reference base (time, peak memory) and the language server (time from
-//! spawn to the first hover answer, hover and go-to-source latency, peak memory), on the seed corpus and on the
+//! spawn to the first hover answer, hover and go-to-source latency, peak memory; on the warm start, the time
+//! from one article edited on disk to a hover that shows the edit), on the seed corpus and on the
 //! 14,322-document White House corpus.
 //!
 //! Beside them, the floor (`cat` and `rg` over the same files) and `dossier check` cold and warm.
@@ -59,8 +60,20 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[i.min(v.len() - 1)]
 }
 
-/// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences.
-fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
+/// An edit to make on disk while the server runs: in the article at `path` (relative to the corpus folder),
+/// the date expression `was` at byte `at`, dating a fact of `name` (a name of the note), becomes `now`.
+struct Edit {
+    path: PathBuf,
+    at: usize,
+    was: String,
+    now: &'static str,
+    name: String,
+}
+
+/// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences; and an
+/// edit that changes what a hover on one of those names shows (a day-precise date of one of its facts becomes
+/// 1 January 1990, the earliest of its dates, which a card shows first).
+fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>, Option<Edit>) {
     let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {})
         .expect("corpus loads");
     let sample: Vec<_> = c.articles.into_iter().take(400).collect();
@@ -84,6 +97,27 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
         .map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" "))
         .take(20)
         .collect();
+    let edit = ents.iter().take(40).find_map(|e| {
+        kb.facts_of(e.id).into_iter().find_map(|f| {
+            let d = f.date.as_ref()?;
+            let iso = d.value.to_iso();
+            let a = kb.article(f.source.article);
+            let was = a.text().get(d.range.clone())?;
+            let plain = d.derived_from.is_none()
+                && !d.since
+                && iso.len() == 10
+                && !iso.starts_with('X')
+                && was.contains(char::is_numeric)
+                && !was.contains('\n');
+            plain.then(|| Edit {
+                path: a.article.path.strip_prefix(dir).ok()?.to_path_buf(),
+                at: d.range.start,
+                was: was.to_string(),
+                now: "January 1, 1990",
+                name: e.name.clone(),
+            })
+        })
+    });
     let mut note = String::from("# Benchmark note\n\n");
     for n in &names {
         note.push_str(&format!("{n} was mentioned in the briefing.\n"));
@@ -91,12 +125,71 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
     for q in &quotes {
         note.push_str(&format!("They said “{q}” at the time.\n"));
     }
-    (note, names, quotes)
+    (note, names, quotes, edit)
 }
 
-fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
+/// Make `edit` on disk (a new file renamed over the article, as editors save) and time until a hover on its
+/// name shows the new date; then until the server says "ready" a second time (the full merge after the patch).
+/// Both in milliseconds from the write; `None` when not seen within a minute (or ten for the merge).
+fn edit_bench(
+    c: &mut Client,
+    uri: &str,
+    note: &str,
+    dir: &Path,
+    ws: &Path,
+    edit: &Edit,
+) -> (Option<f64>, Option<f64>) {
+    let path = dir.join(&edit.path);
+    let text = std::fs::read_to_string(&path).expect("read the article to edit");
+    let edited = format!(
+        "{}{}{}",
+        &text[..edit.at],
+        edit.now,
+        &text[edit.at + edit.was.len()..]
+    );
+    let pos = position_of(note, &edit.name, 0, "utf-16");
+    let hover = |c: &mut Client| {
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": pos}),
+        );
+        r["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    if hover(c).contains("1990") {
+        return (None, None);
+    }
+    let tmp = ws.join("saving.tmp");
+    std::fs::write(&tmp, edited).expect("write the edited article");
+    let written = Instant::now();
+    std::fs::rename(&tmp, &path).expect("save the edited article");
+    let mut seen = None;
+    while written.elapsed() < Duration::from_secs(60) {
+        if hover(c).contains("1990") {
+            seen = Some(ms(written.elapsed()));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // The status after the merge (the one after the patch says it is merging).
+    let timeout = std::mem::replace(&mut c.timeout, Duration::from_secs(600));
+    c.wait_for("the merge after the edit", |m| {
+        m["method"] == "dossier/status"
+            && m["params"]["state"] == "ready"
+            && !m["params"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("merging")
+    });
+    c.timeout = timeout;
+    (seen, Some(ms(written.elapsed())))
+}
+
+fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     let ws = ws.to_path_buf();
-    let (note, names, quotes) = bench_note(dir);
+    let (note, names, quotes, change) = bench_note(dir);
     let _ = std::fs::create_dir_all(&ws);
     let abs = std::path::absolute(dir).expect("absolute corpus path");
     std::fs::write(
@@ -181,6 +274,22 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
         let _ = c.diagnostics(&long_uri, v);
         recheck.push(ms(t.elapsed()));
     }
+    let edited = match change.filter(|_| edit) {
+        Some(e) => {
+            let (seen, merged) = edit_bench(&mut c, &uri, &note, dir, &ws, &e);
+            format!(
+                "; one article edited on disk ({}: {:?} → {:?}, on {}'s card): hover shows it {} after the write, merged again {}",
+                e.path.display(),
+                e.was,
+                e.now,
+                e.name,
+                seen.map_or("not within a minute".to_string(), |t| format!("{t:.0} ms")),
+                merged.map_or("—".to_string(), |t| format!("{t:.0} ms")),
+            )
+        }
+        None if edit => "; no date to edit found".to_string(),
+        None => String::new(),
+    };
     let rss = peak_rss_kib(c.pid()).unwrap_or(0);
     let _ = c.shutdown();
     println!(
@@ -203,6 +312,9 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
         percentile(&mut recheck, 0.5),
         rss as f64 / 1024.0
     );
+    if !edited.is_empty() {
+        println!("lsp {} ({start}){edited}", dir.display());
+    }
 }
 
 /// Wall time of a command, or `None` if it cannot run.
@@ -308,10 +420,19 @@ fn main() {
         assert!(status.success());
         let tmp = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
         floor_and_check(&bin, d, &tmp.join("cache"));
-        // The server caches its index by workspace: the first start is cold, the second warm.
+        // The server caches its index by workspace: the first start is cold, the second warm. It works on a
+        // copy of the corpus, which the warm start edits.
         let ws = tmp.join("ws");
-        lsp_bench(&bin, d, &ws, "cold: empty index");
-        lsp_bench(&bin, d, &ws, "warm: index from the first start");
+        let copy = tmp.join("corpus");
+        let copied = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(d)
+            .arg(&copy)
+            .status()
+            .expect("run cp");
+        assert!(copied.success(), "cannot copy {}", d.display());
+        lsp_bench(&bin, &copy, &ws, "cold: empty index", false);
+        lsp_bench(&bin, &copy, &ws, "warm: index from the first start", true);
         let _ = std::fs::remove_dir_all(&tmp);
     }
 }

@@ -59,7 +59,10 @@ fn hover(c: &mut Client, uri: &str, note: &str, name: &str) -> String {
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": position_of(note, name, 0, "utf-16")}),
     );
-    r["contents"]["value"].as_str().unwrap_or_default().to_string()
+    r["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn hovers(c: &mut Client, uri: &str, note: &str) -> Vec<String> {
@@ -75,7 +78,11 @@ fn diagnostics_where(c: &mut Client, uri: &str, pred: impl Fn(&[Value]) -> bool)
     let msg = c.wait_for("diagnostics", |m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri
-            && pred(m["params"]["diagnostics"].as_array().map_or(&[], |a| a.as_slice()))
+            && pred(
+                m["params"]["diagnostics"]
+                    .as_array()
+                    .map_or(&[], |a| a.as_slice()),
+            )
     });
     msg["params"]["diagnostics"]
         .as_array()
@@ -123,11 +130,19 @@ fn an_edited_date_is_what_hover_and_diagnostics_say_then_the_merge_equals_a_fres
     });
     assert!(!codes(&after).contains(&"date-conflict"), "{after:?}");
 
-    // The patch, then the merge: each says "ready" and publishes the note's diagnostics again. Then the same
-    // answers as a server started on the edited corpus with an empty index.
-    for _ in 0..2 {
-        c.wait_ready();
-    }
+    // The patch, then the merge: each says "ready" (the patch that it is merging) and publishes the note's
+    // diagnostics again. Then the same answers as a server started on the edited corpus with an empty index.
+    let patched = c.wait_ready();
+    let message = patched["params"]["message"].as_str().unwrap_or_default();
+    assert!(message.ends_with("merging the edit"), "{patched}");
+    c.wait_for("the merge after the edit", |m| {
+        m["method"] == "dossier/status"
+            && m["params"]["state"] == "ready"
+            && !m["params"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("merging")
+    });
     let merged_diags = diagnostics_where(&mut c, &uri, |_| true);
     let merged_hovers = hovers(&mut c, &uri, &note);
     let cache = dir.join("fresh-cache");

@@ -710,7 +710,7 @@ impl Backend {
             }
         );
         if patched {
-            self.announce_refreshed().await;
+            self.announce_refreshed(true).await;
         }
         let backend = self.clone_handle();
         tokio::spawn(async move { backend.merge_in_background(merge).await });
@@ -761,23 +761,25 @@ impl Backend {
             "knowledge base merged after a refresh in {:?}",
             started.elapsed()
         );
-        self.announce_refreshed().await;
+        self.announce_refreshed(false).await;
         if let Some(store) = store {
             self.save_merged(store, kb);
         }
     }
 
-    /// Tell the client the knowledge base changed: status, and every open note's diagnostics again.
-    async fn announce_refreshed(&self) {
+    /// Tell the client the knowledge base changed: status (saying when it is a patch the merge will replace),
+    /// and every open note's diagnostics again.
+    async fn announce_refreshed(&self, patched: bool) {
         let (kb, _) = self.shared.kb();
         self.status(
             "ready",
             kb.articles.len(),
             kb.articles.len(),
             &format!(
-                "{} articles, {} entities",
+                "{} articles, {} entities{}",
                 kb.articles.len(),
-                kb.entities.len()
+                kb.entities.len(),
+                if patched { "; merging the edit" } else { "" }
             ),
         )
         .await;
