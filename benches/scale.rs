@@ -109,8 +109,9 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>, Option<Edit>) {
                 && !iso.starts_with('X')
                 && was.contains(char::is_numeric)
                 && !was.contains('\n');
+            let path = a.article.path.strip_prefix(dir).ok()?.to_path_buf();
             plain.then(|| Edit {
-                path: a.article.path.strip_prefix(dir).ok()?.to_path_buf(),
+                path,
                 at: d.range.start,
                 was: was.to_string(),
                 now: "January 1, 1990",
