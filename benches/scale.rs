@@ -60,8 +60,8 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[i.min(v.len() - 1)]
 }
 
-/// An edit to make on disk while the server runs: in the article at `path` (relative to the corpus folder),
-/// the date expression `was` at byte `at`, dating a fact of `name` (a name of the note), becomes `now`.
+/// An edit to make on disk while the server runs: in the article at `path`, the date expression `was` at byte
+/// `at`, which dates a fact on `name`'s hover card, becomes `now`.
 struct Edit {
     path: PathBuf,
     at: usize,
@@ -70,10 +70,8 @@ struct Edit {
     name: String,
 }
 
-/// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences; and an
-/// edit that changes what a hover on one of those names shows (a day-precise date of one of its facts becomes
-/// 1 January 1990, the earliest of its dates, which a card shows first).
-fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>, Option<Edit>) {
+/// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences.
+fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
     let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {})
         .expect("corpus loads");
     let sample: Vec<_> = c.articles.into_iter().take(400).collect();
@@ -97,28 +95,6 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>, Option<Edit>) {
         .map(|s| s.split_whitespace().take(8).collect::<Vec<_>>().join(" "))
         .take(20)
         .collect();
-    let edit = ents.iter().take(40).find_map(|e| {
-        kb.facts_of(e.id).into_iter().find_map(|f| {
-            let d = f.date.as_ref()?;
-            let iso = d.value.to_iso();
-            let a = kb.article(f.source.article);
-            let was = a.text().get(d.range.clone())?;
-            let plain = d.derived_from.is_none()
-                && !d.since
-                && iso.len() == 10
-                && !iso.starts_with('X')
-                && was.contains(char::is_numeric)
-                && !was.contains('\n');
-            let path = a.article.path.strip_prefix(dir).ok()?.to_path_buf();
-            plain.then(|| Edit {
-                path,
-                at: d.range.start,
-                was: was.to_string(),
-                now: "January 1, 1990",
-                name: e.name.clone(),
-            })
-        })
-    });
     let mut note = String::from("# Benchmark note\n\n");
     for n in &names {
         note.push_str(&format!("{n} was mentioned in the briefing.\n"));
@@ -126,7 +102,86 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>, Option<Edit>) {
     for q in &quotes {
         note.push_str(&format!("They said “{q}” at the time.\n"));
     }
-    (note, names, quotes, edit)
+    (note, names, quotes)
+}
+
+/// A path from a `file://` URI (percent-escapes decoded).
+fn uri_path(uri: &str) -> PathBuf {
+    let raw = uri.strip_prefix("file://").unwrap_or(uri).as_bytes();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    PathBuf::from(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// An edit that changes what the server's hover card of one of `names` shows: a date on a line its card cites
+/// for a dated fact (the only date of that line with a figure) becomes 1 January 1990, earlier than any other
+/// date, so that the card lists it first.
+fn find_edit(c: &mut Client, uri: &str, note: &str, names: &[String]) -> Option<Edit> {
+    use dossier::extract::dates::{DateContext, find_dates};
+    for name in names {
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_of(note, name, 0, "utf-16")}),
+        );
+        let card = r["contents"]["value"].as_str().unwrap_or_default();
+        let Some((_, dates)) = card.split_once("**Dates**") else {
+            continue;
+        };
+        for fact in dates
+            .lines()
+            .filter(|l| l.starts_with("- ") && !l.starts_with("- since"))
+        {
+            let Some((file, line)) = fact
+                .rsplit_once("](")
+                .and_then(|(_, l)| l.trim_end_matches(')').rsplit_once("#L"))
+            else {
+                continue;
+            };
+            let path = uri_path(file);
+            let (Ok(line), Ok(text)) = (line.parse::<usize>(), std::fs::read_to_string(&path))
+            else {
+                continue;
+            };
+            let start: usize = text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum();
+            let Some(row) = text[start..].lines().next() else {
+                continue;
+            };
+            let found: Vec<_> = find_dates(row, &DateContext { reference: None })
+                .into_iter()
+                .filter(|d| row[d.span.clone()].contains(char::is_numeric))
+                .collect();
+            if let [d] = found.as_slice() {
+                return Some(Edit {
+                    path,
+                    at: start + d.span.start,
+                    was: row[d.span.clone()].to_string(),
+                    now: "January 1, 1990",
+                    name: name.clone(),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// Make `edit` on disk (a new file renamed over the article, as editors save) and time until a hover on its
@@ -136,11 +191,10 @@ fn edit_bench(
     c: &mut Client,
     uri: &str,
     note: &str,
-    dir: &Path,
     ws: &Path,
     edit: &Edit,
 ) -> (Option<f64>, Option<f64>) {
-    let path = dir.join(&edit.path);
+    let path = &edit.path;
     let text = std::fs::read_to_string(&path).expect("read the article to edit");
     let edited = format!(
         "{}{}{}",
@@ -165,7 +219,7 @@ fn edit_bench(
     let tmp = ws.join("saving.tmp");
     std::fs::write(&tmp, edited).expect("write the edited article");
     let written = Instant::now();
-    std::fs::rename(&tmp, &path).expect("save the edited article");
+    std::fs::rename(&tmp, path).expect("save the edited article");
     let mut seen = None;
     while written.elapsed() < Duration::from_secs(60) {
         if hover(c).contains("1990") {
@@ -190,7 +244,7 @@ fn edit_bench(
 
 fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     let ws = ws.to_path_buf();
-    let (note, names, quotes, change) = bench_note(dir);
+    let (note, names, quotes) = bench_note(dir);
     let _ = std::fs::create_dir_all(&ws);
     let abs = std::path::absolute(dir).expect("absolute corpus path");
     std::fs::write(
@@ -200,7 +254,12 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     .expect("write dossier.toml");
     let uri = file_uri(&ws.join("note.md"));
     let spawned = Instant::now();
-    let mut c = Client::spawn(bin, &ws);
+    // `DOSSIER_BENCH_SERVER_LOG` is the server's `DOSSIER_LOG` (e.g. `dossier::lsp=info,dossier::kb=debug` for
+    // what a refresh did and how long the patch took).
+    let log = std::env::var_os("DOSSIER_BENCH_SERVER_LOG");
+    let env: Vec<(&str, &std::ffi::OsStr)> =
+        log.iter().map(|l| ("DOSSIER_LOG", l.as_os_str())).collect();
+    let mut c = Client::spawn_with(bin, &ws, &env, std::process::Stdio::inherit());
     c.timeout = Duration::from_secs(600);
     c.initialize(&ws, &["utf-16"], json!({}));
     c.open(&uri, &note, 1);
@@ -275,12 +334,17 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
         let _ = c.diagnostics(&long_uri, v);
         recheck.push(ms(t.elapsed()));
     }
-    let edited = match change.filter(|_| edit) {
+    let change = if edit {
+        find_edit(&mut c, &uri, &note, &names)
+    } else {
+        None
+    };
+    let edited = match change {
         Some(e) => {
-            let (seen, merged) = edit_bench(&mut c, &uri, &note, dir, &ws, &e);
+            let (seen, merged) = edit_bench(&mut c, &uri, &note, &ws, &e);
             format!(
                 "; one article edited on disk ({}: {:?} → {:?}, on {}'s card): hover shows it {} after the write, merged again {}",
-                e.path.display(),
+                e.path.strip_prefix(dir).unwrap_or(&e.path).display(),
                 e.was,
                 e.now,
                 e.name,
