@@ -491,14 +491,18 @@ fn main() {
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_dossier"));
     let me = std::env::current_exe().expect("own path");
+    // `DOSSIER_BENCH_ONLY_LSP=1`: the language server alone (no in-process load, floor or `dossier check`).
+    let only_lsp = std::env::var_os("DOSSIER_BENCH_ONLY_LSP").is_some();
     for d in &dirs {
-        let status = std::process::Command::new(&me)
-            .env("DOSSIER_BENCH_LOAD_CHILD", d)
-            .status()
-            .expect("run load child");
-        assert!(status.success());
         let tmp = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
-        floor_and_check(&bin, d, &tmp.join("cache"));
+        if !only_lsp {
+            let status = std::process::Command::new(&me)
+                .env("DOSSIER_BENCH_LOAD_CHILD", d)
+                .status()
+                .expect("run load child");
+            assert!(status.success());
+            floor_and_check(&bin, d, &tmp.join("cache"));
+        }
         // The server caches its index by workspace: the first start is cold, the second warm. It works on a
         // copy of the corpus, which the warm start edits.
         let ws = tmp.join("ws");

@@ -45,7 +45,7 @@ fn one_edited_date_patches_the_white_house_knowledge_base_in_well_under_200_ms()
         t.elapsed()
     );
     // An article with a dated fact whose date names a year: that year becomes 1901.
-    let (ai, year_at) = kb
+    let dated: Vec<(usize, usize)> = kb
         .facts
         .iter()
         .filter_map(|f| {
@@ -56,8 +56,8 @@ fn one_edited_date_patches_the_white_house_knowledge_base_in_well_under_200_ms()
             (said[y..].len() >= 4 && said[y..y + 4].chars().all(|c| c.is_ascii_digit()))
                 .then(|| (f.source.article, d.range.start + y))
         })
-        .nth(kb.facts.len() / 3)
-        .expect("a fact dated with a year");
+        .collect();
+    let (ai, year_at) = dated[dated.len() / 3];
     let old = &kb.articles[ai];
     let text = format!(
         "{}1901{}",

@@ -98,8 +98,10 @@ impl Loaded {
     /// Bring the corpus up to date with [`Corpus::refresh`], re-extracting only the articles it lists as
     /// changed whose text or id really differs from their extraction; `None` when nothing changed.
     fn refresh(&mut self, paths: &[PathBuf], opts: &LoadOptions) -> Option<Refreshed> {
+        let timer = Instant::now();
         let problems_before = self.corpus.problems.clone();
         let r = self.corpus.refresh(paths, opts);
+        tracing::debug!("refresh: corpus read again in {:?}", timer.elapsed());
         if self.corpus.problems != problems_before {
             let known: HashSet<(&Path, &str)> = problems_before
                 .iter()
@@ -162,6 +164,10 @@ impl Loaded {
             &self.corpus.roots,
             Coverage::Partial,
             &|_, _| {},
+        );
+        tracing::debug!(
+            "refresh: {extracted} articles extracted at {:?}",
+            timer.elapsed()
         );
         keep.extend(at.into_iter().zip(fresh));
         keep.sort_by_key(|(i, _)| *i);
