@@ -495,6 +495,7 @@ fn main() {
     let only_lsp = std::env::var_os("DOSSIER_BENCH_ONLY_LSP").is_some();
     for d in &dirs {
         let tmp = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).expect("make the bench's temporary folder");
         if !only_lsp {
             let status = std::process::Command::new(&me)
                 .env("DOSSIER_BENCH_LOAD_CHILD", d)

@@ -693,10 +693,11 @@ impl Backend {
                 problems: loaded.corpus.problems.clone(),
                 store: loaded.store.clone(),
             };
-            Some((done, was_patched, merge))
+            // The knowledge base replaced is freed later, off the path to the answers.
+            Some((done, was_patched, merge, current))
         })
         .await;
-        let (done, patched, merge) = match result {
+        let (done, patched, merge, replaced) = match result {
             Ok(Some(done)) => done,
             Ok(None) => return,
             Err(e) => {
@@ -718,6 +719,7 @@ impl Backend {
         if patched {
             self.announce_refreshed(true).await;
         }
+        tokio::task::spawn_blocking(move || drop(replaced));
         let backend = self.clone_handle();
         tokio::spawn(async move { backend.merge_in_background(merge).await });
     }
