@@ -209,7 +209,7 @@ fn edit_bench(
     edit: &Edit,
 ) -> (Option<f64>, Option<f64>) {
     let path = &edit.path;
-    let text = std::fs::read_to_string(&path).expect("read the article to edit");
+    let text = std::fs::read_to_string(path).expect("read the article to edit");
     let edited = format!(
         "{}{}{}",
         &text[..edit.at],
