@@ -1,5 +1,6 @@
 //! Benchmarks at real scale: loading the reference base (time, peak memory) and the language server (time from
-//! spawn to the first hover answer, hover and go-to-source latency, peak memory), on the seed corpus and on the
+//! spawn to the first hover answer, hover and go-to-source latency, peak memory; on the warm start, the time
+//! from one article edited on disk to a hover that shows the edit), on the seed corpus and on the
 //! 14,322-document White House corpus.
 //!
 //! Beside them, the floor (`cat` and `rg` over the same files) and `dossier check` cold and warm.
@@ -59,6 +60,16 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[i.min(v.len() - 1)]
 }
 
+/// An edit to make on disk while the server runs: in the article at `path`, the year `was` at byte `at`, of a
+/// date of a fact on `name`'s hover card, becomes `now`.
+struct Edit {
+    path: PathBuf,
+    at: usize,
+    was: String,
+    now: &'static str,
+    name: String,
+}
+
 /// A note naming the corpus's most mentioned people and agreements, and quoting some of its sentences.
 fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
     let c = corpus::load(&[dir.to_path_buf()], &LoadOptions::default(), &|_, _| {})
@@ -94,7 +105,158 @@ fn bench_note(dir: &Path) -> (String, Vec<String>, Vec<String>) {
     (note, names, quotes)
 }
 
-fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
+/// A path from a `file://` URI (percent-escapes decoded).
+fn uri_path(uri: &str) -> PathBuf {
+    let raw = uri.strip_prefix("file://").unwrap_or(uri).as_bytes();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    PathBuf::from(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// An edit that changes what the server's hover card of one of `names` shows: the year of a date on a line its
+/// card cites for a dated fact (the only date of that line with a figure) becomes 1901, earlier than the
+/// corpus's other dates, so that the card lists it first.
+fn find_edit(c: &mut Client, uri: &str, note: &str, names: &[String]) -> Option<Edit> {
+    use dossier::extract::dates::{DateContext, find_dates};
+    for name in names {
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": position_of(note, name, 0, "utf-16")}),
+        );
+        let card = r["contents"]["value"].as_str().unwrap_or_default();
+        let Some((_, dates)) = card.split_once("**Dates**") else {
+            continue;
+        };
+        for fact in dates
+            .lines()
+            .filter(|l| l.starts_with("- ") && !l.starts_with("- since"))
+        {
+            let Some((file, line)) = fact
+                .rsplit_once("](")
+                .and_then(|(_, l)| l.trim_end_matches(')').rsplit_once("#L"))
+            else {
+                continue;
+            };
+            let path = uri_path(file);
+            let (Ok(line), Ok(text)) = (line.parse::<usize>(), std::fs::read_to_string(&path))
+            else {
+                continue;
+            };
+            let start: usize = text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum();
+            let Some(row) = text[start..].lines().next() else {
+                continue;
+            };
+            let found: Vec<_> = find_dates(row, &DateContext { reference: None })
+                .into_iter()
+                .filter(|d| row[d.span.clone()].contains(char::is_numeric))
+                .collect();
+            // The year of the date, when it states one.
+            let year = |d: &dossier::extract::dates::TemporalExpr| {
+                let said = &row[d.span.clone()];
+                (0..said.len().saturating_sub(3)).find(|&i| {
+                    said.get(i..i + 4).is_some_and(|y| {
+                        (y.starts_with("19") || y.starts_with("20"))
+                            && y.chars().all(|c| c.is_ascii_digit())
+                    }) && !said[..i].ends_with(|c: char| c.is_ascii_digit())
+                        && !said[i + 4..].starts_with(|c: char| c.is_ascii_digit())
+                })
+            };
+            if let [d] = found.as_slice()
+                && let Some(y) = year(d)
+            {
+                let at = start + d.span.start + y;
+                return Some(Edit {
+                    path,
+                    at,
+                    was: text[at..at + 4].to_string(),
+                    now: "1901",
+                    name: name.clone(),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Make `edit` on disk (a new file renamed over the article, as editors save) and time until a hover on its
+/// name shows the new date; then until the server says "ready" a second time (the full merge after the patch).
+/// Both in milliseconds from the write; `None` when not seen within a minute (or ten for the merge).
+fn edit_bench(
+    c: &mut Client,
+    uri: &str,
+    note: &str,
+    ws: &Path,
+    edit: &Edit,
+) -> (Option<f64>, Option<f64>) {
+    let path = &edit.path;
+    let text = std::fs::read_to_string(path).expect("read the article to edit");
+    let edited = format!(
+        "{}{}{}",
+        &text[..edit.at],
+        edit.now,
+        &text[edit.at + edit.was.len()..]
+    );
+    let pos = position_of(note, &edit.name, 0, "utf-16");
+    let hover = |c: &mut Client| {
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": pos}),
+        );
+        r["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    if hover(c).contains(edit.now) {
+        return (None, None);
+    }
+    let tmp = ws.join("saving.tmp");
+    std::fs::write(&tmp, edited).expect("write the edited article");
+    let written = Instant::now();
+    std::fs::rename(&tmp, path).expect("save the edited article");
+    let mut seen = None;
+    while written.elapsed() < Duration::from_secs(60) {
+        if hover(c).contains(edit.now) {
+            seen = Some(ms(written.elapsed()));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // The status after the merge (the one after the patch says it is merging).
+    let timeout = std::mem::replace(&mut c.timeout, Duration::from_secs(600));
+    c.wait_for("the merge after the edit", |m| {
+        m["method"] == "dossier/status"
+            && m["params"]["state"] == "ready"
+            && !m["params"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("merging")
+    });
+    c.timeout = timeout;
+    (seen, Some(ms(written.elapsed())))
+}
+
+fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     let ws = ws.to_path_buf();
     let (note, names, quotes) = bench_note(dir);
     let _ = std::fs::create_dir_all(&ws);
@@ -106,7 +268,12 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
     .expect("write dossier.toml");
     let uri = file_uri(&ws.join("note.md"));
     let spawned = Instant::now();
-    let mut c = Client::spawn(bin, &ws);
+    // `DOSSIER_BENCH_SERVER_LOG` is the server's `DOSSIER_LOG` (e.g. `dossier::lsp=info,dossier::kb=debug` for
+    // what a refresh did and how long the patch took).
+    let log = std::env::var_os("DOSSIER_BENCH_SERVER_LOG");
+    let env: Vec<(&str, &std::ffi::OsStr)> =
+        log.iter().map(|l| ("DOSSIER_LOG", l.as_os_str())).collect();
+    let mut c = Client::spawn_with(bin, &ws, &env, std::process::Stdio::inherit());
     c.timeout = Duration::from_secs(600);
     c.initialize(&ws, &["utf-16"], json!({}));
     c.open(&uri, &note, 1);
@@ -181,6 +348,27 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
         let _ = c.diagnostics(&long_uri, v);
         recheck.push(ms(t.elapsed()));
     }
+    let change = if edit {
+        find_edit(&mut c, &uri, &note, &names)
+    } else {
+        None
+    };
+    let edited = match change {
+        Some(e) => {
+            let (seen, merged) = edit_bench(&mut c, &uri, &note, &ws, &e);
+            format!(
+                "; one article edited on disk ({}: {:?} → {:?}, on {}'s card): hover shows it {} after the write, merged again {}",
+                e.path.strip_prefix(dir).unwrap_or(&e.path).display(),
+                e.was,
+                e.now,
+                e.name,
+                seen.map_or("not within a minute".to_string(), |t| format!("{t:.0} ms")),
+                merged.map_or("—".to_string(), |t| format!("{t:.0} ms")),
+            )
+        }
+        None if edit => "; no date to edit found".to_string(),
+        None => String::new(),
+    };
     let rss = peak_rss_kib(c.pid()).unwrap_or(0);
     let _ = c.shutdown();
     println!(
@@ -203,6 +391,9 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str) {
         percentile(&mut recheck, 0.5),
         rss as f64 / 1024.0
     );
+    if !edited.is_empty() {
+        println!("lsp {} ({start}){edited}", dir.display());
+    }
 }
 
 /// Wall time of a command, or `None` if it cannot run.
@@ -300,18 +491,32 @@ fn main() {
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_dossier"));
     let me = std::env::current_exe().expect("own path");
+    // `DOSSIER_BENCH_ONLY_LSP=1`: the language server alone (no in-process load, floor or `dossier check`).
+    let only_lsp = std::env::var_os("DOSSIER_BENCH_ONLY_LSP").is_some();
     for d in &dirs {
-        let status = std::process::Command::new(&me)
-            .env("DOSSIER_BENCH_LOAD_CHILD", d)
-            .status()
-            .expect("run load child");
-        assert!(status.success());
         let tmp = std::env::temp_dir().join(format!("dossier-bench-{}", std::process::id()));
-        floor_and_check(&bin, d, &tmp.join("cache"));
-        // The server caches its index by workspace: the first start is cold, the second warm.
+        std::fs::create_dir_all(&tmp).expect("make the bench's temporary folder");
+        if !only_lsp {
+            let status = std::process::Command::new(&me)
+                .env("DOSSIER_BENCH_LOAD_CHILD", d)
+                .status()
+                .expect("run load child");
+            assert!(status.success());
+            floor_and_check(&bin, d, &tmp.join("cache"));
+        }
+        // The server caches its index by workspace: the first start is cold, the second warm. It works on a
+        // copy of the corpus, which the warm start edits.
         let ws = tmp.join("ws");
-        lsp_bench(&bin, d, &ws, "cold: empty index");
-        lsp_bench(&bin, d, &ws, "warm: index from the first start");
+        let copy = tmp.join("corpus");
+        let copied = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(d)
+            .arg(&copy)
+            .status()
+            .expect("run cp");
+        assert!(copied.success(), "cannot copy {}", d.display());
+        lsp_bench(&bin, &copy, &ws, "cold: empty index", false);
+        lsp_bench(&bin, &copy, &ws, "warm: index from the first start", true);
         let _ = std::fs::remove_dir_all(&tmp);
     }
 }

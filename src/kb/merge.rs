@@ -132,9 +132,9 @@ impl KnowledgeBase {
             facts: Vec::new(),
             facts_by_entity: Vec::new(),
             problems: Vec::new(),
-            aliases: AliasTable::default(),
+            aliases: Default::default(),
             article_mentions: Vec::new(),
-            statement_index: StatementIndex::default(),
+            statement_index: Default::default(),
             words: Default::default(),
             quote_cache: Default::default(),
         }
@@ -142,8 +142,27 @@ impl KnowledgeBase {
 
     /// Merge per-article extractions into entities, aliases, mentions and facts.
     pub fn build(articles: Vec<Arc<ArticleData>>, problems: Vec<Problem>) -> Self {
+        Self::build_unless(articles, problems, &|| false)
+            .expect("a merge that is never stopped finishes")
+    }
+
+    /// [`KnowledgeBase::build`], given up (`None`) as soon as `stop` says so: it is asked between the merge's
+    /// phases and before each article's mentions, so that a merge made stale by a newer change stops within a
+    /// phase's time (about a second on the White House corpus).
+    pub fn build_unless(
+        articles: Vec<Arc<ArticleData>>,
+        problems: Vec<Problem>,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Self> {
         let timer = std::time::Instant::now();
-        let lap = |what: &str| tracing::debug!("kb build: {what} at {:?}", timer.elapsed());
+        let lap = |what: &str| {
+            tracing::debug!("kb build: {what} at {:?}", timer.elapsed());
+            if stop() {
+                tracing::debug!("kb build: stopped after {what}");
+                return Err(());
+            }
+            Ok(())
+        };
         let mut person_clusters: Vec<Cluster> = Vec::new();
         let mut person_index: HashMap<(String, String), usize> = HashMap::default();
         let mut thing_clusters: Vec<Cluster> = Vec::new();
@@ -181,7 +200,7 @@ impl KnowledgeBase {
                 thing_clusters[ci].add(m, ai);
             }
         }
-        lap("clusters");
+        lap("clusters").ok()?;
         // A "name" whose every word the corpus also writes in lower case is a phrase ("Public Policy",
         // "Senior Foreign Service"), not a person; nor is a lone titled word like "Extraordinary".
         let mut candidates: BTreeSet<String> = BTreeSet::new();
@@ -218,7 +237,7 @@ impl KnowledgeBase {
             .into_iter()
             .filter_map(|(k, i)| (new_index[i] != usize::MAX).then(|| (k, new_index[i])))
             .collect();
-        lap("lower-case filter");
+        lap("lower-case filter").ok()?;
         // Surnames and first names of known people are theirs, not names of other things.
         let person_words: FxHashSet<String> = person_clusters
             .iter()
@@ -248,7 +267,7 @@ impl KnowledgeBase {
                 None => thing_clusters.push(cluster),
             }
         }
-        lap("proper names");
+        lap("proper names").ok()?;
         // Pass 2: lone surnames after a title resolve to known people, or become people of their own.
         let mut by_surname: HashMap<String, Vec<usize>> = HashMap::default();
         for (ci, c) in person_clusters.iter().enumerate() {
@@ -293,7 +312,7 @@ impl KnowledgeBase {
                 }
             }
         }
-        lap("surnames");
+        lap("surnames").ok()?;
         // Entities with their aliases.
         let mut entities = Vec::new();
         let mut alias_map: BTreeMap<String, (BTreeSet<EntityId>, bool)> = BTreeMap::new();
@@ -347,7 +366,7 @@ impl KnowledgeBase {
                 source_count: 0,
             });
         }
-        lap("aliases");
+        lap("aliases").ok()?;
         // Place-qualified references ("the Haiti mission") join the agreement "… Mission in Haiti". The forms
         // are indexed by their last three words ("mission in haiti").
         let mut by_tail: HashMap<String, BTreeSet<usize>> = HashMap::default();
@@ -383,7 +402,7 @@ impl KnowledgeBase {
                 }
             }
         }
-        lap("place-qualified");
+        lap("place-qualified").ok()?;
         // First names used alone for a person in an article where the full name appears ("Aden").
         let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
         for a in &articles {
@@ -419,7 +438,7 @@ impl KnowledgeBase {
                 entities[id].aliases.sort();
             }
         }
-        lap("first names");
+        lap("first names").ok()?;
         let aliases = AliasTable::new(
             alias_map
                 .into_iter()
@@ -436,61 +455,75 @@ impl KnowledgeBase {
             facts: Vec::new(),
             facts_by_entity: Vec::new(),
             problems,
-            aliases,
+            aliases: Arc::new(aliases),
             article_mentions: Vec::new(),
-            statement_index: StatementIndex::default(),
+            statement_index: Default::default(),
             words: Default::default(),
             quote_cache: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
-        lap("automaton");
+        lap("automaton").ok()?;
         // Mentions and facts, article by article.
-        let per_article: Vec<(Vec<Mention>, Vec<TextFact>)> = par_map(&kb.articles, |a| {
-            let mut mentions = Vec::new();
-            for s in &a.sentences {
-                mentions.extend(kb.find_mentions(a.text(), s.range.clone()));
+        let per_article: Vec<(Vec<CorpusMention>, Vec<TextFact>)> = par_map(&kb.articles, |a| {
+            if stop() {
+                return Default::default();
             }
-            resolve_in_context(&mut mentions, a.text(), &kb.entities);
-            let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
-            let facts = facts_in_text(
-                a.text(),
-                &sentences,
-                &participants(&mentions, &kb.entities),
-                &a.dates,
-            );
-            (mentions, facts)
+            kb.mentions_and_facts(a)
         });
         let mut all_mentions: Vec<Vec<CorpusMention>> = Vec::with_capacity(kb.articles.len());
         let mut text_facts: Vec<(ArticleIx, TextFact)> = Vec::new();
         for (ai, (mentions, facts)) in per_article.into_iter().enumerate() {
             text_facts.extend(facts.into_iter().map(|f| (ai, f)));
-            let mut compact: Vec<CorpusMention> = mentions
-                .iter()
-                .filter_map(|m| match m.candidates.as_slice() {
-                    [id] => Some(CorpusMention {
-                        start: m.range.start as u32,
-                        end: m.range.end as u32,
-                        entity: *id as u32,
-                    }),
-                    _ => None,
-                })
-                .collect();
-            compact.shrink_to_fit();
-            all_mentions.push(compact);
+            all_mentions.push(mentions);
         }
-        lap("mentions and facts");
+        lap("mentions and facts").ok()?;
         kb.facts = resolve_event_anchors(text_facts);
-        lap("anchors");
+        lap("anchors").ok()?;
         kb.article_mentions = all_mentions;
         kb.complete();
-        lap("entity mentions, facts by entity, statement index");
+        lap("entity mentions, facts by entity, statement index").ok()?;
         // After the merge, not beside it: built meanwhile on a thread of its own, its partial postings raised
         // the peak memory of a cold start on the White House corpus by about 60 MB.
-        kb.words = WordIndex::build(&kb.articles);
+        kb.words = Arc::new(WordIndex::build(&kb.articles));
         lap(&format!(
             "word index ({} MB)",
             kb.words.memory_usage() >> 20
-        ));
-        kb
+        ))
+        .ok()?;
+        Some(kb)
+    }
+
+    /// An article's names resolved to one entity each (by this knowledge base's aliases, in the context of
+    /// the article), and its facts with those entities as participants (relative-to-event dates not yet
+    /// resolved).
+    pub(super) fn mentions_and_facts(
+        &self,
+        a: &ArticleData,
+    ) -> (Vec<CorpusMention>, Vec<TextFact>) {
+        let mut mentions: Vec<Mention> = Vec::new();
+        for s in &a.sentences {
+            mentions.extend(self.find_mentions(a.text(), s.range.clone()));
+        }
+        resolve_in_context(&mut mentions, a.text(), &self.entities);
+        let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
+        let facts = facts_in_text(
+            a.text(),
+            &sentences,
+            &participants(&mentions, &self.entities),
+            &a.dates,
+        );
+        let mut compact: Vec<CorpusMention> = mentions
+            .iter()
+            .filter_map(|m| match m.candidates.as_slice() {
+                [id] => Some(CorpusMention {
+                    start: m.range.start as u32,
+                    end: m.range.end as u32,
+                    entity: *id as u32,
+                }),
+                _ => None,
+            })
+            .collect();
+        compact.shrink_to_fit();
+        (compact, facts)
     }
 
     /// Fill in what follows from the merged parts (`entities` without their mentions, `article_mentions`,
@@ -526,7 +559,7 @@ impl KnowledgeBase {
         for of in &mut self.facts_by_entity {
             of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
         }
-        self.statement_index = StatementIndex::build(&self.articles);
+        self.statement_index = Arc::new(StatementIndex::build(&self.articles));
     }
 }
 
@@ -799,17 +832,22 @@ fn resolve_event_anchors(text_facts: Vec<(ArticleIx, TextFact)>) -> Vec<Fact> {
     text_facts
         .into_iter()
         .zip(resolved)
-        .map(|((ai, f), r)| Fact {
-            kind: f.kind,
-            entities: f.entities,
-            date: f.date.or(r),
-            place: f.place,
-            source: Source {
-                article: ai,
-                range: f.sentence,
-            },
-            trigger: f.trigger,
-            qualified: f.qualified,
-        })
+        .map(|((ai, f), r)| fact_of(ai, f, r))
         .collect()
+}
+
+/// A fact of the knowledge base from a fact of article `ai`'s text, with the date its anchor resolved to.
+pub(super) fn fact_of(ai: ArticleIx, f: TextFact, resolved: Option<FactDate>) -> Fact {
+    Fact {
+        kind: f.kind,
+        entities: f.entities,
+        date: f.date.or(resolved),
+        place: f.place,
+        source: Source {
+            article: ai,
+            range: f.sentence,
+        },
+        trigger: f.trigger,
+        qualified: f.qualified,
+    }
 }

@@ -8,6 +8,7 @@
 //! - `article`: [`ArticleData`] and [`extract_all`], the per-article part;
 //! - `keys`: when two names are one entity (person keys, short given names, legal forms);
 //! - `merge`: [`KnowledgeBase::build`], clustering names into entities and resolving facts' relative dates;
+//! - `patch`: [`KnowledgeBase::patched`], a fast, conservative update for edited articles until the next merge;
 //! - `lookup`: names in a text ([`KnowledgeBase::find_mentions`], [`resolve_in_context`]), citation keys,
 //!   the facts of an entity;
 //! - `quotes`: [`KnowledgeBase::find_quote`], verbatim and near matches;
@@ -22,6 +23,7 @@ mod article;
 mod keys;
 mod lookup;
 mod merge;
+mod patch;
 mod quotes;
 mod statement_index;
 pub mod store;
@@ -146,13 +148,14 @@ pub struct KnowledgeBase {
     /// Per entity: the indices in `facts` of the facts that involve it, in order.
     facts_by_entity: Vec<Vec<u32>>,
     pub problems: Vec<Problem>,
-    aliases: AliasTable,
+    /// Shared with the knowledge bases patched from this one (see [`KnowledgeBase::patched`]).
+    aliases: Arc<AliasTable>,
     /// Per article: mentions resolved to one entity (outside boilerplate), sorted by start.
     pub article_mentions: Vec<Vec<CorpusMention>>,
-    /// Dated clauses by the terms they contain.
-    pub statement_index: StatementIndex,
-    /// Articles by the words of their folded text: where a quotation may be.
-    words: word_index::WordIndex,
+    /// Dated clauses by the terms they contain (shared with patched knowledge bases, where it is the merge's).
+    pub statement_index: Arc<StatementIndex>,
+    /// Articles by the words of their folded text: where a quotation may be (shared like `statement_index`).
+    words: Arc<word_index::WordIndex>,
     /// Quotation look-ups already made, by folded text: re-checking a note after a keystroke repeats them.
     quote_cache: std::sync::Mutex<HashMap<String, QuoteMatch>>,
 }

@@ -90,6 +90,8 @@ pub struct Shared {
     kb: RwLock<Arc<KnowledgeBase>>,
     kb_gen: AtomicU64,
     pub(super) load_gen: AtomicU64,
+    /// Counts corpus refreshes: a background merge publishes only if no refresh came after the one it is for.
+    pub(super) merge_gen: AtomicU64,
     pub(super) settings: Mutex<Settings>,
     pub(super) workspace: Mutex<Vec<PathBuf>>,
     /// The corpus folders in use and their load options.
@@ -136,6 +138,7 @@ impl Shared {
             kb: RwLock::new(Arc::new(KnowledgeBase::empty())),
             kb_gen: AtomicU64::new(0),
             load_gen: AtomicU64::new(0),
+            merge_gen: AtomicU64::new(0),
             settings: Mutex::new(Settings::default()),
             workspace: Mutex::new(Vec::new()),
             corpus_roots: Mutex::new((Vec::new(), LoadOptions::default())),
@@ -484,6 +487,11 @@ impl Backend {
 
     /// Publish diagnostics for a document after typing pauses, never for an older text than already sent.
     pub(super) fn schedule_diagnostics(&self, uri: Uri) {
+        self.schedule_diagnostics_after(uri, DEBOUNCE);
+    }
+
+    /// [`Backend::schedule_diagnostics`] after `delay` (nothing to wait for when the knowledge base changed).
+    fn schedule_diagnostics_after(&self, uri: Uri, delay: Duration) {
         let generation = {
             let mut g = lock(&self.shared.diag_gen);
             let e = g.entry(uri.clone()).or_default();
@@ -493,7 +501,7 @@ impl Backend {
         let shared = self.shared.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
+            tokio::time::sleep(delay).await;
             if lock(&shared.diag_gen).get(&uri) != Some(&generation) || shared.stopping() {
                 return;
             }
@@ -539,10 +547,12 @@ impl Backend {
             .and_modify(|g| *g += 1);
     }
 
+    /// Publish the diagnostics of every open document again, at once (the knowledge base or the settings
+    /// changed, not the text).
     pub(super) fn republish_all(&self) {
         let uris = lock(&self.shared.docs).uris();
         for u in uris {
-            self.schedule_diagnostics(u);
+            self.schedule_diagnostics_after(u, Duration::ZERO);
         }
     }
 }

@@ -21,7 +21,9 @@ use tower_lsp_server::ls_types::{
 };
 
 /// How long corpus file events wait for more events before a refresh.
-const WATCH_DEBOUNCE: Duration = Duration::from_millis(250);
+/// A save is one burst of events (written, closed, renamed) well within this; the refresh is cheap (a patch)
+/// and a later burst stops the merge of the one before, so a short wait costs little.
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often the corpus folders themselves are checked for being removed or replaced.
 const ROOT_CHECK: Duration = Duration::from_secs(2);
 
@@ -96,8 +98,10 @@ impl Loaded {
     /// Bring the corpus up to date with [`Corpus::refresh`], re-extracting only the articles it lists as
     /// changed whose text or id really differs from their extraction; `None` when nothing changed.
     fn refresh(&mut self, paths: &[PathBuf], opts: &LoadOptions) -> Option<Refreshed> {
+        let timer = Instant::now();
         let problems_before = self.corpus.problems.clone();
         let r = self.corpus.refresh(paths, opts);
+        tracing::debug!("refresh: corpus read again in {:?}", timer.elapsed());
         if self.corpus.problems != problems_before {
             let known: HashSet<(&Path, &str)> = problems_before
                 .iter()
@@ -160,6 +164,10 @@ impl Loaded {
             &self.corpus.roots,
             Coverage::Partial,
             &|_, _| {},
+        );
+        tracing::debug!(
+            "refresh: {extracted} articles extracted at {:?}",
+            timer.elapsed()
         );
         keep.extend(at.into_iter().zip(fresh));
         keep.sort_by_key(|(i, _)| *i);
@@ -640,9 +648,11 @@ impl Backend {
     }
 
     /// Bring the corpus up to date after changes to `paths` (files or folders, made, changed or removed),
-    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, ids
-    /// are those of a fresh load, and the knowledge base is rebuilt from the extractions. `rescan` looks at
-    /// every file again.
+    /// through [`Corpus::refresh`], the one refresh path: only changed files are re-read and re-extracted, and
+    /// ids are those of a fresh load. The knowledge base changes in two steps: at once, a patch of the last
+    /// one for the edited articles ([`KnowledgeBase::patched`]: their own data current, the rest shared; none
+    /// when articles were added, removed or renamed), then the full merge, in the background, which replaces
+    /// it unless another refresh came meanwhile (that stops it). `rescan` looks at every file again.
     pub(super) async fn refresh_paths(&self, mut paths: Vec<PathBuf>, rescan: bool) {
         let (roots, opts) = lock(&self.shared.corpus_roots).clone();
         if rescan {
@@ -659,13 +669,35 @@ impl Backend {
             if loaded.generation != shared.load_gen.load(Ordering::SeqCst) {
                 return None;
             }
+            let started = Instant::now();
             let done = loaded.refresh(&paths, &opts)?;
-            let kb = Arc::new(loaded.knowledge_base());
-            shared.set_kb(kb.clone());
-            Some((done, loaded.store.clone().map(|s| (s, kb))))
+            // Any merge still running is for an older state: this stops it.
+            let merge_gen = shared.merge_gen.fetch_add(1, Ordering::SeqCst) + 1;
+            let (current, _) = shared.kb();
+            let patched = current
+                .patched(loaded.data.clone(), loaded.corpus.problems.clone())
+                .map(Arc::new);
+            let was_patched = patched.is_some();
+            if let Some(kb) = patched {
+                shared.set_kb(kb);
+                tracing::info!(
+                    "knowledge base patched for {} edited articles in {:?} after the change was seen",
+                    done.extracted,
+                    started.elapsed()
+                );
+            }
+            let merge = PendingMerge {
+                merge_gen,
+                generation: loaded.generation,
+                data: loaded.data.clone(),
+                problems: loaded.corpus.problems.clone(),
+                store: loaded.store.clone(),
+            };
+            // The knowledge base replaced is freed later, off the path to the answers.
+            Some((done, was_patched, merge, current))
         })
         .await;
-        let (done, to_save) = match result {
+        let (done, patched, merge, replaced) = match result {
             Ok(Some(done)) => done,
             Ok(None) => return,
             Err(e) => {
@@ -673,29 +705,103 @@ impl Backend {
                 return;
             }
         };
-        let (kb, _) = self.shared.kb();
         tracing::info!(
-            "corpus refreshed: {} articles ({} extracted again, {} removed)",
-            kb.articles.len(),
+            "corpus refreshed: {} articles ({} extracted again, {} removed){}",
+            merge.data.len(),
             done.extracted,
-            done.removed
+            done.removed,
+            if patched {
+                "; patched, merging in the background"
+            } else {
+                "; merging in the background"
+            }
         );
+        if patched {
+            self.announce_refreshed(true).await;
+        }
+        tokio::task::spawn_blocking(move || drop(replaced));
+        let backend = self.clone_handle();
+        tokio::spawn(async move { backend.merge_in_background(merge).await });
+    }
+
+    /// The full merge after a refresh, off the async threads; published (and stored in the index) only if no
+    /// other refresh or load came meanwhile — one that does stops it.
+    async fn merge_in_background(&self, merge: PendingMerge) {
+        let PendingMerge {
+            merge_gen,
+            generation,
+            data,
+            problems,
+            store,
+        } = merge;
+        let shared = self.shared.clone();
+        let stale = move || {
+            shared.merge_gen.load(Ordering::SeqCst) != merge_gen
+                || shared.load_gen.load(Ordering::SeqCst) != generation
+                || shared.stopping()
+        };
+        let started = Instant::now();
+        let stop = stale.clone();
+        let built =
+            tokio::task::spawn_blocking(move || KnowledgeBase::build_unless(data, problems, &stop))
+                .await;
+        let kb = match built {
+            Ok(Some(kb)) => Arc::new(kb),
+            Ok(None) => {
+                tracing::debug!("merge after a refresh stopped: a newer change came");
+                return;
+            }
+            Err(e) => {
+                tracing::error!("knowledge base build failed: {e}");
+                return;
+            }
+        };
+        {
+            // The state and the knowledge base change together: only the state this merge is of.
+            let _loaded = self.shared.loaded.lock().await;
+            if stale() {
+                tracing::debug!("merge after a refresh dropped: a newer change came");
+                return;
+            }
+            self.shared.set_kb(kb.clone());
+        }
+        tracing::info!(
+            "knowledge base merged after a refresh in {:?}",
+            started.elapsed()
+        );
+        self.announce_refreshed(false).await;
+        if let Some(store) = store {
+            self.save_merged(store, kb);
+        }
+    }
+
+    /// Tell the client the knowledge base changed: status (saying when it is a patch the merge will replace),
+    /// and every open note's diagnostics again.
+    async fn announce_refreshed(&self, patched: bool) {
+        let (kb, _) = self.shared.kb();
         self.status(
             "ready",
             kb.articles.len(),
             kb.articles.len(),
             &format!(
-                "{} articles, {} entities",
+                "{} articles, {} entities{}",
                 kb.articles.len(),
-                kb.entities.len()
+                kb.entities.len(),
+                if patched { "; merging the edit" } else { "" }
             ),
         )
         .await;
         self.republish_all();
-        if let Some((store, kb)) = to_save {
-            self.save_merged(store, kb);
-        }
     }
+}
+
+/// What the merge after a refresh works on: the refreshed state, and the refresh it is for.
+struct PendingMerge {
+    merge_gen: u64,
+    generation: u64,
+    data: Vec<Arc<ArticleData>>,
+    problems: Vec<Problem>,
+    store: Option<Arc<Store>>,
 }
 
 fn display_paths(p: &[PathBuf]) -> String {

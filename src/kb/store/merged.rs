@@ -10,7 +10,7 @@ use super::Store;
 use super::merged_wire::{self, MergeKey, Merged, merge_version};
 use crate::corpus::{Article, Problem};
 use crate::kb::aliases::{Alias, AliasTable};
-use crate::kb::{ArticleData, KnowledgeBase, StatementIndex};
+use crate::kb::{ArticleData, KnowledgeBase};
 use rusqlite::{OptionalExtension, params};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -287,14 +287,14 @@ fn assemble(
         facts,
         facts_by_entity: Vec::new(),
         problems,
-        aliases: AliasTable::default(),
+        aliases: Default::default(),
         article_mentions,
-        statement_index: StatementIndex::default(),
-        words,
+        statement_index: Default::default(),
+        words: Arc::new(words),
         quote_cache: Default::default(),
     };
     kb.complete();
-    kb.aliases = automata.join();
+    kb.aliases = Arc::new(automata.join());
     kb
 }
 
