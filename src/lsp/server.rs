@@ -173,13 +173,16 @@ impl Shared {
         *self.encoding.read().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The knowledge base and its generation, read together (under the lock that [`Shared::set_kb`] changes
+    /// both under), so that a generation never labels another knowledge base.
     pub(super) fn kb(&self) -> (Arc<KnowledgeBase>, u64) {
-        let kb = self.kb.read().unwrap_or_else(|e| e.into_inner()).clone();
-        (kb, self.kb_gen.load(Ordering::SeqCst))
+        let guard = self.kb.read().unwrap_or_else(|e| e.into_inner());
+        (guard.clone(), self.kb_gen.load(Ordering::SeqCst))
     }
 
     pub(super) fn set_kb(&self, kb: impl Into<Arc<KnowledgeBase>>) {
-        *self.kb.write().unwrap_or_else(|e| e.into_inner()) = kb.into();
+        let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
+        *guard = kb.into();
         self.kb_gen.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -225,9 +228,14 @@ impl Shared {
                 });
                 let still_open = lock(&self.docs).revision(uri).is_some();
                 let mut cache = lock(&self.cache);
-                // An older version (a request pinned before later edits) does not evict a newer one, and a
-                // document closed meanwhile is not cached again.
-                if still_open && cache.get(uri).is_none_or(|c| c.revision <= doc.revision) {
+                // An older version (a request pinned before later edits), or the same one analysed with an
+                // older knowledge base, does not evict a newer one, and a document closed meanwhile is not
+                // cached again.
+                if still_open
+                    && cache
+                        .get(uri)
+                        .is_none_or(|c| (c.revision, c.kb_gen) <= (doc.revision, kb_gen))
+                {
                     cache.insert(
                         uri.clone(),
                         Cached {
@@ -246,6 +254,7 @@ impl Shared {
             text,
             version: doc.version,
             revision: doc.revision,
+            kb_gen,
             kb,
             index,
             enc: self.encoding(),
@@ -255,8 +264,11 @@ impl Shared {
 
     /// Diagnostics of a snapshot, cached per version.
     pub(super) fn diagnostics_of(&self, uri: &Uri, snap: &Snapshot) -> Arc<Vec<NoteDiagnostic>> {
+        // Keyed by the knowledge base too: a request that took its snapshot just before the knowledge base
+        // changed must neither read nor leave diagnostics of the other one.
         if let Some(c) = lock(&self.cache).get(uri)
             && c.revision == snap.revision
+            && c.kb_gen == snap.kb_gen
             && let Some(d) = &c.diagnostics
         {
             return d.clone();
@@ -273,6 +285,7 @@ impl Shared {
         };
         if let Some(c) = lock(&self.cache).get_mut(uri)
             && c.revision == snap.revision
+            && c.kb_gen == snap.kb_gen
         {
             c.diagnostics = Some(d.clone());
         }
@@ -326,6 +339,8 @@ pub(super) struct Snapshot {
     pub text: Arc<String>,
     pub version: i32,
     pub revision: u64,
+    /// The generation of `kb`: what is cached for this version is reused only with the same knowledge base.
+    pub kb_gen: u64,
     pub kb: Arc<KnowledgeBase>,
     pub index: Arc<NoteIndex>,
     pub enc: PositionEncoding,
