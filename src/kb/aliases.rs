@@ -298,6 +298,14 @@ mod tests {
         )
     }
 
+    /// What `t` finds in `text`: each match's text and its first entity.
+    fn found<'a>(t: &AliasTable, text: &'a str) -> Vec<(&'a str, EntityId)> {
+        t.find(text)
+            .into_iter()
+            .map(|(r, ids)| (&text[r], ids[0]))
+            .collect()
+    }
+
     #[test]
     fn aliases_are_found_word_bounded_longest_first_and_case_as_declared() {
         let t = table(&[
@@ -320,11 +328,7 @@ mod tests {
             ("US-made, USA", &[("US", 3)]),
         ];
         for (text, want) in cases {
-            let got: Vec<(&str, EntityId)> = t
-                .find(text)
-                .into_iter()
-                .map(|(r, ids)| (&text[r], ids[0]))
-                .collect();
+            let got = found(&t, text);
             assert_eq!(got, *want, "in {text:?}");
         }
     }
@@ -379,11 +383,7 @@ mod tests {
             ("Ford  Motor Co.", &[("Ford", 3)]),
         ];
         for (text, want) in cases {
-            let got: Vec<(&str, EntityId)> = t
-                .find(text)
-                .into_iter()
-                .map(|(r, ids)| (&text[r], ids[0]))
-                .collect();
+            let got = found(&t, text);
             assert_eq!(got, *want, "in {text:?}");
         }
     }

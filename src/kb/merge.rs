@@ -532,17 +532,7 @@ impl KnowledgeBase {
     pub(super) fn complete(&mut self) {
         for (ai, mentions) in self.article_mentions.iter().enumerate() {
             for m in mentions {
-                let e = &mut self.entities[m.entity()];
-                if e.mentions.last().is_none_or(|last| last.article != ai) {
-                    e.source_count += 1;
-                }
-                e.mention_count += 1;
-                if e.mentions.len() < KEPT_MENTIONS {
-                    e.mentions.push(Source {
-                        article: ai,
-                        range: m.range(),
-                    });
-                }
+                count_mention(&mut self.entities[m.entity()], ai, m);
             }
         }
         self.facts_by_entity = vec![Vec::new(); self.entities.len()];
@@ -849,5 +839,19 @@ pub(super) fn fact_of(ai: ArticleIx, f: TextFact, resolved: Option<FactDate>) ->
         },
         trigger: f.trigger,
         qualified: f.qualified,
+    }
+}
+/// Count one mention of an entity, in article `ai` (an entity's mentions are counted in article order), keeping
+/// the first [`KEPT_MENTIONS`] of them.
+pub(super) fn count_mention(e: &mut Entity, ai: ArticleIx, m: &CorpusMention) {
+    if e.mentions.last().is_none_or(|last| last.article != ai) {
+        e.source_count += 1;
+    }
+    e.mention_count += 1;
+    if e.mentions.len() < KEPT_MENTIONS {
+        e.mentions.push(Source {
+            article: ai,
+            range: m.range(),
+        });
     }
 }

@@ -22,10 +22,8 @@
 //! - articles added, removed, renamed or reordered: no patch is made ([`KnowledgeBase::patched`] is `None`).
 
 use super::lookup::fact_order;
-use super::merge::fact_of;
-use super::{
-    ArticleData, ArticleIx, EntityId, FactDate, KEPT_MENTIONS, KnowledgeBase, Role, Source,
-};
+use super::merge::{count_mention, fact_of};
+use super::{ArticleData, ArticleIx, EntityId, FactDate, KnowledgeBase, Role, Source};
 use crate::corpus::Problem;
 use crate::extract::events::EventKind;
 use crate::extract::facts::resolve_anchor;
@@ -217,17 +215,7 @@ fn recount_mentions(kb: &mut KnowledgeBase, touched: &[bool]) {
     }
     for (ai, mentions) in kb.article_mentions.iter().enumerate() {
         for m in mentions.iter().filter(|m| touched[m.entity()]) {
-            let e = &mut kb.entities[m.entity()];
-            if e.mentions.last().is_none_or(|last| last.article != ai) {
-                e.source_count += 1;
-            }
-            e.mention_count += 1;
-            if e.mentions.len() < KEPT_MENTIONS {
-                e.mentions.push(Source {
-                    article: ai,
-                    range: m.range(),
-                });
-            }
+            count_mention(&mut kb.entities[m.entity()], ai, m);
         }
     }
 }
