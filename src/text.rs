@@ -312,6 +312,24 @@ pub fn fold(s: &str) -> String {
     text
 }
 
+/// Call `f` on each word (maximal run of alphanumeric characters) of `fold(s)`, in order, without building
+/// the folded text: `buf` holds the word being folded.
+pub fn for_each_folded_word(s: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    buf.clear();
+    fold_chars(s, |c, _, _| {
+        if c.is_alphanumeric() {
+            buf.push(c);
+        } else if !buf.is_empty() {
+            f(buf);
+            buf.clear();
+        }
+    });
+    if !buf.is_empty() {
+        f(buf);
+        buf.clear();
+    }
+}
+
 /// The folding itself: `emit(char, start, end)` for each folded character, with the byte range of the
 /// original character it comes from (for the one space standing for a run of whitespace: the run's first
 /// byte and the byte after it).
@@ -457,6 +475,33 @@ mod tests {
             fold("\"kenya's leadership\" he said")
         );
         assert_eq!(fold("U.S.-Kenya — ties"), "us-kenya - ties");
+    }
+
+    #[test]
+    fn folded_words_are_the_words_of_the_folded_text() {
+        let pieces = [
+            "U", ".", "S", "’", "s", " ", "\t", "\n", "“", "”", "«", "-", "—", "İ", "é", "Ö", "ß",
+            "7", "&", "%", "a", "B", "'", "`", "\u{00A0}", "…", "x1", "ǅ", "ﬁ",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut buf = String::new();
+        for _ in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..10 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let folded = fold(&s);
+            let want: Vec<&str> = folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut got = Vec::new();
+            for_each_folded_word(&s, &mut buf, |w| got.push(w.to_string()));
+            assert_eq!(got, want, "in {s:?}");
+        }
     }
 
     #[test]

@@ -42,6 +42,10 @@ struct Stops {
     by_hash: FxHashMap<u64, u32>,
     /// Which bytes begin an alias (both cases when case-insensitive).
     first_bytes: [u64; 4],
+    /// A bit per hash of an alias's first stop (its first word), indexed by the hash's low bits: a word that
+    /// begins no alias is mostly turned away here, in a table small enough for the processor's cache,
+    /// before it costs a look-up in `by_hash`.
+    first_stops: Vec<u64>,
     fold: bool,
 }
 
@@ -67,19 +71,51 @@ impl Stops {
             }
         }
         let mut walk = StopWalk::new(self.fold);
+        let mut first = None;
         for (j, c) in text.char_indices() {
             if let Some(h) = walk.stop_before(c) {
+                first.get_or_insert(h);
                 self.by_hash.entry(h).or_insert(Self::PREFIX);
             }
             walk.push(&text[j..j + c.len_utf8()], c);
         }
         if let Some(h) = walk.stop_at_end() {
+            first.get_or_insert(h);
             // The first alias of a text (or of a hash) keeps it.
             let slot = self.by_hash.entry(h).or_insert(index);
             if *slot == Self::PREFIX {
                 *slot = index;
             }
         }
+        if let Some(h) = first {
+            self.first_stops_add(h);
+        }
+    }
+
+    /// Size the bit table of first stops for `n` aliases: about 8 bits per alias (so that most bits stay
+    /// clear), a power of two, at most [`MAX_FIRST_STOP_WORDS`] words.
+    fn expect(&mut self, n: usize) {
+        let words = (n * 8 / 64)
+            .next_power_of_two()
+            .clamp(1, MAX_FIRST_STOP_WORDS);
+        self.first_stops = vec![0; words];
+    }
+
+    /// Mark `h` as an alias's first stop.
+    fn first_stops_add(&mut self, h: u64) {
+        if self.first_stops.is_empty() {
+            self.expect(1);
+        }
+        let bit = h as usize & (self.first_stops.len() * 64 - 1);
+        self.first_stops[bit >> 6] |= 1 << (bit & 63);
+    }
+
+    /// Whether `h` may be the hash of an alias's first stop (false: it is certainly not).
+    fn may_be_first_stop(&self, h: u64) -> bool {
+        let bit = h as usize & (self.first_stops.len() * 64).wrapping_sub(1);
+        self.first_stops
+            .get(bit >> 6)
+            .is_some_and(|w| w & (1 << (bit & 63)) != 0)
     }
 
     fn begins(&self, b: u8) -> bool {
@@ -106,8 +142,25 @@ impl Stops {
             }
         };
         let mut walk = StopWalk::new(self.fold);
+        // The first word, when it is ASCII and ends in ASCII (or at the end): hashed in a tight loop, and
+        // turned away by the bit table unless it may begin an alias.
+        let bytes = rest.as_bytes();
+        let word = bytes
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len());
+        let from = if word > 0 && bytes.get(word).is_none_or(u8::is_ascii) {
+            walk.push_ascii_word(&bytes[..word]);
+            if !self.may_be_first_stop(walk.hash) {
+                return None;
+            }
+            word
+        } else {
+            0
+        };
         let mut ended = false;
-        for (j, c) in rest.char_indices() {
+        for (j, c) in rest[from..].char_indices() {
+            let j = from + j;
             if let Some(h) = walk.stop_before(c)
                 && !known(j, h)
             {
@@ -129,6 +182,9 @@ impl Stops {
         same.then_some((end, a as usize))
     }
 }
+
+/// The largest bit table of first stops, in 64-bit words: 2^22 bits (512 KiB).
+const MAX_FIRST_STOP_WORDS: usize = 1 << 16;
 
 /// Hashing a text forward, character by character, and telling where a stop is: FNV-1a over the bytes
 /// (ASCII-lower-cased when folding), so that a prefix's hash does not depend on where it ends.
@@ -160,6 +216,16 @@ impl StopWalk {
         (self.started && !self.after_space).then_some(self.hash)
     }
 
+    /// Push a word of ASCII letters and digits (no space).
+    fn push_ascii_word(&mut self, word: &[u8]) {
+        for &b in word {
+            let b = if self.fold { b.to_ascii_lowercase() } else { b };
+            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.started |= !word.is_empty();
+        self.after_space &= word.is_empty();
+    }
+
     fn push(&mut self, bytes: &str, c: char) {
         for &b in bytes.as_bytes() {
             let b = if self.fold { b.to_ascii_lowercase() } else { b };
@@ -175,6 +241,9 @@ impl AliasTable {
         let mut exact = Stops::new(false);
         let mut folded = Stops::new(true);
         let mut other = Vec::new();
+        let case_sensitive = aliases.iter().filter(|a| a.case_sensitive).count();
+        exact.expect(case_sensitive);
+        folded.expect(aliases.len() - case_sensitive);
         for (i, a) in aliases.iter().enumerate() {
             let index = u32::try_from(i).expect("fewer than 2^32 aliases");
             match a.text.chars().next() {
@@ -194,6 +263,22 @@ impl AliasTable {
                     .map(|ac| (ac, other))
             })
             .flatten();
+        let fill = |s: &Stops| {
+            s.first_stops
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>() as f64
+                / (s.first_stops.len() * 64).max(1) as f64
+        };
+        tracing::debug!(
+            "alias table: {} aliases ({} case-sensitive); {} + {} stops; first-stop bits set {:.3} + {:.3}",
+            aliases.len(),
+            case_sensitive,
+            exact.by_hash.len(),
+            folded.by_hash.len(),
+            fill(&exact),
+            fill(&folded)
+        );
         AliasTable {
             aliases,
             exact,
@@ -206,6 +291,7 @@ impl AliasTable {
     pub fn memory_usage(&self) -> usize {
         let entry = size_of::<(u64, u32)>() + 1;
         (self.exact.by_hash.capacity() + self.folded.by_hash.capacity()) * entry
+            + (self.exact.first_stops.len() + self.folded.first_stops.len()) * size_of::<u64>()
             + self.other.as_ref().map_or(0, |(ac, which)| {
                 ac.memory_usage() + which.len() * size_of::<usize>()
             })
@@ -260,8 +346,18 @@ impl AliasTable {
         let mut found = Vec::new();
         let mut resume = 0;
         let mut prev_alnum = false;
-        for (i, c) in s.char_indices() {
-            let alnum = c.is_alphanumeric();
+        let bytes = s.as_bytes();
+        let mut next = 0;
+        while next < bytes.len() {
+            let i = next;
+            let alnum = if bytes[i].is_ascii() {
+                next += 1;
+                bytes[i].is_ascii_alphanumeric()
+            } else {
+                let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                next += c.len_utf8();
+                c.is_alphanumeric()
+            };
             if alnum && !prev_alnum && i >= resume {
                 let rest = &s[i..];
                 let exact = self.exact.longest(rest, &self.aliases);
@@ -385,6 +481,108 @@ mod tests {
         for (text, want) in cases {
             let got = found(&t, text);
             assert_eq!(got, *want, "in {text:?}");
+        }
+    }
+
+    #[test]
+    fn words_beyond_ascii_end_and_begin_aliases_like_ascii_ones() {
+        let t = table(&[
+            ("Ford", 0, true),
+            ("Müller", 1, true),
+            ("Ford Motor", 2, true),
+            ("élysée accord", 3, false),
+        ]);
+        let cases: &[(&str, &[(&str, EntityId)])] = &[
+            ("Ford’s plant", &[("Ford", 0)]),
+            ("Ford—and", &[("Ford", 0)]),
+            ("Fordé", &[]),
+            ("Herr Müller said", &[("Müller", 1)]),
+            ("Müllers", &[]),
+            ("Ford Motor’s", &[("Ford Motor", 2)]),
+            ("the Élysée accord", &[]),
+            ("the élysée Accord", &[("élysée Accord", 3)]),
+            ("Ford", &[("Ford", 0)]),
+        ];
+        for (text, want) in cases {
+            let got = found(&t, text);
+            assert_eq!(got, *want, "in {text:?}");
+        }
+    }
+
+    /// What the table should find, by trying every alias at every word start.
+    fn found_by_brute_force<'a>(
+        rows: &[(&str, EntityId, bool)],
+        s: &'a str,
+    ) -> Vec<(&'a str, EntityId)> {
+        let alnum_before = |i: usize| {
+            s[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < s.len() {
+            let starts =
+                s[i..].chars().next().is_some_and(char::is_alphanumeric) && !alnum_before(i);
+            let best = rows
+                .iter()
+                .filter(|_| starts)
+                .filter(|(text, _, exact)| {
+                    let end = i + text.len();
+                    s.is_char_boundary(end.min(s.len()))
+                        && end <= s.len()
+                        && if *exact {
+                            &s[i..end] == *text
+                        } else {
+                            s[i..end].eq_ignore_ascii_case(text)
+                        }
+                        && !s[end..].chars().next().is_some_and(char::is_alphanumeric)
+                })
+                .max_by_key(|(text, _, exact)| (text.len(), *exact));
+            match best {
+                Some((text, id, _)) => {
+                    out.push((&s[i..i + text.len()], *id));
+                    i += text.len();
+                }
+                None => i += s[i..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn random_texts_give_what_trying_every_alias_gives() {
+        let rows: &[(&str, EntityId, bool)] = &[
+            ("Ford", 0, true),
+            ("Ford Motor", 1, true),
+            ("Ford Motor Co.", 2, true),
+            ("Motor", 3, true),
+            ("U.S.", 4, true),
+            ("Zoë", 5, true),
+            ("peace deal", 6, false),
+            ("deal", 7, true),
+            ("Co", 8, true),
+        ];
+        let t = table(rows);
+        let pieces = [
+            "Ford", "Motor", "Co", ".", " ", "  ", "U", "S", "’s", "Zoë", "zoë", "peace", "Peace",
+            "deal", "DEAL", ",", "-", "é", "x", "1",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..8 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(
+                found(&t, &text),
+                found_by_brute_force(rows, &text),
+                "in {text:?}"
+            );
         }
     }
 

@@ -203,7 +203,7 @@ impl KnowledgeBase {
         lap("clusters").ok()?;
         // A "name" whose every word the corpus also writes in lower case is a phrase ("Public Policy",
         // "Senior Foreign Service"), not a person; nor is a lone titled word like "Extraordinary".
-        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        let mut candidates: FxHashSet<String> = FxHashSet::default();
         for c in &person_clusters {
             candidates.extend(name_words(&c.canonical()).iter().map(|w| w.to_lowercase()));
         }
@@ -215,6 +215,9 @@ impl KnowledgeBase {
                     .map(|m| m.name.to_lowercase()),
             );
         }
+        // One pass over the corpus answers this question and the same one that `proper_clusters` asks of
+        // one-word proper names (whose canonical forms are among these).
+        candidates.extend(one_word_names(&articles));
         let lower_seen = seen_lowercase(&articles, &candidates);
         let keep: Vec<bool> = person_clusters
             .iter()
@@ -251,6 +254,7 @@ impl KnowledgeBase {
             .collect();
         let proper = proper_clusters(
             &articles,
+            &lower_seen,
             &person_index,
             &person_words,
             &thing_index,
@@ -557,8 +561,11 @@ impl KnowledgeBase {
 /// new entity. Names seen only at the start of sentences are kept when they recur; a cluster's kind is the
 /// kind most of its mentions show; a short name that starts exactly one longer organisation or index name
 /// ("Dow Jones" → "Dow Jones Industrial Average") joins it.
+///
+/// `lower_seen` is what [`seen_lowercase`] finds of (at least) every one-word proper name of the articles.
 fn proper_clusters(
     articles: &[Arc<ArticleData>],
+    lower_seen: &FxHashSet<String>,
     person_index: &HashMap<(String, String), usize>,
     person_words: &FxHashSet<String>,
     thing_index: &HashMap<(EntityKind, String), usize>,
@@ -644,12 +651,6 @@ fn proper_clusters(
     // A name only ever seen opening a sentence is kept when it recurs and is not a lower-case word too.
     let canonical: Vec<String> = all.iter().map(|p| p.cluster.canonical()).collect();
     // A single word the corpus also writes in lower case is a common word ("Stock", "Standard"), not a name.
-    let single: BTreeSet<String> = canonical
-        .iter()
-        .filter(|n| !n.contains(' '))
-        .map(|n| n.to_lowercase())
-        .collect();
-    let lower_seen = seen_lowercase(articles, &single);
     let keep: Vec<bool> = all
         .iter()
         .zip(&canonical)
@@ -747,12 +748,30 @@ fn proper_clusters(
 /// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
 /// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
 /// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
-fn seen_lowercase(articles: &[Arc<ArticleData>], words: &BTreeSet<String>) -> FxHashSet<String> {
-    if words.is_empty() {
+fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> FxHashSet<String> {
+    use std::hash::BuildHasher;
+    if wanted.is_empty() {
         return Default::default();
     }
-    let wanted: FxHashSet<&str> = words.iter().map(String::as_str).collect();
-    let found: Vec<Vec<&str>> = par_map(articles, |a| {
+    let words: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let index: HashMap<&str, u32> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (*w, i as u32))
+        .collect();
+    // A bit per hash of a wanted word, in a table small enough for the processor's cache: most words of the
+    // text are turned away here before a look-up in the large `index`.
+    let hasher = rustc_hash::FxBuildHasher;
+    let bits_len = (words.len() * 16 / 64)
+        .next_power_of_two()
+        .clamp(1, 1 << 16);
+    let mut bits = vec![0u64; bits_len];
+    let bit = |h: u64| (h as usize) & (bits_len * 64 - 1);
+    for w in &words {
+        let b = bit(hasher.hash_one(w));
+        bits[b >> 6] |= 1 << (b & 63);
+    }
+    let found: Vec<Vec<u32>> = par_map(articles, |a| {
         let text = &a.text()[a.article.body.clone()];
         let mut hits = Vec::new();
         for chunk in text.split_whitespace() {
@@ -763,15 +782,52 @@ fn seen_lowercase(articles: &[Arc<ArticleData>], words: &BTreeSet<String>) -> Fx
             let core = core
                 .strip_suffix([',', ';', ':', '!', '?', ')', '"', '”', '’', '.'])
                 .unwrap_or(core);
-            if let Some(w) = wanted.get(core) {
-                hits.push(*w);
+            let b = bit(hasher.hash_one(core));
+            if bits[b >> 6] & (1 << (b & 63)) != 0
+                && let Some(&i) = index.get(core)
+            {
+                hits.push(i);
             }
         }
         hits.sort_unstable();
         hits.dedup();
         hits
     });
-    found.into_iter().flatten().map(str::to_string).collect()
+    let mut seen = vec![false; words.len()];
+    for i in found.into_iter().flatten() {
+        seen[i as usize] = true;
+    }
+    words
+        .iter()
+        .zip(seen)
+        .filter(|(_, seen)| *seen)
+        .map(|(w, _)| w.to_string())
+        .collect()
+}
+
+/// Every proper name of the articles that is one word (as a name's form is written: whitespace collapsed),
+/// lower-cased.
+fn one_word_names(articles: &[Arc<ArticleData>]) -> FxHashSet<String> {
+    let per_article: Vec<Vec<String>> = par_map(articles, |a| {
+        let text = a.text();
+        let mut words: Vec<String> = a
+            .names
+            .iter()
+            .filter_map(|p| {
+                let mut pieces = text
+                    .get(p.start as usize..p.end as usize)?
+                    .split_whitespace();
+                match (pieces.next(), pieces.next()) {
+                    (Some(w), None) => Some(w.to_lowercase()),
+                    _ => None,
+                }
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    });
+    per_article.into_iter().flatten().collect()
 }
 
 /// Capitalised words of the sentences that are not followed by another capitalised word ("Aden" in "Aden and

@@ -10,7 +10,7 @@
 
 use super::ArticleData;
 use super::article::par_map;
-use crate::text::fold;
+use crate::text::for_each_folded_word;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -69,7 +69,8 @@ fn article_keys(a: &ArticleData) -> Vec<u64> {
     let text = a.text();
     let body = &a.article.body;
     let mut keys = Vec::new();
-    let mut add = |s: &str| for_each_word(&fold(s), |w| keys.push(word_key(w)));
+    let mut word = String::new();
+    let mut add = |s: &str| for_each_folded_word(s, &mut word, |w| keys.push(word_key(w)));
     if let Some(b) = text.get(body.clone()) {
         add(b);
     }
@@ -348,6 +349,7 @@ impl WordIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fold;
 
     fn index(texts: &[&str]) -> WordIndex {
         let articles = crate::kb::article::from_texts(texts);
