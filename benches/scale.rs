@@ -456,6 +456,7 @@ fn floor_and_check(bin: &Path, dir: &Path, cache: &Path) {
 }
 
 fn main() {
+    dossier::alloc::configure();
     let all: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<String> = all
         .iter()

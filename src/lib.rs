@@ -3,6 +3,7 @@
 //! Layers, each depending only on those before it: `text` ← `corpus`, `extract` ← `kb` ← `analysis` ←
 //! `lsp`, `cli`.
 
+pub mod alloc;
 pub mod analysis;
 pub mod cli;
 pub mod corpus;

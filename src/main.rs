@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    dossier::alloc::configure();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
