@@ -126,7 +126,14 @@ impl Stops {
     /// The alias is checked against the text only once, at the end: a 64-bit hash of a stop met on the way
     /// that equals a stop of another alias by chance (about one look-up in 10^14 here) could at worst lead
     /// the walk one stop further, or, if it is the last, lose that one match.
-    fn longest(&self, rest: &str, aliases: &[Alias]) -> Option<(usize, usize)> {
+    ///
+    /// `first` is `rest`'s first word when [`AsciiWord::at`] found one (hashed once for both tables).
+    fn longest(
+        &self,
+        rest: &str,
+        first: Option<&AsciiWord>,
+        aliases: &[Alias],
+    ) -> Option<(usize, usize)> {
         if self.by_hash.is_empty() || !self.begins(rest.as_bytes()[0]) {
             return None;
         }
@@ -142,21 +149,16 @@ impl Stops {
             }
         };
         let mut walk = StopWalk::new(self.fold);
-        // The first word, when it is ASCII and ends in ASCII (or at the end): hashed in a tight loop, and
-        // turned away by the bit table unless it may begin an alias.
-        let bytes = rest.as_bytes();
-        let word = bytes
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(bytes.len());
-        let from = if word > 0 && bytes.get(word).is_none_or(u8::is_ascii) {
-            walk.push_ascii_word(&bytes[..word]);
-            if !self.may_be_first_stop(walk.hash) {
-                return None;
+        // An ASCII first word is turned away by the bit table unless it may begin an alias.
+        let from = match first {
+            Some(w) => {
+                walk.resume_after_word(if self.fold { w.folded } else { w.exact });
+                if !self.may_be_first_stop(walk.hash) {
+                    return None;
+                }
+                w.len
             }
-            word
-        } else {
-            0
+            None => 0,
         };
         let mut ended = false;
         for (j, c) in rest[from..].char_indices() {
@@ -186,6 +188,39 @@ impl Stops {
 /// The largest bit table of first stops, in 64-bit words: 2^22 bits (512 KiB).
 const MAX_FIRST_STOP_WORDS: usize = 1 << 16;
 
+/// The FNV-1a offset basis and prime.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// A text's first word, when it is ASCII letters and digits followed by an ASCII character or the end: its
+/// length and its hashes as a [`StopWalk`] makes them, as it is and ASCII-lower-cased.
+struct AsciiWord {
+    len: usize,
+    exact: u64,
+    folded: u64,
+}
+
+impl AsciiWord {
+    fn at(text: &[u8]) -> Option<AsciiWord> {
+        let mut exact = FNV_OFFSET;
+        let mut folded = FNV_OFFSET;
+        let mut len = 0;
+        for &b in text {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            exact = (exact ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+            folded = (folded ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(FNV_PRIME);
+            len += 1;
+        }
+        (len > 0 && text.get(len).is_none_or(u8::is_ascii)).then_some(AsciiWord {
+            len,
+            exact,
+            folded,
+        })
+    }
+}
+
 /// Hashing a text forward, character by character, and telling where a stop is: FNV-1a over the bytes
 /// (ASCII-lower-cased when folding), so that a prefix's hash does not depend on where it ends.
 struct StopWalk {
@@ -199,7 +234,7 @@ struct StopWalk {
 impl StopWalk {
     fn new(fold: bool) -> Self {
         StopWalk {
-            hash: 0xcbf2_9ce4_8422_2325,
+            hash: FNV_OFFSET,
             fold,
             started: false,
             after_space: false,
@@ -216,20 +251,17 @@ impl StopWalk {
         (self.started && !self.after_space).then_some(self.hash)
     }
 
-    /// Push a word of ASCII letters and digits (no space).
-    fn push_ascii_word(&mut self, word: &[u8]) {
-        for &b in word {
-            let b = if self.fold { b.to_ascii_lowercase() } else { b };
-            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.started |= !word.is_empty();
-        self.after_space &= word.is_empty();
+    /// Continue from a first word (not empty, no space) whose hash (as this walk hashes) is `hash`.
+    fn resume_after_word(&mut self, hash: u64) {
+        self.hash = hash;
+        self.started = true;
+        self.after_space = false;
     }
 
     fn push(&mut self, bytes: &str, c: char) {
         for &b in bytes.as_bytes() {
             let b = if self.fold { b.to_ascii_lowercase() } else { b };
-            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(FNV_PRIME);
         }
         self.started = true;
         self.after_space = c.is_whitespace();
@@ -360,8 +392,9 @@ impl AliasTable {
             };
             if alnum && !prev_alnum && i >= resume {
                 let rest = &s[i..];
-                let exact = self.exact.longest(rest, &self.aliases);
-                let folded = self.folded.longest(rest, &self.aliases);
+                let first = AsciiWord::at(rest.as_bytes());
+                let exact = self.exact.longest(rest, first.as_ref(), &self.aliases);
+                let folded = self.folded.longest(rest, first.as_ref(), &self.aliases);
                 let best = match (exact, folded) {
                     (Some(e), Some(f)) if f.0 > e.0 => Some(f),
                     (Some(e), _) => Some(e),
