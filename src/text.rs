@@ -313,21 +313,52 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Call `f` on each word (maximal run of alphanumeric characters) of `fold(s)`, in order, without building
-/// the folded text: `buf` holds the word being folded.
+/// the folded text: `buf` holds the word being folded. ASCII is classed byte by byte as [`fold`] treats it
+/// (letters and digits lower-cased; white space, apostrophes, hyphens and the kept symbols end a word; other
+/// punctuation is dropped and so joins its neighbours, as in "u.s."); any other character is folded as
+/// `fold` folds it.
 pub fn for_each_folded_word(s: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
-    fold_chars(s, |c, _, _| {
-        if c.is_alphanumeric() {
-            buf.push(c);
-        } else if !buf.is_empty() {
+    let mut end_word = |buf: &mut String| {
+        if !buf.is_empty() {
             f(buf);
             buf.clear();
         }
-    });
-    if !buf.is_empty() {
-        f(buf);
-        buf.clear();
+    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            if b.is_ascii_alphanumeric() {
+                buf.push(char::from(b.to_ascii_lowercase()));
+            } else if b.is_ascii_whitespace()
+                || b == 0x0b
+                || matches!(b, b'\'' | b'`' | b'-' | b'&' | b'%' | b'$' | b'@' | b'#')
+            {
+                end_word(buf);
+            }
+            continue;
+        }
+        // Any other character: white space ends a word (folding makes a run of it one space, before the next
+        // character kept); anything else is folded on its own.
+        let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let piece = &s[i..i + c.len_utf8()];
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            end_word(buf);
+            continue;
+        }
+        fold_chars(piece, |c, _, _| {
+            if c.is_alphanumeric() {
+                buf.push(c);
+            } else {
+                end_word(buf);
+            }
+        });
     }
+    end_word(buf);
 }
 
 /// The folding itself: `emit(char, start, end)` for each folded character, with the byte range of the
@@ -481,7 +512,9 @@ mod tests {
     fn folded_words_are_the_words_of_the_folded_text() {
         let pieces = [
             "U", ".", "S", "’", "s", " ", "\t", "\n", "“", "”", "«", "-", "—", "İ", "é", "Ö", "ß",
-            "7", "&", "%", "a", "B", "'", "`", "\u{00A0}", "…", "x1", "ǅ", "ﬁ",
+            "7", "&", "%", "a", "B", "'", "`", "\u{00A0}", "…", "x1", "ǅ", "ﬁ", "\"", "@", "#",
+            "$", "£", "€", ",", "\r", "\u{0B}", "\u{0C}", "\u{2212}", "\u{212A}", "\u{2028}",
+            "\u{3000}", "(", "_", "é ", " é",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         let mut buf = String::new();
