@@ -52,7 +52,12 @@ impl Cluster {
     }
 
     fn add(&mut self, m: &NameMention, article: ArticleIx) {
-        *self.forms.entry(m.name.clone()).or_default() += 1;
+        match self.forms.get_mut(m.name.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                self.forms.insert(m.name.clone(), 1);
+            }
+        }
         if let Some((acr, _)) = &m.acronym {
             self.acronym.get_or_insert_with(|| acr.clone());
         }
@@ -627,20 +632,24 @@ fn proper_clusters(
     for (ai, names) in per_article {
         for (key, m) in names {
             let m = &m;
-            let existing = acronym_index
-                .get(&m.name)
-                .or_else(|| existing_by_key.get(&key))
-                .copied();
-            let pi = *by_key.entry(key).or_insert_with(|| {
-                all.push(Proper {
-                    cluster: Cluster::new(EntityKind::Other),
-                    votes: BTreeMap::new(),
-                    running: false,
-                    mentions: 0,
-                    existing,
-                });
-                all.len() - 1
-            });
+            let pi = match by_key.get(key.as_str()) {
+                Some(&pi) => pi,
+                None => {
+                    let existing = acronym_index
+                        .get(&m.name)
+                        .or_else(|| existing_by_key.get(&key))
+                        .copied();
+                    all.push(Proper {
+                        cluster: Cluster::new(EntityKind::Other),
+                        votes: BTreeMap::new(),
+                        running: false,
+                        mentions: 0,
+                        existing,
+                    });
+                    by_key.insert(key, all.len() - 1);
+                    all.len() - 1
+                }
+            };
             let p = &mut all[pi];
             p.cluster.add(m, ai);
             *p.votes.entry(m.kind).or_default() += 1;
