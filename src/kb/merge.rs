@@ -413,8 +413,9 @@ impl KnowledgeBase {
         }
         lap("place-qualified").ok()?;
         // First names used alone for a person in an article where the full name appears ("Aden").
-        let mut first_name_aliases: Vec<(String, EntityId)> = Vec::new();
-        for a in &articles {
+        // Article by article on all cores (the aliases and people are only read here), in article order.
+        let first_name_aliases = par_map(&articles, |a| {
+            let mut found: Vec<(String, EntityId)> = Vec::new();
             let text = a.text();
             let mut standalone_words: Option<FxHashSet<&str>> = None;
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
@@ -436,11 +437,12 @@ impl KnowledgeBase {
                 let words = standalone_words
                     .get_or_insert_with(|| standalone_capitalised(text, &a.sentences));
                 if words.contains(first) {
-                    first_name_aliases.push((first.to_string(), ci));
+                    found.push((first.to_string(), ci));
                 }
             }
-        }
-        for (first, id) in first_name_aliases {
+            found
+        });
+        for (first, id) in first_name_aliases.into_iter().flatten() {
             add_alias(&first, id, true, &mut alias_map);
             if !entities[id].aliases.contains(&first) {
                 entities[id].aliases.push(first);
