@@ -96,8 +96,8 @@ fn is_heading_line(line: &str) -> bool {
     if t.starts_with('#') {
         return true;
     }
-    let words = t.split_whitespace().count();
-    words <= 12 && t.len() <= 90
+    // A long line is no heading: count the words of short ones only.
+    t.len() <= 90 && t.split_whitespace().nth(12).is_none()
 }
 
 /// The month and weekday names, lower case.
@@ -181,9 +181,9 @@ fn paragraphs(text: &str, body: ByteRange) -> Vec<Paragraph> {
         let next_capitalised = next.is_some_and(|n| {
             n.starts_with(|c: char| c.is_uppercase() || matches!(c, '#' | '"' | '“' | '*' | '-'))
         });
-        let heading = is_heading_line(s)
-            && (next_blank || (next_capitalised && s.trim().len() < 50))
-            && block.is_none();
+        let heading = block.is_none()
+            && is_heading_line(s)
+            && (next_blank || (next_capitalised && s.trim().len() < 50));
         if heading {
             flush(&mut block, false);
             block = Some(line.clone());
