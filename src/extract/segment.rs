@@ -345,56 +345,74 @@ pub struct Token {
     pub word: bool,
 }
 
+/// The character starting at byte `i` of `s` and its length, ASCII without decoding.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() {
+        return (char::from(b), 1);
+    }
+    let c = s[i..].chars().next().expect("a character starts here");
+    (c, c.len_utf8())
+}
+
 /// Tokenise `text[range]`.
 pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
     let s = &text[range.clone()];
+    let bytes = s.as_bytes();
     // About one token for every four bytes of prose.
     let mut out = Vec::with_capacity(s.len() / 4 + 1);
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(s, i);
         if c.is_whitespace() {
+            i += len;
             continue;
         }
-        if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
-                if d.is_alphanumeric() {
-                    it.next();
-                    end = j + d.len_utf8();
-                } else if matches!(d, '.' | '\'' | '’' | '-' | '&') {
-                    // Inner punctuation joins only when followed by a letter/digit, except a period that
-                    // closes an initial or acronym ("J.", "U.S.").
-                    let rest = &s[j + d.len_utf8()..];
-                    let joins = rest.starts_with(|x: char| x.is_alphanumeric());
-                    let closes_abbrev = d == '.' && {
-                        let w = &s[i..j];
-                        (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
-                            || w.contains('.')
-                            || in_lower_list(ABBREVIATIONS, w)
-                    };
-                    if joins || closes_abbrev {
-                        it.next();
-                        end = j + d.len_utf8();
-                        if !joins {
-                            break;
-                        }
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
+        if !c.is_alphanumeric() {
             out.push(Token {
-                range: range.start + i..range.start + end,
-                word: true,
-            });
-        } else {
-            out.push(Token {
-                range: range.start + i..range.start + i + c.len_utf8(),
+                range: range.start + i..range.start + i + len,
                 word: false,
             });
+            i += len;
+            continue;
         }
+        // The word runs to `end`, the byte after its last character taken.
+        let mut end = i + len;
+        while end < bytes.len() {
+            if bytes[end].is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
+            let (d, dlen) = char_at(s, end);
+            if d.is_alphanumeric() {
+                end += dlen;
+            } else if matches!(d, '.' | '\'' | '’' | '-' | '&') {
+                // Inner punctuation joins only when followed by a letter/digit, except a period that
+                // closes an initial or acronym ("J.", "U.S.").
+                let rest = &s[end + dlen..];
+                let joins = rest.starts_with(|x: char| x.is_alphanumeric());
+                let closes_abbrev = d == '.' && {
+                    let w = &s[i..end];
+                    (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+                        || w.contains('.')
+                        || in_lower_list(ABBREVIATIONS, w)
+                };
+                if !(joins || closes_abbrev) {
+                    break;
+                }
+                end += dlen;
+                if !joins {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        out.push(Token {
+            range: range.start + i..range.start + end,
+            word: true,
+        });
+        i = end;
     }
     out
 }
@@ -402,6 +420,103 @@ pub fn tokens(text: &str, range: ByteRange) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokeniser as first written, over `char_indices`: the reference the byte scanner must match.
+    fn tokens_by_chars(text: &str, range: ByteRange) -> Vec<Token> {
+        let s = &text[range.clone()];
+        // About one token for every four bytes of prose.
+        let mut out = Vec::with_capacity(s.len() / 4 + 1);
+        let mut it = s.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            if c.is_alphanumeric() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = it.peek() {
+                    if d.is_alphanumeric() {
+                        it.next();
+                        end = j + d.len_utf8();
+                    } else if matches!(d, '.' | '\'' | '’' | '-' | '&') {
+                        // Inner punctuation joins only when followed by a letter/digit, except a period that
+                        // closes an initial or acronym ("J.", "U.S.").
+                        let rest = &s[j + d.len_utf8()..];
+                        let joins = rest.starts_with(|x: char| x.is_alphanumeric());
+                        let closes_abbrev = d == '.' && {
+                            let w = &s[i..j];
+                            (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+                                || w.contains('.')
+                                || in_lower_list(ABBREVIATIONS, w)
+                        };
+                        if joins || closes_abbrev {
+                            it.next();
+                            end = j + d.len_utf8();
+                            if !joins {
+                                break;
+                            }
+                        } else {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Token {
+                    range: range.start + i..range.start + end,
+                    word: true,
+                });
+            } else {
+                out.push(Token {
+                    range: range.start + i..range.start + i + c.len_utf8(),
+                    word: false,
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_byte_scanner_tokenises_as_the_char_scanner_did() {
+        for s in [
+            "",
+            "U.S. President-elect Donald Trump and Ruto’s team (AFRICOM), Lloyd J. Austin.",
+            "Gen. Langley met Mr. Smith at 10 a.m. on Sept. 7 -- the U.N. said; AT&T & Co. rose 3.5%.",
+            "don’t won't rock-’n’-roll ’90s 'quote' x.y.z. A. b. É. Ǆ. ß. 11,188.23 e.g.",
+            "naïve café Zürich — “Quoted” text… São Paulo ١٢٣ ² ½ Ⅻ\u{a0}nbsp\u{2003}em\u{85}nel",
+            "trailing dot. trailing apostrophe' trailing hyphen- trailing amp& end.",
+        ] {
+            assert_eq!(tokens(s, 0..s.len()), tokens_by_chars(s, 0..s.len()), "{s}");
+            let padded = format!("ab {s}");
+            assert_eq!(
+                tokens(&padded, 3..padded.len()),
+                tokens_by_chars(&padded, 3..padded.len()),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_byte_scanner_tokenises_random_mixtures_as_the_char_scanner_did() {
+        let alphabet: Vec<char> = "aZJé1٣².'’-&  \t\n—\u{a0}\u{301}ǅxSUr(".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for _ in 0..seed % 24 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(
+                tokens(&s, 0..s.len()),
+                tokens_by_chars(&s, 0..s.len()),
+                "{s:?}"
+            );
+        }
+    }
 
     fn sentences_of(text: &str) -> Vec<&str> {
         let (_, s) = segment(text, 0..text.len());
