@@ -346,6 +346,7 @@ pub struct Token {
 }
 
 /// The character starting at byte `i` of `s` and its length, ASCII without decoding.
+#[inline]
 fn char_at(s: &str, i: usize) -> (char, usize) {
     let b = s.as_bytes()[i];
     if b.is_ascii() {
