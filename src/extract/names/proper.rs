@@ -9,7 +9,7 @@ use super::words::{
     FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_role_noun, is_title,
     is_title_case, strip_possessive,
 };
-use super::{Cue, EntityKind, NameMention, collapse};
+use super::{Cue, EntityKind, NameMention, collapse, collapsed};
 use crate::extract::segment::tokens;
 use crate::extract::word::{lowered as lower, with_lowered};
 use crate::text::ByteRange;
@@ -476,7 +476,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
         let run_end = end.max(i + 1);
         // Leading function words, titles, roles, months and weekdays are not part of the name — unless the
         // whole run names an organisation ("General Motors", "New York Stock Exchange").
-        let whole = collapse(&s.text[s.span(i, run_end)]);
+        let whole = collapsed(&s.text[s.span(i, run_end)]);
         let whole_org = matches!(
             kind_from_words(&whole),
             Some(EntityKind::Organization | EntityKind::Index | EntityKind::Place)
