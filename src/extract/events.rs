@@ -151,13 +151,18 @@ pub fn find_triggers(text: &str, range: ByteRange) -> Vec<Trigger> {
     scan.find_iter(s)
         .filter_map(|m| {
             let kind = kinds.iter().find(|(_, re)| re.is_match(m.as_str()))?.0;
-            let word = m.as_str().to_ascii_lowercase();
+            // In any ASCII case, as the lower-cased word would say.
+            let word = m.as_str().as_bytes();
+            let starts = |p: &[u8]| {
+                word.get(..p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p))
+            };
             Some(Trigger {
                 kind,
                 range: range.start + m.start()..range.start + m.end(),
-                qualified: word.starts_with("state ")
-                    || word.starts_with("official ")
-                    || word.contains("phone"),
+                qualified: starts(b"state ")
+                    || starts(b"official ")
+                    || word.windows(5).any(|w| w.eq_ignore_ascii_case(b"phone")),
             })
         })
         .collect()
@@ -166,6 +171,24 @@ pub fn find_triggers(text: &str, range: ByteRange) -> Vec<Trigger> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_or_official_visit_or_a_phone_call_is_qualified_in_any_case() {
+        for (text, qualified) in [
+            ("the State Visit to Kenya", true),
+            ("an OFFICIAL visit", true),
+            ("a Telephone Call with Ruto", true),
+            ("held a PHONE conversation", true),
+            ("the working visit", false),
+            ("they met", false),
+        ] {
+            let got: Vec<bool> = find_triggers(text, 0..text.len())
+                .into_iter()
+                .map(|t| t.qualified)
+                .collect();
+            assert_eq!(got, [qualified], "{text}");
+        }
+    }
 
     fn kinds(t: &str) -> Vec<EventKind> {
         find_triggers(t, 0..t.len())

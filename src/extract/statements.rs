@@ -669,6 +669,11 @@ pub fn statements(
                     {
                         continue;
                     }
+                    // A report dated only by its publication must carry a figure (see below), and a
+                    // figure's word starts with a digit: without one the clause is dropped whatever its verb.
+                    if !text[c.clone()].bytes().any(|b| b.is_ascii_digit()) {
+                        continue;
+                    }
                     let Some(verb) = reports_past(text, &c) else {
                         continue;
                     };

@@ -188,6 +188,10 @@ pub fn lowered(w: &str) -> Cow<'_, str> {
 
 /// `f` of `w` lower-cased as [`str::to_lowercase`] would, on the stack for a short ASCII word.
 pub fn with_lowered<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    // Most words are already lower case: nothing to copy.
+    if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        return f(w);
+    }
     let mut buf = [0u8; 32];
     if w.len() <= buf.len() && w.is_ascii() {
         let buf = &mut buf[..w.len()];

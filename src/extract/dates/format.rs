@@ -129,9 +129,10 @@ pub fn format_like(example: &str, value: &DateValue) -> Option<String> {
     let ex = example.trim();
     let mut locs = sc.re.capture_locations();
     sc.re.captures_read_at(&mut locs, ex, 0)?;
+    let slots: Vec<Option<(usize, usize)>> = (0..locs.len()).map(|i| locs.get(i)).collect();
     let m = M {
         text: ex,
-        locs: &locs,
+        slots: &slots,
     };
 
     if m.has(g.t_yr) {

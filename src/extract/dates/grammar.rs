@@ -1,7 +1,8 @@
-//! The grammar: one combined regex of every date form (compiled once) and the look-up of its capture groups.
+//! The grammar: one combined regex of every date form (compiled once) and the look-up of its capture groups;
+//! and each form on its own, anchored, to read the groups of a match the combined regex found.
 
-use regex::{CaptureLocations, Regex, RegexBuilder};
-use std::sync::LazyLock;
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::sync::{LazyLock, OnceLock};
 
 // ---------------------------------------------------------------------------------------------------
 // The combined scanner
@@ -18,8 +19,9 @@ const NUM: &str = r"(?:[0-9]{1,3}|a\s+few|a\s+couple\s+of|a\s+couple|couple\s+of
 const YEARWORDS: &str = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen";
 const UNIT: &str = r"(?:days?|weeks?|months?|years?|yrs?|decades?)";
 
-fn build_pattern() -> String {
-    let alts = [
+/// The date forms, each a named group, in the order the combined pattern tries them.
+fn alternatives() -> Vec<String> {
+    vec![
         // ISO / year-first numeric, optionally with a time part that is swallowed.
         format!(
             r"(?P<t_iso>{B}(?P<iy>[12][0-9]{{3}})[-/.](?P<im>[0-9]{{1,2}})[-/.](?P<id>[0-9]{{1,2}})(?:T[0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?|{B}))"
@@ -96,8 +98,11 @@ fn build_pattern() -> String {
         format!(
             r"(?P<t_dur>{B}(?:(?:for|over|during|within|throughout|in)\s+(?:the\s+)?(?:(?:past|last|next|coming|previous|following|first|final)\s+)?|(?:the\s+)?(?:past|last|next|coming)\s+)(?P<un>{NUM})\s+(?P<uu>{UNIT}){B})"
         ),
-    ];
-    format!("(?i){}", alts.join("|"))
+    ]
+}
+
+fn build_pattern() -> String {
+    format!("(?i){}", alternatives().join("|"))
 }
 
 macro_rules! groups {
@@ -122,9 +127,81 @@ groups!(
     dec2, t_cen, cen, t_sea, seamod, sea, sey, sey2, sey3, t_now, now,
 );
 
+/// The forms one by one, anchored where a match of the combined pattern starts: `first` for a match at the
+/// start of the text, `after` for a match after a character, read from that character so that a word
+/// boundary at the match's start sees what comes before it.
+pub(super) struct Forms {
+    /// The forms that match there; the first of them is the one the combined pattern takes.
+    pub(super) set: RegexSet,
+    pats: Vec<String>,
+    /// Each form alone, for its groups, compiled when first needed (some forms seldom come first).
+    one: Vec<OnceLock<Regex>>,
+}
+
+impl Forms {
+    fn new(prefix: &str) -> Forms {
+        let pats: Vec<String> = alternatives()
+            .iter()
+            .map(|a| format!(r"(?i)\A{prefix}{a}"))
+            .collect();
+        let set = RegexSetBuilder::new(&pats)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .expect("date forms compile");
+        let one = pats.iter().map(|_| OnceLock::new()).collect();
+        Forms { set, pats, one }
+    }
+
+    /// Form `k` alone; its groups are the combined pattern's groups of that form, in order, from 1.
+    pub(super) fn one(&self, k: usize) -> &Regex {
+        self.one[k].get_or_init(|| {
+            RegexBuilder::new(&self.pats[k])
+                .size_limit(64 << 20)
+                .dfa_size_limit(64 << 20)
+                .build()
+                .expect("date form compiles")
+        })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.pats.len()
+    }
+}
+
+/// The forms for a match at the start of a text (seldom needed).
+pub(super) static FIRST: LazyLock<Forms> = LazyLock::new(|| Forms::new(""));
+
 pub(super) struct Scanner {
     pub(super) re: Regex,
     pub(super) g: G,
+    pub(super) after: Forms,
+    /// For each group of the combined pattern (by index): its form and its index in that form's pattern.
+    pub(super) home: Vec<(usize, usize)>,
+}
+
+/// For each group of the combined pattern `re`, by index: its form and its index in the form alone. A form
+/// is one named group holding all its groups, so its groups are numbered on from the form's own.
+fn homes(re: &Regex) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = alternatives()
+        .iter()
+        .map(|a| {
+            let name = a
+                .strip_prefix("(?P<")
+                .and_then(|rest| rest.split_once('>'))
+                .expect("a form is a named group")
+                .0;
+            re.capture_names()
+                .position(|n| n == Some(name))
+                .expect("the form's group")
+        })
+        .collect();
+    (0..re.captures_len())
+        .map(|i| match starts.iter().rposition(|&s| s <= i) {
+            Some(k) => (k, i - starts[k] + 1),
+            None => (usize::MAX, 0),
+        })
+        .collect()
 }
 
 pub(super) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
@@ -134,23 +211,54 @@ pub(super) static SCANNER: LazyLock<Scanner> = LazyLock::new(|| {
         .build()
         .expect("date pattern compiles");
     let g = G::new(&re);
-    Scanner { re, g }
+    let after = Forms::new("(?s-i:.)");
+    let home = homes(&re);
+    Scanner { re, g, after, home }
 });
 
 /// Spans of the groups of one match.
 pub(super) struct M<'a> {
     pub(super) text: &'a str,
-    pub(super) locs: &'a CaptureLocations,
+    /// By group index of the combined pattern.
+    pub(super) slots: &'a [Option<(usize, usize)>],
 }
 
 impl<'a> M<'a> {
     pub(super) fn pos(&self, i: usize) -> Option<(usize, usize)> {
-        if i == 0 { None } else { self.locs.get(i) }
+        if i == 0 {
+            None
+        } else {
+            self.slots.get(i).copied().flatten()
+        }
     }
     pub(super) fn s(&self, i: usize) -> Option<&'a str> {
         self.pos(i).map(|(a, b)| &self.text[a..b])
     }
     pub(super) fn has(&self, i: usize) -> bool {
         self.pos(i).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_group_is_found_in_its_form_under_its_name() {
+        let sc = &*SCANNER;
+        let names: Vec<Option<&str>> = sc.re.capture_names().collect();
+        for forms in [&sc.after, &*FIRST] {
+            for (i, name) in names.iter().enumerate() {
+                let (k, local) = sc.home[i];
+                match name {
+                    Some(name) => assert_eq!(
+                        forms.one(k).capture_names().nth(local),
+                        Some(Some(*name)),
+                        "{name}"
+                    ),
+                    None => assert_eq!(i, 0),
+                }
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{
     DateKind, PartialDate,
-    grammar::{M, SCANNER},
+    grammar::{FIRST, M, SCANNER},
     interpret::interpret,
     raw::{Raw, What},
     words::{Tok, is_space, month_from, prev_tok, weekday_from, word_in},
@@ -27,17 +27,63 @@ fn trim_sentence_period(text: &str, span: &mut Range<usize>) {
     }
 }
 
+/// The groups of the match of the combined pattern that starts at `start`, by group index of the combined
+/// pattern, read with the form that matches there: the first form that matches at a place is the one the
+/// combined pattern takes, and its groups are the ones it sets.
+fn groups_at(
+    text: &str,
+    start: usize,
+    locs: &mut [Option<regex::CaptureLocations>],
+    slots: &mut [Option<(usize, usize)>],
+) {
+    let sc = &*SCANNER;
+    // From the character before the match, so that a word boundary at its start sees that character.
+    let (forms, from) = match text[..start].chars().next_back() {
+        None => (&*FIRST, 0),
+        Some(c) => (&sc.after, start - c.len_utf8()),
+    };
+    let hay = &text[from..];
+    let k = forms
+        .set
+        .matches(hay)
+        .iter()
+        .next()
+        .expect("a form matches where the combined pattern does");
+    let form = forms.one(k);
+    // The locations are kept for the forms read after a character, the usual case.
+    let mut own = None;
+    let locs = if from == start {
+        own.insert(form.capture_locations())
+    } else {
+        locs[k].get_or_insert_with(|| form.capture_locations())
+    };
+    form.captures_read(locs, hay)
+        .expect("the form matches where the set found it");
+    for (slot, &(home, local)) in slots.iter_mut().zip(&sc.home) {
+        *slot = if home == k {
+            locs.get(local).map(|(a, b)| (from + a, from + b))
+        } else {
+            None
+        };
+    }
+}
+
 pub(super) fn scan(text: &str) -> Vec<Raw> {
     let sc = &*SCANNER;
-    let mut locs = sc.re.capture_locations();
+    let mut locs: Vec<Option<regex::CaptureLocations>> = vec![None; sc.after.len()];
+    let mut slots = vec![None; sc.home.len()];
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
-        let Some(found) = sc.re.captures_read_at(&mut locs, text, pos) else {
+        let Some(found) = sc.re.find_at(text, pos) else {
             break;
         };
         let whole = found.start()..found.end();
-        let m = M { text, locs: &locs };
+        groups_at(text, whole.start, &mut locs, &mut slots);
+        let m = M {
+            text,
+            slots: &slots,
+        };
         match interpret(&m, &sc.g, whole.clone()) {
             Some(mut r) => {
                 trim_sentence_period(text, &mut r.span);
@@ -219,4 +265,151 @@ pub(super) fn merge(text: &str, raws: Vec<Raw>) -> Vec<Raw> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Groups = Vec<Option<(usize, usize)>>;
+
+    /// Every match from every start after the previous match's start, with its groups as the combined
+    /// pattern's own captures give them.
+    fn by_combined(text: &str) -> Vec<Groups> {
+        let sc = &*SCANNER;
+        let mut locs = sc.re.capture_locations();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(found) = sc.re.captures_read_at(&mut locs, text, pos) else {
+                break;
+            };
+            out.push(
+                (0..locs.len())
+                    .map(|i| (i > 0).then(|| locs.get(i)).flatten())
+                    .collect(),
+            );
+            pos = found.start()
+                + text[found.start()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+        }
+        out
+    }
+
+    /// The same matches with their groups read by the forms.
+    fn by_forms(text: &str) -> Vec<Groups> {
+        let sc = &*SCANNER;
+        let mut locs = vec![None; sc.after.len()];
+        let mut slots = vec![None; sc.home.len()];
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(found) = sc.re.find_at(text, pos) else {
+                break;
+            };
+            groups_at(text, found.start(), &mut locs, &mut slots);
+            out.push(slots.clone());
+            pos = found.start()
+                + text[found.start()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+        }
+        out
+    }
+
+    #[test]
+    fn the_forms_read_the_groups_the_combined_pattern_reads_in_the_fixture_texts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut dirs = vec![root];
+        let mut texts = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixture folder") {
+                let path = entry.expect("fixture entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    assert_eq!(by_forms(&text), by_combined(&text), "{}", path.display());
+                    texts += 1;
+                }
+            }
+        }
+        assert!(texts > 100, "{texts}");
+    }
+
+    #[test]
+    fn the_forms_read_the_groups_the_combined_pattern_reads_in_random_text() {
+        let pieces = [
+            "May",
+            "may",
+            "Sept.",
+            "3",
+            "3rd",
+            "2024",
+            "24",
+            "1990s",
+            "'90s",
+            "’",
+            "the",
+            "of",
+            "last",
+            "next",
+            "week",
+            "Monday",
+            "Mon",
+            "day",
+            "days",
+            "ago",
+            "a",
+            "two",
+            "for",
+            "fiscal",
+            "FY",
+            "spring",
+            "now",
+            "today",
+            "that",
+            "-",
+            "–",
+            "/",
+            ".",
+            ",",
+            " ",
+            "\u{a0}",
+            "\n",
+            "x",
+            "é",
+            "early",
+            "century",
+            "21st",
+            "between",
+            "and",
+            "to",
+            "T10:22:00Z",
+            "12/25/2024",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut matches = 0;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for _ in 0..seed % 12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                if !seed.is_multiple_of(3) {
+                    s.push(' ');
+                }
+            }
+            let expected = by_combined(&s);
+            matches += expected.len();
+            assert_eq!(by_forms(&s), expected, "{s:?}");
+        }
+        assert!(matches > 10_000, "{matches}");
+    }
 }

@@ -7,7 +7,7 @@ use super::words::{
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
-use crate::extract::word::lowered;
+use crate::extract::word::with_lowered;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -156,7 +156,7 @@ pub fn find_agreements(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> 
 }
 
 pub(crate) fn is_head(word: &str) -> bool {
-    in_set(&AGREEMENT_HEADS_SET, &lowered(word))
+    with_lowered(word, |l| in_set(&AGREEMENT_HEADS_SET, l))
 }
 
 pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
@@ -235,8 +235,9 @@ pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
                 b -= 1;
             }
             a = b;
-            let head_word = s.word(h).to_lowercase();
-            let located = matches!(head_word.as_str(), "mission" | "operation" | "initiative");
+            let located = with_lowered(s.word(h), |l| {
+                matches!(l, "mission" | "operation" | "initiative")
+            });
             if h + 1 < end
                 && !(located && s.word(h + 1) == "in")
                 && !matches!(s.word(h + 1), "of" | "on")

@@ -125,7 +125,7 @@ static PLACE_STEMS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLoc
 
 /// Is this word a common given name (any case)?
 pub fn is_given_name(word: &str) -> bool {
-    GIVEN_SET.contains(&*crate::extract::word::lowered(word))
+    crate::extract::word::with_lowered(word, |l| GIVEN_SET.contains(l))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::words::{
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
-use crate::extract::word::lowered;
+use crate::extract::word::with_lowered;
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -469,7 +469,7 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     }
     // The phrase must contain a role noun or title within its first words.
     let has_role = (start..end.min(start + 5))
-        .any(|x| s.is_word(x) && (is_role_noun(&lowered(s.word(x))) || is_title(s.word(x))));
+        .any(|x| s.is_word(x) && (with_lowered(s.word(x), is_role_noun) || is_title(s.word(x))));
     if !has_role {
         return None;
     }
@@ -554,7 +554,7 @@ fn appointed_as(s: &Sent, start: usize, k: usize) -> Option<(String, ByteRange)>
     while b < s.toks.len() && s.is_word(b) && b - a < 6 {
         b += 1;
     }
-    let has_role = (a..b).any(|x| is_role_noun(&lowered(s.word(x))) || is_title(s.word(x)));
+    let has_role = (a..b).any(|x| with_lowered(s.word(x), is_role_noun) || is_title(s.word(x)));
     (b > a && has_role).then(|| (s.joined(a, b), s.span(a, b)))
 }
 

@@ -9,9 +9,9 @@ use super::words::{
     FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_role_noun, is_title,
     is_title_case, strip_possessive,
 };
-use super::{Cue, EntityKind, NameMention, collapse};
+use super::{Cue, EntityKind, NameMention, collapse, collapsed};
 use crate::extract::segment::tokens;
-use crate::extract::word::lowered as lower;
+use crate::extract::word::{lowered as lower, with_lowered};
 use crate::text::ByteRange;
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
@@ -292,9 +292,7 @@ pub fn review_people(text: &str, people: Vec<NameMention>) -> (Vec<NameMention>,
     let mut other = Vec::new();
     for mut m in people {
         let words: Vec<&str> = m.name.split_whitespace().collect();
-        if words.len() >= 3
-            && (is_role_noun(words[0].to_lowercase().as_str()) || is_title(words[0]))
-        {
+        if words.len() >= 3 && (with_lowered(words[0], is_role_noun) || is_title(words[0])) {
             let cut = text[m.range.clone()]
                 .find(words[1])
                 .map_or(m.range.start, |i| m.range.start + i);
@@ -410,6 +408,12 @@ fn is_contraction(w: &str) -> bool {
 }
 
 fn is_run_word(w: &str) -> bool {
+    // Most words of running text start with a small ASCII letter and hold no digit: never a run word
+    // (stripping a possessive keeps the first letter and adds no digit).
+    let bytes = w.as_bytes();
+    if bytes.first().is_some_and(u8::is_ascii_lowercase) && !bytes.iter().any(u8::is_ascii_digit) {
+        return false;
+    }
     if is_contraction(w) {
         return false;
     }
@@ -472,7 +476,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
         let run_end = end.max(i + 1);
         // Leading function words, titles, roles, months and weekdays are not part of the name — unless the
         // whole run names an organisation ("General Motors", "New York Stock Exchange").
-        let whole = collapse(&s.text[s.span(i, run_end)]);
+        let whole = collapsed(&s.text[s.span(i, run_end)]);
         let whole_org = matches!(
             kind_from_words(&whole),
             Some(EntityKind::Organization | EntityKind::Index | EntityKind::Place)
@@ -486,7 +490,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             }
             if in_set(&FUNCTION_WORDS_SET, w)
                 || is_title(w)
-                || is_role_noun(&lower(w))
+                || with_lowered(w, is_role_noun)
                 || (is_demonym(w) && a + 1 < run_end)
                 || matches!(w, "US" | "U.S." | "UK" | "EU") && a + 1 < run_end
                 || matches!(

@@ -727,6 +727,15 @@ pub(super) fn plural_title(word: &str) -> Option<&'static str> {
 
 /// Can this word be part of a person's name?
 pub(super) fn is_name_word(word: &str) -> bool {
+    // A name word or initial starts with a capital: an ASCII first byte that is none settles it (stripping
+    // a possessive keeps the first character).
+    if word
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return false;
+    }
     let (w, _) = strip_possessive(word);
     if is_initial(w) {
         return true;
