@@ -38,8 +38,8 @@ enum Lookup {
 }
 
 impl Store {
-    /// The stored merged knowledge base of the articles of `key`, checked against their texts.
-    fn read_merged(&self, key: &MergeKey, texts: &[&str]) -> Lookup {
+    /// The stored merged knowledge base of the articles of `key`, checked against their texts' lengths.
+    fn read_merged(&self, key: &MergeKey, texts: &[usize]) -> Lookup {
         let mut conn = self.lock();
         let head = conn
             .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
@@ -193,7 +193,7 @@ impl MergePrefetch {
                 found: Found::Off,
             };
         };
-        let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
+        let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
         let found = match store.read_merged(&key, &texts) {
             Lookup::Hit(mut parts) => {
                 let automata = Automata::build(std::mem::take(&mut parts.aliases));
@@ -550,7 +550,7 @@ mod tests {
                 .expect("load");
             let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
             let m = merged_wire::decode(&merged_wire::encode(&kb)).expect("decodes");
-            let texts: Vec<&str> = kb.articles.iter().map(|a| a.text()).collect();
+            let texts: Vec<usize> = kb.articles.iter().map(|a| a.text().len()).collect();
             let mut m = m;
             assert_eq!(m.check(&texts), Ok(()), "{corpus}");
             let automata = Automata::build(std::mem::take(&mut m.aliases));
