@@ -466,7 +466,8 @@ impl Corpus {
             }
         }
         // Files whose identity is the one they were read with are not read again (an open, a touch, a folder
-        // looked at again), unless their folder's sources.toml changed.
+        // looked at again), unless their folder's sources.toml changed or their text turned out not to be the
+        // one loaded.
         let unchanged: HashSet<PathBuf> = {
             let mut by_path: HashMap<&Path, &Article> = HashMap::new();
             for a in &self.articles {
@@ -481,7 +482,12 @@ impl Corpus {
                         .is_none_or(|d| !plan.sources_dirs.contains_key(d))
                 })
                 .filter_map(|(p, (_, real))| {
-                    let was = by_path.get(p.as_path())?.text.identity()?;
+                    let article = by_path.get(p.as_path())?;
+                    // A text that could not be read as loaded is read again whatever its identity.
+                    if article.text.problem().is_some() {
+                        return None;
+                    }
+                    let was = article.text.identity()?;
                     let real = real.clone().or_else(|| fs::canonicalize(p).ok())?;
                     let now = FileIdentity::of(&fs::metadata(&real).ok()?);
                     (now == was).then(|| p.clone())

@@ -11,6 +11,7 @@
 //! An identity is recorded only for a file that had not changed for [`SETTLE`] before it was read: a file
 //! written in the same clock tick as the read could change again without its times changing ("racy git").
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs;
 use std::ops::{Deref, Range};
@@ -265,6 +266,19 @@ impl ArticleText {
         &self.0.loaded.get_or_init(|| self.0.load()).text
     }
 
+    /// The text for one look that does not keep it (a scan of many articles): borrowed when it is in memory,
+    /// else read from the file and checked, and dropped after. A text that cannot be read as indexed is
+    /// blanks, and [`ArticleText::problem`] says why from then on, as with [`ArticleText::as_str`].
+    pub fn transient(&self) -> Cow<'_, str> {
+        if let Some(l) = self.0.loaded.get() {
+            return Cow::Borrowed(&l.text);
+        }
+        match self.0.read_checked() {
+            Ok(text) => Cow::Owned(text),
+            Err(reason) => Cow::Borrowed(&self.0.loaded.get_or_init(|| self.0.blank(reason)).text),
+        }
+    }
+
     /// Why the text could not be read as indexed, once it was asked for.
     pub fn problem(&self) -> Option<&str> {
         self.0.loaded.get().and_then(|l| l.problem.as_deref())
@@ -273,25 +287,26 @@ impl ArticleText {
 
 impl Inner {
     fn load(&self) -> Loaded {
-        let Some((real, max)) = &self.file else {
-            return self.blank("its text is not available".to_string());
-        };
-        let shown = real.as_path();
-        let text = match read_bytes(real, shown, *max) {
-            Err(p) => return self.blank(p.reason),
-            Ok((bytes, _)) => match decode(bytes) {
-                Err(reason) => return self.blank(reason),
-                Ok((text, _)) => text,
+        match self.read_checked() {
+            Ok(text) => Loaded {
+                text: text.into_boxed_str(),
+                problem: None,
             },
+            Err(reason) => self.blank(reason),
+        }
+    }
+
+    /// The text read from the file, if it is still the one indexed; else why not.
+    fn read_checked(&self) -> Result<String, String> {
+        let Some((real, max)) = &self.file else {
+            return Err("its text is not available".to_string());
         };
+        let (bytes, _) = read_bytes(real, real, *max).map_err(|p| p.reason)?;
+        let (text, _) = decode(bytes)?;
         if text.len() != self.len || digest(&text) != self.digest {
-            return self
-                .blank("changed on disk since it was indexed; it is read again".to_string());
+            return Err("changed on disk since it was indexed; it is read again".to_string());
         }
-        Loaded {
-            text: text.into_boxed_str(),
-            problem: None,
-        }
+        Ok(text)
     }
 
     fn blank(&self, reason: String) -> Loaded {
@@ -315,9 +330,14 @@ impl Deref for ArticleText {
     }
 }
 
+/// A text that could not be read as loaded (see [`ArticleText::problem`]) equals no text, itself included: it
+/// is not the text its digest names.
 impl PartialEq for ArticleText {
     fn eq(&self, other: &Self) -> bool {
-        self.0.len == other.0.len && self.0.digest == other.0.digest
+        self.0.len == other.0.len
+            && self.0.digest == other.0.digest
+            && self.problem().is_none()
+            && other.problem().is_none()
     }
 }
 
@@ -533,7 +553,7 @@ mod tests {
             if before_load {
                 change(dir, &mut known);
             }
-            let (c, n) = load_known(dir, &known);
+            let (mut c, n) = load_known(dir, &known);
             assert_eq!(n, 2, "{case}");
             if !before_load {
                 change(dir, &mut known);
@@ -545,7 +565,29 @@ mod tests {
             assert!(p.reason.contains(reason), "{case}: {p}");
             let b = c.get("b").expect("b");
             assert_eq!((b.text.as_str(), b.text_problem()), (B, None), "{case}");
+            // Reported to a refresh, the file is read again: as a fresh load has it.
+            let r = c.refresh(&[dir.path().join("a.md")], &LoadOptions::default());
+            assert!(!r.is_empty(), "{case}");
+            assert_same_as_a_fresh_load(&c, dir, case);
         }
+    }
+
+    #[test]
+    fn a_transient_look_at_a_trusted_text_does_not_keep_it_but_keeps_its_problem() {
+        let dir = settled_pair("transient");
+        wait_to_settle();
+        let known = records(&dir);
+        let (c, _) = load_known(&dir, &known);
+        let a = c.get("a").expect("a");
+        assert_eq!(a.text.transient(), A);
+        assert!(!a.text.is_loaded());
+        fs::remove_file(dir.path().join("a.md")).expect("rm");
+        assert_eq!(a.text.transient(), " ".repeat(A.len()));
+        assert!(
+            a.text_problem()
+                .is_some_and(|p| p.reason.contains("cannot read file"))
+        );
+        assert_eq!(a.text.as_str(), " ".repeat(A.len()));
     }
 
     #[test]

@@ -10,11 +10,11 @@
 
 use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
-use crate::extract::names::{NameMention, ProperName};
 use crate::extract::quotes::Quote;
-use crate::extract::segment::{Paragraph, Sentence};
+use crate::extract::segment::Sentence;
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
+use crate::kb::article::Lazy;
 use crate::text::{ByteRange, LineIndex};
 use jiff::civil::Weekday;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -241,15 +241,19 @@ through!(seq seq_statement, Statement, StatementDef);
 // The stored record
 // ---------------------------------------------------------------------------------------------------
 
-/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`].
+/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`]. The
+/// names (which only a merge reads) are stored encoded on their own, so that a start reading the extraction
+/// back keeps them encoded until a merge asks for them.
 #[derive(Serialize)]
 struct StoredRef<'a> {
     lines: &'a LineIndex,
-    paragraphs: &'a [Paragraph],
     sentences: &'a [Sentence],
-    people: &'a [NameMention],
-    things: &'a [NameMention],
-    names: &'a [ProperName],
+    #[serde(with = "bytes")]
+    people: Vec<u8>,
+    #[serde(with = "bytes")]
+    things: Vec<u8>,
+    #[serde(with = "bytes")]
+    names: Vec<u8>,
     #[serde(with = "seq_temporal")]
     dates: &'a [TemporalExpr],
     quotes: &'a [Quote],
@@ -261,11 +265,13 @@ struct StoredRef<'a> {
 #[derive(Deserialize)]
 pub struct Stored {
     lines: LineIndex,
-    paragraphs: Vec<Paragraph>,
     sentences: Vec<Sentence>,
-    people: Vec<NameMention>,
-    things: Vec<NameMention>,
-    names: Vec<ProperName>,
+    #[serde(with = "bytes")]
+    people: Vec<u8>,
+    #[serde(with = "bytes")]
+    things: Vec<u8>,
+    #[serde(with = "bytes")]
+    names: Vec<u8>,
     #[serde(with = "seq_temporal")]
     dates: Vec<TemporalExpr>,
     quotes: Vec<Quote>,
@@ -273,15 +279,56 @@ pub struct Stored {
     statements: Vec<Statement>,
 }
 
+/// A byte string written as one (postcard: its length, then the bytes), not as a sequence of numbers.
+mod bytes {
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    struct Bytes;
+    impl Visitor<'_> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("bytes")
+        }
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        d.deserialize_byte_buf(Bytes)
+    }
+}
+
+/// Names encoded on their own (see [`StoredRef`]).
+fn encode_part<T: Serialize + ?Sized>(part: &T) -> Vec<u8> {
+    postcard::to_allocvec(part).unwrap_or_default()
+}
+
+/// Names decoded when first used; `None` when the bytes are not a whole list.
+fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+    match postcard::take_from_bytes::<T>(bytes) {
+        Ok((v, [])) => Some(v),
+        _ => None,
+    }
+}
+
 /// The bytes stored for an extraction.
 pub fn encode(d: &ArticleData) -> Vec<u8> {
     let r = StoredRef {
         lines: &d.lines,
-        paragraphs: &d.paragraphs,
         sentences: &d.sentences,
-        people: &d.people,
-        things: &d.things,
-        names: &d.names,
+        people: encode_part(&*d.people),
+        things: encode_part(&*d.things),
+        names: encode_part(&*d.names),
         dates: &d.dates,
         quotes: &d.quotes,
         statements: &d.statements,
@@ -304,11 +351,10 @@ impl Stored {
         ArticleData {
             article,
             lines: self.lines,
-            paragraphs: self.paragraphs,
             sentences: self.sentences,
-            people: self.people,
-            things: self.things,
-            names: self.names,
+            people: Lazy::later(self.people, decode_part),
+            things: Lazy::later(self.things, decode_part),
+            names: Lazy::later(self.names, decode_part),
             dates: self.dates,
             quotes: self.quotes,
             statements: self.statements,
