@@ -14,16 +14,18 @@ use std::sync::{Arc, Mutex, OnceLock};
 #[derive(Debug)]
 pub struct ArticleData {
     pub article: Article,
-    pub lines: LineIndex,
+    /// Every part but the dated clauses (which the statement index reads at every start) is kept encoded when
+    /// read back from the index until something asks for it.
+    pub lines: Lazy<LineIndex>,
     /// Sentences outside boilerplate.
-    pub sentences: Vec<Sentence>,
+    pub sentences: Lazy<Vec<Sentence>>,
     /// Names, read by the merge (and the patch) only: kept encoded when read back from the index until then.
     pub people: Lazy<Vec<NameMention>>,
     pub things: Lazy<Vec<NameMention>>,
     /// Every other proper name (organisations, places, products, indices, untyped names).
     pub names: Lazy<Vec<ProperName>>,
-    pub dates: Vec<TemporalExpr>,
-    pub quotes: Vec<Quote>,
+    pub dates: Lazy<Vec<TemporalExpr>>,
+    pub quotes: Lazy<Vec<Quote>>,
     /// Dated clauses with the words that identify their events.
     pub statements: Vec<Statement>,
 }
@@ -119,13 +121,13 @@ impl ArticleData {
         let statements = statements(text, &prose, &dated, article.meta.date);
         ArticleData {
             article,
-            lines,
-            sentences,
+            lines: Lazy::new(lines),
+            sentences: Lazy::new(sentences),
             people: Lazy::new(people),
             things: Lazy::new(things),
             names: Lazy::new(names.iter().map(ProperName::from_mention).collect()),
-            dates,
-            quotes,
+            dates: Lazy::new(dates),
+            quotes: Lazy::new(quotes),
             statements,
         }
     }
@@ -151,7 +153,8 @@ impl ArticleData {
 }
 
 /// A part of an extraction decoded when first used: what an extraction read back from the index holds of its
-/// names, which only a merge reads (a start that reads the merged knowledge base back never decodes them).
+/// names (which only a merge reads), lines, sentences, dates and quotations (which a check reads for the few
+/// articles it looks at).
 pub struct Lazy<T> {
     value: OnceLock<T>,
     /// The encoded value and how to decode it, until it is decoded.
@@ -177,7 +180,8 @@ impl<T: Default> Lazy<T> {
         }
     }
 
-    pub fn get(&self) -> &T {
+    /// The value, decoded now if it was not yet.
+    pub fn force(&self) -> &T {
         self.value.get_or_init(|| {
             let encoded = self
                 .encoded
@@ -186,7 +190,9 @@ impl<T: Default> Lazy<T> {
                 .take();
             match encoded {
                 Some((bytes, decode)) => decode(&bytes).unwrap_or_else(|| {
-                    tracing::warn!("names stored in the index did not read back; taken as none");
+                    tracing::warn!(
+                        "a part of an extraction in the index did not read back; taken as empty"
+                    );
                     T::default()
                 }),
                 None => T::default(),
@@ -198,7 +204,7 @@ impl<T: Default> Lazy<T> {
 impl<T: Default> std::ops::Deref for Lazy<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        self.get()
+        self.force()
     }
 }
 
@@ -206,13 +212,13 @@ impl<'a, T> IntoIterator for &'a Lazy<Vec<T>> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
-        self.get().iter()
+        self.force().iter()
     }
 }
 
 impl<T: Default + PartialEq> PartialEq for Lazy<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
+        self.force() == other.force()
     }
 }
 

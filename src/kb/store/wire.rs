@@ -10,12 +10,10 @@
 
 use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
-use crate::extract::quotes::Quote;
-use crate::extract::segment::Sentence;
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
 use crate::kb::article::Lazy;
-use crate::text::{ByteRange, LineIndex};
+use crate::text::ByteRange;
 use jiff::civil::Weekday;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use xxhash_rust::xxh3::Xxh3;
@@ -241,22 +239,25 @@ through!(seq seq_statement, Statement, StatementDef);
 // The stored record
 // ---------------------------------------------------------------------------------------------------
 
-/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`]. The
-/// names (which only a merge reads) are stored encoded on their own, so that a start reading the extraction
-/// back keeps them encoded until a merge asks for them.
+/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`]. Every
+/// part but the dated clauses (which the statement index reads at every start) is stored encoded on its own,
+/// so that a start reading the extraction back keeps it encoded until something asks for it.
 #[derive(Serialize)]
 struct StoredRef<'a> {
-    lines: &'a LineIndex,
-    sentences: &'a [Sentence],
+    #[serde(with = "bytes")]
+    lines: Vec<u8>,
+    #[serde(with = "bytes")]
+    sentences: Vec<u8>,
     #[serde(with = "bytes")]
     people: Vec<u8>,
     #[serde(with = "bytes")]
     things: Vec<u8>,
     #[serde(with = "bytes")]
     names: Vec<u8>,
-    #[serde(with = "seq_temporal")]
-    dates: &'a [TemporalExpr],
-    quotes: &'a [Quote],
+    #[serde(with = "bytes")]
+    dates: Vec<u8>,
+    #[serde(with = "bytes")]
+    quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: &'a [Statement],
 }
@@ -264,19 +265,33 @@ struct StoredRef<'a> {
 /// The stored part of an [`ArticleData`], read back.
 #[derive(Deserialize)]
 pub struct Stored {
-    lines: LineIndex,
-    sentences: Vec<Sentence>,
+    #[serde(with = "bytes")]
+    lines: Vec<u8>,
+    #[serde(with = "bytes")]
+    sentences: Vec<u8>,
     #[serde(with = "bytes")]
     people: Vec<u8>,
     #[serde(with = "bytes")]
     things: Vec<u8>,
     #[serde(with = "bytes")]
     names: Vec<u8>,
-    #[serde(with = "seq_temporal")]
-    dates: Vec<TemporalExpr>,
-    quotes: Vec<Quote>,
+    #[serde(with = "bytes")]
+    dates: Vec<u8>,
+    #[serde(with = "bytes")]
+    quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: Vec<Statement>,
+}
+
+/// An article's dates, written through their mirror.
+#[derive(Serialize)]
+struct DatesRef<'a>(#[serde(with = "seq_temporal")] &'a [TemporalExpr]);
+
+#[derive(Deserialize)]
+struct Dates(#[serde(with = "seq_temporal")] Vec<TemporalExpr>);
+
+fn decode_dates(bytes: &[u8]) -> Option<Vec<TemporalExpr>> {
+    decode_part::<Dates>(bytes).map(|d| d.0)
 }
 
 /// A byte string written as one (postcard: its length, then the bytes), not as a sequence of numbers.
@@ -308,12 +323,12 @@ mod bytes {
     }
 }
 
-/// Names encoded on their own (see [`StoredRef`]).
+/// A part encoded on its own (see [`StoredRef`]).
 fn encode_part<T: Serialize + ?Sized>(part: &T) -> Vec<u8> {
     postcard::to_allocvec(part).unwrap_or_default()
 }
 
-/// Names decoded when first used; `None` when the bytes are not a whole list.
+/// A part decoded when first used; `None` when the bytes are not a whole one.
 fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
     match postcard::take_from_bytes::<T>(bytes) {
         Ok((v, [])) => Some(v),
@@ -324,13 +339,13 @@ fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
 /// The bytes stored for an extraction.
 pub fn encode(d: &ArticleData) -> Vec<u8> {
     let r = StoredRef {
-        lines: &d.lines,
-        sentences: &d.sentences,
+        lines: encode_part(&*d.lines),
+        sentences: encode_part(&*d.sentences),
         people: encode_part(&*d.people),
         things: encode_part(&*d.things),
         names: encode_part(&*d.names),
-        dates: &d.dates,
-        quotes: &d.quotes,
+        dates: encode_part(&DatesRef(&d.dates)),
+        quotes: encode_part(&*d.quotes),
         statements: &d.statements,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
@@ -350,13 +365,13 @@ impl Stored {
     pub fn into_data(self, article: Article) -> ArticleData {
         ArticleData {
             article,
-            lines: self.lines,
-            sentences: self.sentences,
+            lines: Lazy::later(self.lines, decode_part),
+            sentences: Lazy::later(self.sentences, decode_part),
             people: Lazy::later(self.people, decode_part),
             things: Lazy::later(self.things, decode_part),
             names: Lazy::later(self.names, decode_part),
-            dates: self.dates,
-            quotes: self.quotes,
+            dates: Lazy::later(self.dates, decode_dates),
+            quotes: Lazy::later(self.quotes, decode_part),
             statements: self.statements,
         }
     }
