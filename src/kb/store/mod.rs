@@ -228,6 +228,10 @@ fn remove_files(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Deletes the file records of paths that have no extraction row.
+const PRUNE_FILES: &str = "DELETE FROM file WHERE NOT EXISTS \
+     (SELECT 1 FROM extraction e WHERE e.root = file.root AND e.rel = file.rel)";
+
 /// A row's identity: the canonical corpus root and the path relative to it, as bytes.
 type RowKey = (Vec<u8>, Vec<u8>);
 
@@ -279,6 +283,14 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Number of stored extractions, `None` when they cannot be counted.
+    fn rows(&self) -> Option<usize> {
+        self.lock()
+            .query_row("SELECT count(*) FROM extraction", [], |r| r.get::<_, i64>(0))
+            .ok()
+            .and_then(|n| usize::try_from(n).ok())
     }
 
     /// Number of stored extractions.
@@ -410,27 +422,7 @@ impl Store {
                     removed += del.execute([id])?;
                 }
                 // The records of files no longer in the corpus go with their rows.
-                let gone: Vec<i64> = {
-                    let mut all = tx.prepare("SELECT rowid, root, rel FROM file")?;
-                    let rows = all.query_map([], |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            (r.get::<_, Vec<u8>>(1)?, r.get::<_, Vec<u8>>(2)?),
-                        ))
-                    })?;
-                    let mut gone = Vec::new();
-                    for row in rows {
-                        let (id, key) = row?;
-                        if !keep.contains(&key) {
-                            gone.push(id);
-                        }
-                    }
-                    gone
-                };
-                let mut del = tx.prepare("DELETE FROM file WHERE rowid = ?1")?;
-                for id in &gone {
-                    del.execute([id])?;
-                }
+                tx.execute(PRUNE_FILES, [])?;
             }
             tx.commit()?;
             Ok((rows.len(), removed))
@@ -654,7 +646,13 @@ pub fn extract_cached(
         .collect();
     let keep: Option<HashSet<&RowKey>> =
         (coverage == Coverage::Complete).then(|| keys.iter().flatten().collect());
-    if !rows.is_empty() || keep.is_some() {
+    let nothing_gone = || {
+        keep.as_ref()
+            .is_some_and(|k| store.rows() == Some(k.len()) && stats.extracted == 0)
+    };
+    if rows.is_empty() && nothing_gone() {
+        // Every row was read back and there are no others (the usual warm start): no write transaction.
+    } else if !rows.is_empty() || keep.is_some() {
         (stats.written, stats.removed) = store.write(&rows, keep.as_ref());
     }
     drop(rows);
