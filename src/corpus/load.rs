@@ -130,7 +130,8 @@ pub(super) fn read_known(
     opts: &LoadOptions,
     known: Option<&FileRecord>,
 ) -> Result<(Pending, Vec<Problem>), Problem> {
-    if let Some(record) = known
+    // A file over the size limit (which may have been lowered since) is left to `read_guarded` to skip.
+    if let Some(record) = known.filter(|r| r.identity.size <= opts.max_file_size)
         && let Ok(meta) = fs::metadata(real)
         && FileIdentity::of(&meta) == record.identity
     {

@@ -488,6 +488,22 @@ mod tests {
     }
 
     #[test]
+    fn a_recorded_file_over_a_lowered_size_limit_is_skipped_as_a_fresh_load_skips_it() {
+        let dir = settled_pair("limit");
+        wait_to_settle();
+        let known = records(&dir);
+        let opts = LoadOptions {
+            max_file_size: A.len() as u64 - 1,
+        };
+        let roots = [dir.path().to_path_buf()];
+        let (c, report) = load_with(&roots, &opts, &known, &no_progress).expect("load");
+        let want = crate::corpus::load(&roots, &opts, &no_progress).expect("load");
+        assert_eq!(c, want);
+        assert_eq!(report.trusted, 1);
+        assert!(c.get("a").is_none());
+    }
+
+    #[test]
     fn a_file_written_just_before_it_is_read_is_not_recorded() {
         let dir = settled_pair("racy");
         assert!(records(&dir).is_empty());

@@ -867,6 +867,31 @@ mod tests {
     }
 
     #[test]
+    fn a_text_found_stale_is_read_and_extracted_again_by_a_refresh() {
+        let dir = Dir::new("stale");
+        let opts = LoadOptions::default();
+        let foo = dir.write("a/foo.txt", "Foo in a.\n");
+        dir.write("c/bar.txt", "Bar.\n");
+        std::thread::sleep(corpus::SETTLE + Duration::from_millis(100));
+        let roots = vec![dir.0.clone()];
+        let none = HashMap::new();
+        let (_, report) = corpus::load_with(&roots, &opts, &none, &|_, _| {}).expect("load");
+        let mut known: HashMap<PathBuf, corpus::FileRecord> = report.records.into_iter().collect();
+        // The record says the text was another one: as when the file changed after a load looked at it.
+        known.get_mut(&foo).expect("recorded").digest[0] ^= 1;
+        let (c, _) = corpus::load_with(&roots, &opts, &known, &|_, _| {}).expect("load");
+        let mut l = Loaded::new(0, c.roots, extract_all(c.articles, &|_, _| {}), c.problems);
+        let problem = data(&l, "foo").article.text_problem().expect("stale");
+        assert!(problem.reason.contains("changed on disk"), "{problem}");
+        let old_bar = data(&l, "bar").clone();
+        let done = l.refresh(&[foo], &opts).expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 0));
+        assert_fresh(&l, &dir);
+        assert_eq!(data(&l, "foo").text(), "Foo in a.\n");
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
+    }
+
+    #[test]
     fn refresh_extracts_again_only_what_changed_and_matches_a_fresh_load() {
         let dir = Dir::new("refresh");
         let opts = LoadOptions::default();

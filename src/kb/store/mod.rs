@@ -288,7 +288,9 @@ impl Store {
     /// Number of stored extractions, `None` when they cannot be counted.
     fn rows(&self) -> Option<usize> {
         self.lock()
-            .query_row("SELECT count(*) FROM extraction", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM extraction", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .ok()
             .and_then(|n| usize::try_from(n).ok())
     }
