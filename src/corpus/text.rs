@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 
 use super::ArticleMeta;
 use super::read::{decode, read_bytes};
@@ -138,12 +138,21 @@ impl FileRecord {
             boilerplate: self.boilerplate.iter().map(wide).collect(),
             caveats: self.caveats.clone(),
         };
-        postcard::to_allocvec(&w).unwrap_or_default()
+        // Followed by a checksum of the record, as the index's other rows have one: a record damaged on disk
+        // (whose ranges could fall inside a character) does not read back.
+        let mut bytes = postcard::to_allocvec(&w).unwrap_or_default();
+        let sum = xxh3_64(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        bytes
     }
 
     /// A record read back; `None` when the bytes are not a whole, consistent record.
     pub fn decode(bytes: &[u8]) -> Option<FileRecord> {
-        let (w, rest) = postcard::take_from_bytes::<RecordWire>(bytes).ok()?;
+        let (record, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+        if xxh3_64(record).to_le_bytes() != sum {
+            return None;
+        }
+        let (w, rest) = postcard::take_from_bytes::<RecordWire>(record).ok()?;
         if !rest.is_empty() {
             return None;
         }
@@ -637,6 +646,12 @@ mod tests {
             assert_eq!(FileRecord::decode(&r.encode()).as_ref(), Some(r));
             let bytes = r.encode();
             assert_eq!(FileRecord::decode(&bytes[..bytes.len() - 1]), None);
+            // A bit flipped inside: the checksum does not hold.
+            for at in [0, bytes.len() / 2, bytes.len() - 9] {
+                let mut damaged = bytes.clone();
+                damaged[at] ^= 0x10;
+                assert_eq!(FileRecord::decode(&damaged), None, "{at}");
+            }
             let mut past_the_end = r.clone();
             past_the_end.body = 0..r.len + 1;
             assert_eq!(FileRecord::decode(&past_the_end.encode()), None);
