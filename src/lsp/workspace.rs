@@ -350,11 +350,13 @@ impl Backend {
         // A start from the index that holds the merged knowledge base of exactly these articles: every
         // extraction and the merged knowledge base are read at once (its alias automata built meanwhile), with
         // no partial knowledge before.
-        let (mut pending, merged) = {
+        let (mut pending, mut merged) = {
             let s = store.clone();
             let articles = corpus.articles;
             let lookup = move || {
-                let merged = MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                let mut merged =
+                    MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                merged.is_hit();
                 (articles, merged)
             };
             match tokio::task::spawn_blocking(lookup).await {
