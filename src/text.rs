@@ -305,18 +305,82 @@ impl Folded {
     }
 }
 
-/// Fold a string for comparison without keeping the offset map.
+/// Fold a string for comparison without keeping the offset map: what [`fold_chars`] emits, with ASCII (most of
+/// any English text) folded a byte at a time through [`ASCII_FOLD`].
 pub fn fold(s: &str) -> String {
-    let mut text = String::with_capacity(s.len());
-    fold_chars(s, |c, _, _| text.push(c));
-    text
+    let bytes = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    let mut pending_space = false;
+    let mut started = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            match ASCII_FOLD[b as usize] {
+                DROP => {}
+                SPACE => pending_space |= started,
+                folded => {
+                    if pending_space {
+                        out.push(b' ');
+                        pending_space = false;
+                    }
+                    started = true;
+                    out.push(folded);
+                }
+            }
+            continue;
+        }
+        // Not ASCII: the one character, folded as `fold_chars` does.
+        let Some(ch) = s[i..].chars().next() else {
+            break;
+        };
+        i += ch.len_utf8();
+        if ch.is_whitespace() {
+            pending_space |= started;
+            continue;
+        }
+        let Some(c) = fold_one(ch) else {
+            continue;
+        };
+        if pending_space {
+            out.push(b' ');
+            pending_space = false;
+        }
+        started = true;
+        for lc in c.to_lowercase() {
+            out.extend_from_slice(lc.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+    // Whole characters were written: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
+/// In [`ASCII_FOLD`]: a byte that is dropped, and one that is whitespace.
+const DROP: u8 = 0;
+const SPACE: u8 = 1;
+
+/// What each ASCII byte folds to: a byte, [`DROP`] or [`SPACE`] (whitespace as `char::is_whitespace` has it),
+/// as [`fold_one`] says.
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [DROP; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            c @ (b'a'..=b'z' | b'0'..=b'9' | b'-' | b'&' | b'%' | b'$' | b'@' | b'#') => c,
+            c @ b'A'..=b'Z' => c.to_ascii_lowercase(),
+            b'\'' | b'`' => b'\'',
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+            _ => DROP,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Call `f` on each word (maximal run of alphanumeric characters) of `fold(s)`, in order, without building
-/// the folded text: `buf` holds the word being folded. ASCII is classed byte by byte as [`fold`] treats it
-/// (letters and digits lower-cased; white space, apostrophes, hyphens and the kept symbols end a word; other
-/// punctuation is dropped and so joins its neighbours, as in "u.s."); any other character is folded as
-/// `fold` folds it.
+/// the folded text: `buf` holds the word being folded. White space and every character that folds to
+/// something other than a letter or digit end a word; a dropped character joins its neighbours ("u.s.").
 pub fn for_each_folded_word(s: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
     let mut end_word = |buf: &mut String| {
@@ -331,32 +395,31 @@ pub fn for_each_folded_word(s: &str, buf: &mut String, mut f: impl FnMut(&str)) 
         let b = bytes[i];
         if b.is_ascii() {
             i += 1;
-            if b.is_ascii_alphanumeric() {
-                buf.push(char::from(b.to_ascii_lowercase()));
-            } else if b.is_ascii_whitespace()
-                || b == 0x0b
-                || matches!(b, b'\'' | b'`' | b'-' | b'&' | b'%' | b'$' | b'@' | b'#')
-            {
-                end_word(buf);
+            match ASCII_FOLD[b as usize] {
+                DROP => {}
+                c if c.is_ascii_alphanumeric() => buf.push(char::from(c)),
+                _ => end_word(buf),
             }
             continue;
         }
-        // Any other character: white space ends a word (folding makes a run of it one space, before the next
-        // character kept); anything else is folded on its own.
-        let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-        let piece = &s[i..i + c.len_utf8()];
-        i += c.len_utf8();
-        if c.is_whitespace() {
+        let Some(ch) = s[i..].chars().next() else {
+            break;
+        };
+        i += ch.len_utf8();
+        if ch.is_whitespace() {
             end_word(buf);
             continue;
         }
-        fold_chars(piece, |c, _, _| {
-            if c.is_alphanumeric() {
-                buf.push(c);
+        let Some(c) = fold_one(ch) else {
+            continue;
+        };
+        for lc in c.to_lowercase() {
+            if lc.is_alphanumeric() {
+                buf.push(lc);
             } else {
                 end_word(buf);
             }
-        });
+        }
     }
     end_word(buf);
 }
@@ -368,20 +431,13 @@ fn fold_chars(original: &str, mut emit: impl FnMut(char, usize, usize)) {
     let mut pending_space: Option<usize> = None;
     let mut started = false;
     for (at, ch) in original.char_indices() {
-        let folded: Option<char> = match ch {
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            c if c.is_whitespace() => {
-                if started && pending_space.is_none() {
-                    pending_space = Some(at);
-                }
-                None
+        let folded: Option<char> = if ch.is_whitespace() && !ch.is_ascii_alphanumeric() {
+            if started && pending_space.is_none() {
+                pending_space = Some(at);
             }
-            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\'' => Some('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '"' | '«' | '»' => None,
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '-' => Some('-'),
-            c if c.is_alphanumeric() => Some(c),
-            '&' | '%' | '$' | '£' | '€' | '@' | '#' => Some(ch),
-            _ => None,
+            None
+        } else {
+            fold_one(ch)
         };
         if let Some(c) = folded {
             if let Some(sp) = pending_space.take() {
@@ -400,6 +456,19 @@ fn fold_chars(original: &str, mut emit: impl FnMut(char, usize, usize)) {
     }
 }
 
+/// What one character other than whitespace folds to (before lower-casing), `None` when it is dropped.
+fn fold_one(ch: char) -> Option<char> {
+    match ch {
+        c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' | '\'' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '"' | '«' | '»' => None,
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '-' => Some('-'),
+        c if c.is_alphanumeric() => Some(c),
+        '&' | '%' | '$' | '£' | '€' | '@' | '#' => Some(ch),
+        _ => None,
+    }
+}
+
 /// Count the words of a string (runs of alphanumeric characters and apostrophes).
 pub fn word_count(s: &str) -> usize {
     s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
@@ -412,6 +481,42 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "Kenya’s “role” 🇰🇪 grew\r\nRuto’s visit\nend";
+
+    /// The folding of `fold_chars`, a character at a time: what [`fold`] must give.
+    fn fold_slowly(s: &str) -> String {
+        let mut text = String::new();
+        fold_chars(s, |c, _, _| text.push(c));
+        text
+    }
+
+    #[test]
+    fn fold_gives_what_folding_each_character_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut texts: Vec<String> = vec![
+            TEXT.to_string(),
+            // Every character of the first planes, each between letters, spaces and quotes.
+            (0u32..0x3100)
+                .filter_map(char::from_u32)
+                .map(|c| format!("a{c}B {c} “{c}”\u{a0}\t-{c}"))
+                .collect(),
+            "  \u{2003}Leading space\r\n\tand trailing  \u{a0}".to_string(),
+            "İstanbul ǅemal ẞ ΣΑΣ ﬁ — 1,000% $5 £3 €4 @x #y & `q' ‘r’ ‛s′ ″t‟".to_string(),
+        ];
+        for sub in ["corpus", "wikinews", "whitehouse"] {
+            let mut files: Vec<_> = std::fs::read_dir(root.join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            files.sort();
+            texts.extend(files.iter().filter_map(|p| std::fs::read_to_string(p).ok()));
+        }
+        assert!(texts.len() > 8);
+        for t in &texts {
+            assert_eq!(fold(t), fold_slowly(t));
+        }
+    }
 
     #[test]
     fn positions_round_trip_in_every_encoding() {

@@ -1,7 +1,8 @@
 //! The index of extractions as a user meets it: a second `dossier check` reuses the first one's extractions and
 //! says the same; a second check reads the merged knowledge base back instead of merging, and says what a merge
-//! says, in the CLI and in the language server; `cache = false` keeps no index; a cache folder inside the corpus
-//! is refused.
+//! says, in the CLI and in the language server; a warm check after an article was edited, touched, added,
+//! removed or replaced says what a cold one says, also when a file changed behind the identity the index
+//! recorded; `cache = false` keeps no index; a cache folder inside the corpus is refused.
 
 mod cli_support;
 mod support;
@@ -252,4 +253,131 @@ fn append_to_first_article(ws: &Path, line: &str) -> PathBuf {
     text.push_str(line);
     std::fs::write(&article, text).expect("write");
     article
+}
+
+/// The corpus's first article (by file name).
+fn first_article(ws: &Path) -> PathBuf {
+    std::fs::read_dir(ws.join("corpus"))
+        .expect("corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .min()
+        .expect("an article")
+}
+
+/// Waits until files just written are old enough for the index to record their identities.
+fn wait_to_settle() {
+    std::thread::sleep(dossier::corpus::SETTLE + std::time::Duration::from_millis(100));
+}
+
+/// `dossier check` and `dossier entities` of the workspace, with this cache folder: exit status and outputs.
+fn check_and_entities(ws: &Path, cache: &Path) -> ((i32, String), String, String) {
+    let env = [("DOSSIER_CACHE_DIR", cache)];
+    let (code, out, err) = run(&["check", "notes/note.md"], ws, &env);
+    let entities = run(&["entities", "--format", "json"], ws, &env).1;
+    ((code, out), entities, err)
+}
+
+#[test]
+fn a_warm_check_after_a_change_says_what_a_cold_check_says() {
+    type Change = fn(&Path);
+    let cases: [(&str, Change); 7] = [
+        ("unchanged", |_| {}),
+        ("edited, same size", |ws| {
+            let a = first_article(ws);
+            let text = std::fs::read_to_string(&a).expect("read");
+            let at = text.find("202").expect("a year");
+            let mut bytes = text.into_bytes();
+            bytes[at + 3] = if bytes[at + 3] == b'3' { b'2' } else { b'3' };
+            std::fs::write(&a, bytes).expect("write");
+        }),
+        ("touched, same text", |ws| {
+            let a = first_article(ws);
+            std::fs::write(&a, std::fs::read(&a).expect("read")).expect("write");
+        }),
+        ("added", |ws| {
+            std::fs::write(
+                ws.join("corpus/new.txt"),
+                "President Joe Biden met Prime Minister Fumio Kishida in Tokyo on May 3, 2024.\n",
+            )
+            .expect("write");
+        }),
+        ("removed", |ws| {
+            std::fs::remove_file(first_article(ws)).expect("rm")
+        }),
+        ("replaced by a non-UTF-8 file", |ws| {
+            let a = first_article(ws);
+            let mut bytes = std::fs::read(&a).expect("read");
+            let at = bytes.iter().position(|&b| b == b'e').expect("an e");
+            bytes[at] = 0xE9;
+            std::fs::write(&a, bytes).expect("write");
+        }),
+        ("made binary", |ws| {
+            std::fs::write(first_article(ws), b"\x00\x01binary").expect("write");
+        }),
+    ];
+    let workspaces: Vec<TempDir> = cases.iter().map(|_| workspace()).collect();
+    wait_to_settle();
+    for ((case, change), ws) in cases.iter().zip(&workspaces) {
+        let cache = TempDir::new("warm-change-cache");
+        let first = check_and_entities(ws.path(), cache.path());
+        let warm = check_and_entities(ws.path(), cache.path());
+        assert!(warm.2.contains("5 trusted unread"), "{case}: {}", warm.2);
+        assert_eq!((&warm.0, &warm.1), (&first.0, &first.1), "{case}");
+        change(ws.path());
+        let warm = check_and_entities(ws.path(), cache.path());
+        let empty = TempDir::new("warm-change-cold-cache");
+        let cold = check_and_entities(ws.path(), empty.path());
+        assert_eq!((&warm.0, &warm.1), (&cold.0, &cold.1), "{case}: {}", warm.2);
+        assert!(!warm.2.contains("read again"), "{case}: {}", warm.2);
+    }
+}
+
+#[test]
+fn a_file_changed_behind_its_recorded_identity_is_read_again_and_the_check_says_what_a_cold_one_says()
+ {
+    let ws = workspace();
+    wait_to_settle();
+    let cache = TempDir::new("behind-cache");
+    let first = check_and_entities(ws.path(), cache.path());
+    // Every record keeps its file's identity but says the text was another one: what a change made between
+    // a load's look at a file and its reading of the text looks like.
+    let index = std::fs::read_dir(cache.path())
+        .expect("cache")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "sqlite"))
+        .expect("an index");
+    let db = rusqlite::Connection::open(&index).expect("open");
+    let rows: Vec<(i64, Vec<u8>)> = db
+        .prepare("SELECT rowid, record FROM file")
+        .expect("select")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("records");
+    assert_eq!(rows.len(), 5);
+    for (id, bytes) in rows {
+        let mut record = dossier::corpus::FileRecord::decode(&bytes).expect("a record");
+        record.digest[0] ^= 1;
+        db.execute(
+            "UPDATE file SET record = ?1 WHERE rowid = ?2",
+            rusqlite::params![record.encode(), id],
+        )
+        .expect("update");
+    }
+    drop(db);
+    let warm = check_and_entities(ws.path(), cache.path());
+    assert!(
+        warm.2
+            .contains("changed on disk since it was indexed; it is read again"),
+        "{}",
+        warm.2
+    );
+    assert_eq!((&warm.0, &warm.1), (&first.0, &first.1));
+    // And the index is right again.
+    let again = check_and_entities(ws.path(), cache.path());
+    assert!(again.2.contains("5 trusted unread"), "{}", again.2);
+    assert!(!again.2.contains("read again"), "{}", again.2);
+    assert_eq!((&again.0, &again.1), (&first.0, &first.1));
 }

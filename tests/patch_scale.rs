@@ -5,7 +5,7 @@
 //! `cargo test --release --test patch_scale -- --ignored --nocapture` (the first run fills the index, about two
 //! minutes; later ones read it back).
 
-use dossier::corpus::{self, Article, LoadOptions};
+use dossier::corpus::{self, Article, ArticleText, LoadOptions};
 use dossier::kb::{ArticleData, Coverage, KnowledgeBase, Store, extract_cached, merge_cached};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -65,7 +65,7 @@ fn one_edited_date_patches_the_white_house_knowledge_base_in_well_under_200_ms()
         &old.text()[year_at + 4..]
     );
     let edited = Arc::new(ArticleData::extract(Article {
-        text,
+        text: ArticleText::new(text),
         ..old.article.clone()
     }));
     let mut next = kb.articles.clone();

@@ -789,9 +789,10 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
                         .into_iter()
                         .filter(|(c, a, _)| (*c, *a) == top)
                         .collect();
-                    // Between equals, the date whose part of the clause clearly holds the claim's words.
-                    let text = kb.article(ai).text();
+                    // Between equals, the date whose part of the clause clearly holds the claim's words (the
+                    // article's text is read only then).
                     let parts: Vec<f32> = if equals.len() > 1 {
+                        let text = kb.article(ai).text();
                         equals
                             .iter()
                             .map(|(_, _, d)| part_weight(kb, claim, st, text, &d.range))

@@ -1,7 +1,7 @@
 //! `dossier check`: notes found on the command line, checked against their corpus, printed for people
 //! (with the note line and source passages), as JSON or as SARIF.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use super::sarif;
 use super::term::{self, clean};
 use super::{
-    CheckFormat, Index, UsageError, corpus_roots, load_kb, read_input, relative_to_cwd,
-    severity_name,
+    CheckFormat, Index, MAX_ATTEMPTS, UsageError, corpus_roots, load_kb_trusting, read_input,
+    relative_to_cwd, severity_name, stale_texts, warn_stale,
 };
 use crate::analysis::diagnostics::{ALL_CODES, Severity};
 use crate::analysis::hover::article_label;
@@ -117,28 +117,50 @@ pub(super) fn check(
     let mut sarif = sarif::Log::default();
     let mut counts = (0usize, 0usize, 0usize);
     for (roots, (lo, index, notes)) in groups {
-        let kb = load_kb(&roots, &lo, &index)?;
-        for path in notes {
-            let text = read_input(&path)?;
-            let note = NoteIndex::new(&kb, &text);
-            let diags = diagnostics(&kb, &note, &text, &opts);
-            for d in &diags {
-                match d.severity {
-                    Severity::Error | Severity::Warning => {
-                        counts.0 += 1;
-                        worst = ExitCode::from(1);
+        // A text the load trusted unread that then turned out changed (or gone) is never shown: the notes are
+        // checked again against a load that reads those files, as a cold start would.
+        let mut distrust: HashSet<PathBuf> = HashSet::new();
+        for attempt in 1.. {
+            let kb = load_kb_trusting(&roots, &lo, &index, &distrust)?;
+            let mark = (json_rows.len(), sarif.len(), counts, worst);
+            let mut human = Vec::new();
+            for path in &notes {
+                let text = read_input(path)?;
+                let note = NoteIndex::new(&kb, &text);
+                let diags = diagnostics(&kb, &note, &text, &opts);
+                for d in &diags {
+                    match d.severity {
+                        Severity::Error | Severity::Warning => {
+                            counts.0 += 1;
+                            worst = ExitCode::from(1);
+                        }
+                        Severity::Information => counts.1 += 1,
                     }
-                    Severity::Information => counts.1 += 1,
-                }
-                match format {
-                    CheckFormat::Json => {
-                        json_rows.push(diagnostic_json(&kb, &path, &text, &note.lines, d))
+                    match format {
+                        CheckFormat::Json => {
+                            json_rows.push(diagnostic_json(&kb, path, &text, &note.lines, d))
+                        }
+                        CheckFormat::Human => {
+                            print_human(&mut human, &kb, path, &text, &note.lines, d, color)
+                        }
+                        CheckFormat::Sarif => sarif.push(&kb, path, &text, &note.lines, d),
                     }
-                    CheckFormat::Human => print_human(&kb, &path, &text, &note.lines, d, color),
-                    CheckFormat::Sarif => sarif.push(&kb, &path, &text, &note.lines, d),
                 }
+                counts.2 += 1;
             }
-            counts.2 += 1;
+            let stale = stale_texts(&kb);
+            if stale.is_empty() || attempt == MAX_ATTEMPTS {
+                let _ = std::io::stdout().lock().write_all(&human);
+                warn_stale(&kb);
+                break;
+            }
+            for p in stale {
+                eprintln!("dossier: warning: {}", term::clean(&p.to_string()));
+                distrust.insert(p.path);
+            }
+            json_rows.truncate(mark.0);
+            sarif.truncate(mark.1);
+            (counts, worst) = (mark.2, mark.3);
         }
     }
     match format {
@@ -198,6 +220,7 @@ fn diagnostic_json(
 }
 
 fn print_human(
+    out: &mut Vec<u8>,
     kb: &KnowledgeBase,
     path: &Path,
     text: &str,
@@ -219,7 +242,6 @@ fn print_human(
         Severity::Warning => "1;33",
         Severity::Information => "1;36",
     };
-    let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
         "{}:{}:{}: {}: {}",

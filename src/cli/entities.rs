@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::term::{self, clean};
-use super::{Format, UsageError, corpus_roots, load_kb, read_input};
+use super::{Format, UsageError, corpus_roots, load_current, read_input, warn_stale};
 use crate::analysis::hover::article_label;
 use crate::corpus;
 use crate::extract::dates::DateValue;
@@ -17,16 +17,20 @@ use crate::kb::{ArticleData, EntityId, KnowledgeBase};
 pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, UsageError> {
     let cwd = std::env::current_dir().map_err(|e| UsageError(e.to_string()))?;
     let (roots, opts, index) = corpus_roots(corpus, &cwd)?;
-    let kb = load_kb(&roots, &opts, &index)?;
-    let mut order: Vec<usize> = (0..kb.entities.len()).collect();
-    order.sort_by_key(|&i| {
-        (
-            kb.entities[i].kind,
-            std::cmp::Reverse(kb.entities[i].mention_count),
-            kb.entities[i].name.clone(),
-        )
-    });
-    let summaries: Vec<serde_json::Value> = order.iter().map(|&i| entity_summary(&kb, i)).collect();
+    let (kb, summaries) = load_current(&roots, &opts, &index, |kb| {
+        let mut order: Vec<usize> = (0..kb.entities.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                kb.entities[i].kind,
+                std::cmp::Reverse(kb.entities[i].mention_count),
+                kb.entities[i].name.clone(),
+            )
+        });
+        Ok(order
+            .iter()
+            .map(|&i| entity_summary(kb, i))
+            .collect::<Vec<serde_json::Value>>())
+    })?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -110,6 +114,7 @@ pub(super) fn entities(corpus: &[PathBuf], format: Format) -> Result<ExitCode, U
             );
         }
     }
+    warn_stale(&kb);
     Ok(ExitCode::SUCCESS)
 }
 

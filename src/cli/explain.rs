@@ -2,7 +2,7 @@
 //! unverifiable: the candidate source clauses, their scores and the verdict; and `dossier eval`, the
 //! development-set scorer.
 
-use super::{UsageError, corpus_roots, load_kb, term};
+use super::{UsageError, corpus_roots, load_current, term, warn_stale};
 use crate::analysis::NoteIndex;
 use crate::analysis::explain::explain_line;
 use crate::corpus::LoadOptions;
@@ -31,19 +31,19 @@ pub fn explain(corpus: &[PathBuf], spec: &str) -> Result<ExitCode, UsageError> {
     let (path, line) = note_and_line(spec)?;
     let text = super::read_input(&path)?;
     let (roots, opts, index) = corpus_roots(corpus, path.parent().unwrap_or(Path::new(".")))?;
-    let kb = load_kb(&roots, &opts, &index)?;
-    let note = NoteIndex::new(&kb, &text);
-    if line > note.lines.line_count() {
-        return Err(UsageError(format!(
-            "{} has {} lines",
-            term::path(&path),
-            note.lines.line_count()
-        )));
-    }
-    print!(
-        "{}",
-        term::clean_lines(&explain_line(&kb, &note, &text, line - 1))
-    );
+    let (kb, explained) = load_current(&roots, &opts, &index, |kb| {
+        let note = NoteIndex::new(kb, &text);
+        if line > note.lines.line_count() {
+            return Err(UsageError(format!(
+                "{} has {} lines",
+                term::path(&path),
+                note.lines.line_count()
+            )));
+        }
+        Ok(explain_line(kb, &note, &text, line - 1))
+    })?;
+    print!("{}", term::clean_lines(&explained));
+    warn_stale(&kb);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -56,13 +56,16 @@ pub fn eval(set: &Path) -> Result<ExitCode, UsageError> {
     )
     .map_err(|e| UsageError(format!("{}: {e}", term::path(&gold_path))))?;
     let roots = [set.join("corpus")];
-    let kb = load_kb(
+    let (kb, report) = load_current(
         &roots,
         &LoadOptions::default(),
         &super::Index::of_roots(&roots),
+        |kb| {
+            score(kb, &set.join("notes"), &gold).map_err(|e| {
+                UsageError(format!("cannot read the notes of {}: {e}", term::path(set)))
+            })
+        },
     )?;
-    let report = score(&kb, &set.join("notes"), &gold)
-        .map_err(|e| UsageError(format!("cannot read the notes of {}: {e}", term::path(set))))?;
     print!("{}", report.table());
     for m in &report.misses {
         eprintln!("miss: {}", term::clean(m));
@@ -74,5 +77,6 @@ pub fn eval(set: &Path) -> Result<ExitCode, UsageError> {
             term::clean(msg)
         );
     }
+    warn_stale(&kb);
     Ok(ExitCode::SUCCESS)
 }

@@ -11,6 +11,7 @@ use crate::analysis::Severity;
 use crate::corpus::{self, CacheSetting, Config, LoadOptions};
 use crate::kb::{Coverage, KnowledgeBase, MergePrefetch, Store, extract_cached, store};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -133,11 +134,93 @@ pub fn load_kb(
     opts: &LoadOptions,
     index: &Index,
 ) -> Result<KnowledgeBase, UsageError> {
-    let corpus = {
+    load_kb_trusting(roots, opts, index, &HashSet::new())
+}
+
+/// How many times a command's work is done again when texts keep changing under it.
+pub(crate) const MAX_ATTEMPTS: usize = 3;
+
+/// The articles whose text turned out, when it was read, not to be the one the load trusted (changed,
+/// removed or unreadable since).
+pub(crate) fn stale_texts(kb: &KnowledgeBase) -> Vec<corpus::Problem> {
+    kb.articles
+        .iter()
+        .filter_map(|a| a.article.text_problem())
+        .collect()
+}
+
+/// Says which texts were not what the load trusted, after the output that may not reflect them.
+pub(crate) fn warn_stale(kb: &KnowledgeBase) {
+    for p in stale_texts(kb) {
+        eprintln!(
+            "dossier: warning: {} (the output above may not reflect it)",
+            term::clean(&p.to_string())
+        );
+    }
+}
+
+/// The knowledge base of the corpus and what `work` makes of it, done again (with those files read) when a
+/// text the load trusted unread turned out to have changed: never an answer from a text that is not current.
+pub(crate) fn load_current<T>(
+    roots: &[PathBuf],
+    opts: &LoadOptions,
+    index: &Index,
+    mut work: impl FnMut(&KnowledgeBase) -> Result<T, UsageError>,
+) -> Result<(KnowledgeBase, T), UsageError> {
+    let mut distrust = HashSet::new();
+    for attempt in 1.. {
+        let kb = load_kb_trusting(roots, opts, index, &distrust)?;
+        let out = work(&kb)?;
+        let stale = stale_texts(&kb);
+        if stale.is_empty() || attempt >= MAX_ATTEMPTS {
+            return Ok((kb, out));
+        }
+        for p in stale {
+            eprintln!("dossier: warning: {}", term::clean(&p.to_string()));
+            distrust.insert(p.path);
+        }
+    }
+    unreachable!("the attempts end")
+}
+
+/// [`load_kb`], reading the files of `distrust` whatever the index records of them (files whose text turned
+/// out to have changed after an earlier load trusted them).
+pub(crate) fn load_kb_trusting(
+    roots: &[PathBuf],
+    opts: &LoadOptions,
+    index: &Index,
+    distrust: &HashSet<PathBuf>,
+) -> Result<KnowledgeBase, UsageError> {
+    let timer = std::time::Instant::now();
+    let store = store::index_path(&index.workspace, &index.cache, roots)
+        .and_then(|p| Store::open_or_warn(&p));
+    let opened = timer.elapsed();
+    // Files whose identity is the one the index records are not read: their texts are read when needed.
+    let mut known = store
+        .as_ref()
+        .map(|s| s.file_records(roots))
+        .unwrap_or_default();
+    let recorded = timer.elapsed();
+    known.retain(|p, _| !distrust.contains(p));
+    let (corpus, report) = {
         let bar = term::Progress::new("reading");
-        corpus::load(roots, opts, &|d, t| bar.update(d, t))
+        corpus::load_with(roots, opts, &known, &|d, t| bar.update(d, t))
             .map_err(|e| UsageError(e.to_string()))?
     };
+    drop(known);
+    tracing::debug!(
+        "corpus: {} articles, {} trusted unread, {} new file records; index opened in {opened:?}, records read \
+         in {:?}, corpus loaded in {:?}",
+        corpus.articles.len(),
+        report.trusted,
+        report.records.len(),
+        recorded - opened,
+        timer.elapsed() - recorded
+    );
+    if let Some(s) = &store {
+        s.save_file_records(roots, &report.records);
+    }
+    drop(report);
     for p in &corpus.problems {
         eprintln!("dossier: warning: {}", term::clean(&p.to_string()));
     }
@@ -151,8 +234,6 @@ pub fn load_kb(
                 .join(", ")
         );
     }
-    let store = store::index_path(&index.workspace, &index.cache, roots)
-        .and_then(|p| Store::open_or_warn(&p));
     // Looked up first, so that its alias automata are built while the extractions are read.
     let merged = MergePrefetch::new(store.as_ref(), &corpus.articles.iter().collect::<Vec<_>>());
     let bar = term::Progress::new("indexing");

@@ -13,12 +13,18 @@ use super::ids::{assign_ids, stem_of};
 use super::layout::{boilerplate_regions, headline};
 use super::meta::{apply_sources, finish, parse_front_matter, read_sources, sources_of_dir};
 use super::read::{bom_len, decode, is_blank, read_bytes};
+use super::text::{ArticleText, FileIdentity, FileRecord};
 use super::walk::{Listed, is_article_name, is_markdown, rel_is_walkable, relative_to_root, walk};
 use super::{Article, ArticleMeta, Corpus, CorpusError, LoadOptions, Pending, Problem};
+use std::time::SystemTime;
 
 /// Parses front matter, finds headline and boilerplate. Returns the caveat
 /// about the front matter, if any.
-pub(super) fn analyse(path: PathBuf, text: String) -> (Pending, Option<String>) {
+pub(super) fn analyse(
+    path: PathBuf,
+    text: String,
+    identity: Option<FileIdentity>,
+) -> (Pending, Option<String>) {
     let (front_matter, body, fm_problem) = if is_markdown(&path) {
         parse_front_matter(&text)
     } else {
@@ -29,7 +35,7 @@ pub(super) fn analyse(path: PathBuf, text: String) -> (Pending, Option<String>) 
     let article = Article {
         id: stem_of(&path),
         path,
-        text,
+        text: ArticleText::read(text, identity),
         body,
         meta: front_matter.clone(),
         title: None,
@@ -41,9 +47,32 @@ pub(super) fn analyse(path: PathBuf, text: String) -> (Pending, Option<String>) 
             article,
             front_matter,
             headline,
+            record: None,
+            trusted: false,
         },
         fm_problem,
     )
+}
+
+/// The article of an unchanged file from what an earlier load recorded of it, without reading it.
+fn from_record(shown: &Path, real: &Path, record: &FileRecord, opts: &LoadOptions) -> Pending {
+    let article = Article {
+        id: stem_of(shown),
+        path: shown.to_path_buf(),
+        text: ArticleText::on_disk(record, real, opts.max_file_size),
+        body: record.body.clone(),
+        meta: record.front_matter.clone(),
+        title: None,
+        title_range: None,
+        boilerplate: record.boilerplate.clone(),
+    };
+    Pending {
+        article,
+        front_matter: record.front_matter.clone(),
+        headline: record.headline.clone(),
+        record: None,
+        trusted: true,
+    }
 }
 
 /// Reads, decodes and analyses one file. `Err` means the file is skipped;
@@ -53,7 +82,8 @@ pub(super) fn read_pending(
     real: &Path,
     opts: &LoadOptions,
 ) -> Result<(Pending, Vec<Problem>), Problem> {
-    let bytes = read_bytes(real, shown, opts.max_file_size)?;
+    let now = SystemTime::now();
+    let (bytes, meta) = read_bytes(real, shown, opts.max_file_size)?;
     if bytes.is_empty() {
         return Err(Problem::new(shown, "empty file; skipped"));
     }
@@ -64,11 +94,12 @@ pub(super) fn read_pending(
             "file contains only whitespace; skipped",
         ));
     }
+    let identity = Some(FileIdentity::of(&meta)).filter(|i| i.settled(now));
     let mut caveats = Vec::new();
     if let Some(reason) = lossy {
         caveats.push(Problem::new(shown, reason));
     }
-    let (pending, fm_problem) = analyse(shown.to_path_buf(), text);
+    let (mut pending, fm_problem) = analyse(shown.to_path_buf(), text, identity);
     if let Some(reason) = fm_problem {
         caveats.push(Problem::new(shown, reason));
     }
@@ -78,7 +109,40 @@ pub(super) fn read_pending(
             "no text after the front matter; skipped",
         ));
     }
+    pending.record = identity.map(|identity| FileRecord {
+        identity,
+        digest: pending.article.text.digest(),
+        len: pending.article.text.len(),
+        body: pending.article.body.clone(),
+        front_matter: pending.front_matter.clone(),
+        headline: pending.headline.clone(),
+        boilerplate: pending.article.boilerplate.clone(),
+        caveats: caveats.iter().map(|p| p.reason.clone()).collect(),
+    });
     Ok((pending, caveats))
+}
+
+/// The article of a file: from `known` without reading it when the file's identity is the one recorded there,
+/// else read (see [`read_guarded`]).
+pub(super) fn read_known(
+    shown: &Path,
+    real: &Path,
+    opts: &LoadOptions,
+    known: Option<&FileRecord>,
+) -> Result<(Pending, Vec<Problem>), Problem> {
+    // A file over the size limit (which may have been lowered since) is left to `read_guarded` to skip.
+    if let Some(record) = known.filter(|r| r.identity.size <= opts.max_file_size)
+        && let Ok(meta) = fs::metadata(real)
+        && FileIdentity::of(&meta) == record.identity
+    {
+        let caveats = record
+            .caveats
+            .iter()
+            .map(|c| Problem::new(shown, c.clone()))
+            .collect();
+        return Ok((from_record(shown, real, record, opts), caveats));
+    }
+    read_guarded(shown, real, opts)
 }
 
 /// [`read_pending`], turning a panic (a bug) into a reported problem so that
@@ -123,6 +187,7 @@ pub(super) type ReadOutcome = Result<(Pending, Vec<Problem>), Problem>;
 pub(super) fn read_all(
     files: &[Listed],
     opts: &LoadOptions,
+    known: &HashMap<PathBuf, FileRecord>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<ReadOutcome> {
     let total = files.len();
@@ -149,7 +214,8 @@ pub(super) fn read_all(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break };
-                        out.push((i, read_guarded(&file.path, &file.real, opts)));
+                        let record = known.get(&file.path);
+                        out.push((i, read_known(&file.path, &file.real, opts, record)));
                         reporter.tick();
                     }
                     out
@@ -198,15 +264,41 @@ pub fn load(
     opts: &LoadOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Corpus, CorpusError> {
+    load_with(roots, opts, &HashMap::new(), progress).map(|(corpus, _)| corpus)
+}
+
+/// What [`load_with`] found out besides the corpus.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// Records of the files read whose identity can be trusted next time (give them back to [`load_with`]).
+    pub records: Vec<(PathBuf, FileRecord)>,
+    /// Files taken from `known` without reading them.
+    pub trusted: usize,
+}
+
+/// [`load`], trusting every file whose identity is the one `known` (by path, as the walk finds it: root
+/// joined with the relative path) records for it: such a file is not read, its text is read when asked for
+/// ([`ArticleText`]). The result is the same as [`load`]'s.
+pub fn load_with(
+    roots: &[PathBuf],
+    opts: &LoadOptions,
+    known: &HashMap<PathBuf, FileRecord>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Corpus, LoadReport), CorpusError> {
     let listing = walk(roots)?;
     let mut problems = listing.problems;
-    let outcomes = read_all(&listing.files, opts, progress);
+    let outcomes = read_all(&listing.files, opts, known, progress);
     let mut pendings = Vec::with_capacity(outcomes.len());
     let mut root_of = Vec::with_capacity(outcomes.len());
+    let mut report = LoadReport::default();
     for (file, outcome) in listing.files.iter().zip(outcomes) {
         match outcome {
-            Ok((pending, caveats)) => {
+            Ok((mut pending, caveats)) => {
                 problems.extend(caveats);
+                report.trusted += usize::from(pending.trusted);
+                if let Some(r) = pending.record.take() {
+                    report.records.push((file.path.clone(), r));
+                }
                 pendings.push(pending);
                 root_of.push(file.root);
             }
@@ -232,11 +324,12 @@ pub fn load(
     let mut articles = apply_sources(pendings, &sources, &all_dirs, &[], &mut problems);
     articles.sort_by(|a, b| a.id.cmp(&b.id));
     problems.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Corpus {
+    let corpus = Corpus {
         roots: roots.to_vec(),
         articles,
         problems,
-    })
+    };
+    Ok((corpus, report))
 }
 
 /// Reads one article file for the file watcher. `path` may be absolute or

@@ -318,7 +318,7 @@ pub(super) fn read_sources(
         entries: BTreeMap::new(),
     };
     let text = match read_bytes(real, shown, opts.max_file_size)
-        .and_then(|b| decode(b).map_err(|r| Problem::new(shown, r)))
+        .and_then(|(b, _)| decode(b).map_err(|r| Problem::new(shown, r)))
     {
         Ok((text, _)) => text,
         Err(p) => {

@@ -76,6 +76,7 @@ mod meta;
 mod read;
 #[cfg(test)]
 mod test_support;
+mod text;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -89,10 +90,11 @@ use jiff::civil::Date;
 
 pub use config::{CONFIG_FILE, CacheSetting, Config, ConfigError, find_config};
 pub use layout::{boilerplate_regions, headline, is_date_line, is_dateline};
-pub use load::{load, read_article, read_article_with_problems};
+pub use load::{LoadReport, load, load_with, read_article, read_article_with_problems};
 pub use meta::{
     MAX_FRONT_MATTER, MAX_FRONT_MATTER_DEPTH, parse_date, parse_front_matter, parse_sources,
 };
+pub use text::{ArticleText, FileIdentity, FileRecord, SETTLE};
 pub use walk::list_files;
 
 use ids::assign_ids;
@@ -126,8 +128,9 @@ pub struct Article {
     /// The file, as found under its root (root joined with the relative path).
     pub path: PathBuf,
     /// Full file text (lossily decoded if it was not UTF-8). All offsets are
-    /// byte offsets into this string.
-    pub text: String,
+    /// byte offsets into this string. Read from the file when first asked for
+    /// if the load trusted the file without reading it (see [`ArticleText`]).
+    pub text: ArticleText,
     /// Byte range of the article body: after the front matter (and after a
     /// byte-order mark), up to the end of the text.
     pub body: Range<usize>,
@@ -148,6 +151,10 @@ struct Pending {
     article: Article,
     front_matter: ArticleMeta,
     headline: Option<(String, Range<usize>)>,
+    /// What to record of the file, when it was read and its identity can be trusted next time.
+    record: Option<FileRecord>,
+    /// Taken from a record without reading the file.
+    trusted: bool,
 }
 
 /// A file that could not be loaded, or was loaded with a caveat.
@@ -252,7 +259,7 @@ impl Article {
         text: impl Into<String>,
     ) -> Article {
         let path = path.into();
-        let (pending, _) = analyse(path.clone(), text.into());
+        let (pending, _) = analyse(path.clone(), text.into(), None);
         let mut article = finish(pending, None);
         article.id = id.into();
         article
@@ -261,6 +268,14 @@ impl Article {
     /// The body text (after the front matter).
     pub fn body_text(&self) -> &str {
         self.text.get(self.body.clone()).unwrap_or("")
+    }
+
+    /// Why the text could not be read as it was indexed (the file changed, vanished or became unreadable
+    /// since the load trusted it), once it was asked for: the article must be read again.
+    pub fn text_problem(&self) -> Option<Problem> {
+        self.text
+            .problem()
+            .map(|reason| Problem::new(&self.path, reason))
     }
 
     /// Whether a byte offset falls in a boilerplate region.
@@ -450,6 +465,38 @@ impl Corpus {
                 self.plan_path(&canon_roots, &sorted, path.as_ref(), &mut plan);
             }
         }
+        // Files whose identity is the one they were read with are not read again (an open, a touch, a folder
+        // looked at again), unless their folder's sources.toml changed or their text turned out not to be the
+        // one loaded.
+        let unchanged: HashSet<PathBuf> = {
+            let mut by_path: HashMap<&Path, &Article> = HashMap::new();
+            for a in &self.articles {
+                if plan.files.contains_key(&a.path) {
+                    by_path.insert(a.path.as_path(), a);
+                }
+            }
+            plan.files
+                .iter()
+                .filter(|(p, _)| {
+                    p.parent()
+                        .is_none_or(|d| !plan.sources_dirs.contains_key(d))
+                })
+                .filter_map(|(p, (_, real))| {
+                    let article = by_path.get(p.as_path())?;
+                    // A text that could not be read as loaded is read again whatever its identity.
+                    if article.text.problem().is_some() {
+                        return None;
+                    }
+                    let was = article.text.identity()?;
+                    let real = real.clone().or_else(|| fs::canonicalize(p).ok())?;
+                    let now = FileIdentity::of(&fs::metadata(&real).ok()?);
+                    (now == was).then(|| p.clone())
+                })
+                .collect()
+        };
+        for p in &unchanged {
+            plan.files.remove(p);
+        }
         if plan.files.is_empty() && plan.sources_dirs.is_empty() {
             return Refresh::default();
         }
@@ -471,9 +518,10 @@ impl Corpus {
             .map(|d| d.join(SOURCES_FILE))
             .collect();
         self.problems.retain(|p| {
-            !plan.files.contains_key(&p.path)
-                && !sources_files.contains(&p.path)
-                && !plan.targets.iter().any(|t| p.path.starts_with(t))
+            unchanged.contains(&p.path)
+                || (!plan.files.contains_key(&p.path)
+                    && !sources_files.contains(&p.path)
+                    && !plan.targets.iter().any(|t| p.path.starts_with(t)))
         });
         self.problems.append(&mut plan.walk_problems);
 
@@ -541,16 +589,20 @@ impl Corpus {
             }
         }
         let report: HashSet<PathBuf> = dirs.into_keys().collect();
-        let fresh = apply_sources(
+        let mut fresh = apply_sources(
             pendings,
             &sources,
             &report,
             &self.articles,
             &mut self.problems,
         );
-        for a in &fresh {
-            if old.get(&a.path) != Some(a) {
-                changed.insert(a.id.clone());
+        for a in &mut fresh {
+            match old.remove(&a.path) {
+                // Read again without a change: the article as it was (whose text others may share).
+                Some(was) if was == *a => *a = was,
+                _ => {
+                    changed.insert(a.id.clone());
+                }
             }
         }
         self.articles.extend(fresh);

@@ -34,11 +34,17 @@ pub(super) fn too_big(path: &Path, len: u64, max: u64) -> Problem {
     )
 }
 
-/// Reads at most `max` bytes of `real`, reporting problems against `shown`.
-pub(super) fn read_bytes(real: &Path, shown: &Path, max: u64) -> Result<Vec<u8>, Problem> {
+/// Reads at most `max` bytes of `real`, reporting problems against `shown`; with the file's metadata as it
+/// was opened (before reading).
+pub(super) fn read_bytes(
+    real: &Path,
+    shown: &Path,
+    max: u64,
+) -> Result<(Vec<u8>, fs::Metadata), Problem> {
     let cannot = |e: io::Error| Problem::new(shown, format!("cannot read file: {e}; skipped"));
     let file = fs::File::open(real).map_err(cannot)?;
-    let len = file.metadata().map_err(cannot)?.len();
+    let meta = file.metadata().map_err(cannot)?;
+    let len = meta.len();
     if len > max {
         return Err(too_big(shown, len, max));
     }
@@ -49,7 +55,7 @@ pub(super) fn read_bytes(real: &Path, shown: &Path, max: u64) -> Result<Vec<u8>,
     if bytes.len() as u64 > max {
         return Err(too_big(shown, bytes.len() as u64, max));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Decodes file bytes: UTF-8, else lossily with a caveat; binary is an error.

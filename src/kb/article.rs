@@ -5,25 +5,27 @@ use crate::corpus::Article;
 use crate::extract::dates::{self, DateContext, TemporalExpr};
 use crate::extract::names::{FoundNames, NameMention, ProperName, find_all_names};
 use crate::extract::quotes::{Quote, find_quotes};
-use crate::extract::segment::{Paragraph, Sentence, segment};
+use crate::extract::segment::{Sentence, segment};
 use crate::extract::statements::{Statement, statements};
 use crate::text::{ByteRange, LineIndex};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Everything extracted from one article on its own (no cross-article knowledge).
 #[derive(Debug)]
 pub struct ArticleData {
     pub article: Article,
-    pub lines: LineIndex,
-    pub paragraphs: Vec<Paragraph>,
+    /// Every part but the dated clauses (which the statement index reads at every start) is kept encoded when
+    /// read back from the index until something asks for it.
+    pub lines: Lazy<LineIndex>,
     /// Sentences outside boilerplate.
-    pub sentences: Vec<Sentence>,
-    pub people: Vec<NameMention>,
-    pub things: Vec<NameMention>,
+    pub sentences: Lazy<Vec<Sentence>>,
+    /// Names, read by the merge (and the patch) only: kept encoded when read back from the index until then.
+    pub people: Lazy<Vec<NameMention>>,
+    pub things: Lazy<Vec<NameMention>>,
     /// Every other proper name (organisations, places, products, indices, untyped names).
-    pub names: Vec<ProperName>,
-    pub dates: Vec<TemporalExpr>,
-    pub quotes: Vec<Quote>,
+    pub names: Lazy<Vec<ProperName>>,
+    pub dates: Lazy<Vec<TemporalExpr>>,
+    pub quotes: Lazy<Vec<Quote>>,
     /// Dated clauses with the words that identify their events.
     pub statements: Vec<Statement>,
 }
@@ -82,7 +84,7 @@ impl ArticleData {
         let text = article.text.as_str();
         let body = article.body.clone();
         let lines = LineIndex::new(text);
-        let (paragraphs, mut sentences) = segment(text, body.clone());
+        let (_, mut sentences) = segment(text, body.clone());
         sentences.retain(|s| !in_any(&article.boilerplate, &s.range));
         let ranges: Vec<ByteRange> = sentences.iter().map(|s| s.range.clone()).collect();
         let FoundNames {
@@ -119,14 +121,13 @@ impl ArticleData {
         let statements = statements(text, &prose, &dated, article.meta.date);
         ArticleData {
             article,
-            lines,
-            paragraphs,
-            sentences,
-            people,
-            things,
-            names: names.iter().map(ProperName::from_mention).collect(),
-            dates,
-            quotes,
+            lines: Lazy::new(lines),
+            sentences: Lazy::new(sentences),
+            people: Lazy::new(people),
+            things: Lazy::new(things),
+            names: Lazy::new(names.iter().map(ProperName::from_mention).collect()),
+            dates: Lazy::new(dates),
+            quotes: Lazy::new(quotes),
             statements,
         }
     }
@@ -148,6 +149,85 @@ impl ArticleData {
     pub fn sentence_at(&self, offset: usize) -> Option<&Sentence> {
         let i = self.sentences.partition_point(|s| s.range.end <= offset);
         self.sentences.get(i).filter(|s| s.range.start <= offset)
+    }
+}
+
+/// A part of an extraction decoded when first used: what an extraction read back from the index holds of its
+/// names (which only a merge reads), lines, sentences, dates and quotations (which a check reads for the few
+/// articles it looks at).
+pub struct Lazy<T> {
+    value: OnceLock<T>,
+    /// The encoded value and how to decode it, until it is decoded.
+    encoded: Mutex<Option<Encoded<T>>>,
+}
+
+type Encoded<T> = (Vec<u8>, fn(&[u8]) -> Option<T>);
+
+impl<T: Default> Lazy<T> {
+    pub fn new(value: T) -> Lazy<T> {
+        Lazy {
+            value: OnceLock::from(value),
+            encoded: Mutex::new(None),
+        }
+    }
+
+    /// A value to decode from `bytes` when first used. Bytes that do not decode (which their checksum in the
+    /// index rules out) give the empty value, with a warning.
+    pub fn later(bytes: Vec<u8>, decode: fn(&[u8]) -> Option<T>) -> Lazy<T> {
+        Lazy {
+            value: OnceLock::new(),
+            encoded: Mutex::new(Some((bytes, decode))),
+        }
+    }
+
+    /// The value, decoded now if it was not yet.
+    pub fn force(&self) -> &T {
+        self.value.get_or_init(|| {
+            let encoded = self
+                .encoded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            match encoded {
+                Some((bytes, decode)) => decode(&bytes).unwrap_or_else(|| {
+                    tracing::warn!(
+                        "a part of an extraction in the index did not read back; taken as empty"
+                    );
+                    T::default()
+                }),
+                None => T::default(),
+            }
+        })
+    }
+}
+
+impl<T: Default> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.force()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Lazy<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.force().iter()
+    }
+}
+
+impl<T: Default + PartialEq> PartialEq for Lazy<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.force() == other.force()
+    }
+}
+
+impl<T: Default + std::fmt::Debug> std::fmt::Debug for Lazy<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.value.get() {
+            Some(v) => v.fmt(f),
+            None => f.write_str("<encoded>"),
+        }
     }
 }
 

@@ -93,7 +93,9 @@ impl KnowledgeBase {
         for batch in articles.chunks(EXACT_BATCH) {
             let hits = par_map(batch, |&ai| {
                 let a = &self.articles[ai];
-                let body = a.text().get(a.article.body.clone())?;
+                // Read for this look only: a scan must not keep the texts of every candidate.
+                let text = a.article.text.transient();
+                let body = text.get(a.article.body.clone())?;
                 let at = find_bounded(&fold(body), needle)?;
                 let folded = crate::text::Folded::with_base(body, a.article.body.start);
                 Some(QuoteMatch::Exact(Source {
@@ -113,13 +115,15 @@ impl KnowledgeBase {
     fn near_quote(&self, q: &NearQuery, articles: &[usize]) -> QuoteMatch {
         let per_article = par_map(articles, |&ai| {
             let a = &self.articles[ai];
-            let body = a.text().get(a.article.body.clone())?;
+            // Read for this look only: a scan must not keep the texts of every candidate.
+            let text = a.article.text.transient();
+            let body = text.get(a.article.body.clone())?;
             if !q.grams.is_match(&fold(body)) {
                 return None;
             }
             let mut best: Option<(f32, Source)> = None;
             for s in &a.sentences {
-                let sf = fold(&a.text()[s.range.clone()]);
+                let sf = fold(&text[s.range.clone()]);
                 if !q.grams.is_match(&sf) {
                     continue;
                 }
@@ -211,10 +215,11 @@ impl NearQuery {
             return None;
         }
         let grams: Vec<String> = grams.into_iter().collect();
-        // A non-contiguous automaton builds in time linear in the patterns; the default may pick a DFA,
-        // whose construction is quadratic or worse in a long word (thousands of digits took seconds).
+        // A contiguous automaton builds in time linear in the patterns and searches faster than a
+        // non-contiguous one (it is searched in every candidate article); the default may pick a DFA, whose
+        // construction is quadratic or worse in a long word (thousands of digits took seconds).
         let grams = AhoCorasick::builder()
-            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&grams)
             .ok()?;
         Some(NearQuery {

@@ -515,6 +515,7 @@ impl Backend {
         };
         let shared = self.shared.clone();
         let client = self.client.clone();
+        let backend = self.clone_handle();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             if lock(&shared.diag_gen).get(&uri) != Some(&generation) || shared.stopping() {
@@ -552,6 +553,20 @@ impl Backend {
                 p.insert(uri.clone(), revision);
             }
             client.publish_diagnostics(uri, diags, Some(version)).await;
+            // A corpus text read for them that was not the one loaded (changed, removed or unreadable since
+            // the load trusted its file): read those files again, as a change the watcher reports; the
+            // knowledge base that follows publishes every note's diagnostics again.
+            let stale: Vec<std::path::PathBuf> = shared
+                .kb()
+                .0
+                .articles
+                .iter()
+                .filter_map(|a| a.article.text_problem())
+                .map(|p| p.path)
+                .collect();
+            if !stale.is_empty() {
+                backend.refresh_paths(stale, false).await;
+            }
         });
     }
 

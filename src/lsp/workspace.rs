@@ -36,9 +36,8 @@ enum WatchEvent {
 /// The loaded corpus as the server keeps it between refreshes: the article list [`Corpus::refresh`] works on,
 /// and the extraction of each article, in the same order (by id).
 ///
-/// The articles of `corpus` are kept without their text: a text is held once, by its [`ArticleData`] (which
-/// the knowledge base shares). A refresh needs only paths and ids of the articles it does not re-read; the
-/// ones it re-reads come back with their text, which moves into their new extraction.
+/// The articles of `corpus` share their text with their [`ArticleData`] (which the knowledge base shares): a
+/// text is held once, and read from its file only when something asks for it.
 #[derive(Default)]
 pub(super) struct Loaded {
     /// The load generation this corpus belongs to.
@@ -55,20 +54,6 @@ struct Refreshed {
     removed: usize,
 }
 
-/// An article without its text.
-fn outline(a: &Article) -> Article {
-    Article {
-        id: a.id.clone(),
-        path: a.path.clone(),
-        text: String::new(),
-        body: a.body.clone(),
-        meta: a.meta.clone(),
-        title: a.title.clone(),
-        title_range: a.title_range.clone(),
-        boilerplate: a.boilerplate.clone(),
-    }
-}
-
 impl Loaded {
     /// The state after a full load, from the extractions (each holding its article).
     fn new(
@@ -77,7 +62,7 @@ impl Loaded {
         data: Vec<Arc<ArticleData>>,
         problems: Vec<Problem>,
     ) -> Self {
-        let articles = data.iter().map(|d| outline(&d.article)).collect();
+        let articles = data.iter().map(|d| d.article.clone()).collect();
         Loaded {
             generation,
             corpus: Corpus {
@@ -125,32 +110,26 @@ impl Loaded {
         let mut keep: Vec<(usize, Arc<ArticleData>)> = Vec::new();
         let mut fresh: Vec<(usize, Article)> = Vec::new();
         let mut articles = Vec::with_capacity(self.corpus.articles.len());
-        for mut a in std::mem::take(&mut self.corpus.articles) {
-            // Texts are kept only by articles the refresh re-read (a loaded article is never empty).
-            let text = std::mem::take(&mut a.text);
+        for a in std::mem::take(&mut self.corpus.articles) {
             let same = |d: &&&Arc<ArticleData>| d.article.path == a.path;
             let at = articles.len();
             if !changed.contains(a.id.as_str())
                 && let Some(d) = by_id.get(a.id.as_str()).filter(same)
             {
                 keep.push((at, Arc::clone(d)));
-            } else if !text.is_empty() {
-                let full = Article { text, ..a.clone() };
-                match by_path.get(a.path.as_path()) {
-                    // Read again without a change (an open, a touch, a save reported twice).
-                    Some(d) if d.article == full => keep.push((at, Arc::clone(d))),
-                    _ => fresh.push((at, full)),
-                }
-            } else if let Some(d) = by_path.get(a.path.as_path()) {
-                // Renamed (its id changed because another file's stem clashes with it, or stopped to).
-                let full = Article {
-                    text: d.article.text.clone(),
-                    ..a.clone()
-                };
-                fresh.push((at, full));
             } else {
-                tracing::error!("no text for corpus article {}; dropped", a.id);
-                continue;
+                match by_path.get(a.path.as_path()) {
+                    // Read again without a change (an open, a touch, a save reported twice): the article
+                    // kept is the extraction's, which shares its text.
+                    Some(d) if d.article == a => {
+                        keep.push((at, Arc::clone(d)));
+                        articles.push(d.article.clone());
+                        continue;
+                    }
+                    // Changed, new, or renamed (its id changed because another file's stem clashes with it,
+                    // or stopped to): a renamed article shares its text with its old extraction.
+                    _ => fresh.push((at, a.clone())),
+                }
             }
             articles.push(a);
         }
@@ -320,7 +299,22 @@ impl Backend {
             }
             _ => None,
         };
-        let loaded = tokio::task::spawn_blocking(move || corpus::load(&r2, &o2, &|_, _| {})).await;
+        let s2 = store.clone();
+        // Files whose identity is the one the index records are not read: their texts are read when needed.
+        let loaded = tokio::task::spawn_blocking(move || {
+            let known = s2.as_ref().map(|s| s.file_records(&r2)).unwrap_or_default();
+            let loaded = corpus::load_with(&r2, &o2, &known, &|_, _| {});
+            if let (Some(s), Ok((_, report))) = (&s2, &loaded) {
+                tracing::debug!(
+                    "corpus: {} trusted unread, {} new file records",
+                    report.trusted,
+                    report.records.len()
+                );
+                s.save_file_records(&r2, &report.records);
+            }
+            loaded.map(|(c, _)| c)
+        })
+        .await;
         let corpus = match loaded {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => {
@@ -356,11 +350,13 @@ impl Backend {
         // A start from the index that holds the merged knowledge base of exactly these articles: every
         // extraction and the merged knowledge base are read at once (its alias automata built meanwhile), with
         // no partial knowledge before.
-        let (mut pending, merged) = {
+        let (mut pending, mut merged) = {
             let s = store.clone();
             let articles = corpus.articles;
             let lookup = move || {
-                let merged = MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                let mut merged =
+                    MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                merged.is_hit();
                 (articles, merged)
             };
             match tokio::task::spawn_blocking(lookup).await {
@@ -855,14 +851,46 @@ mod tests {
         l.data.iter().find(|d| d.id() == id).expect("article")
     }
 
-    /// The state equals a fresh load's: the same articles, in the same order, held once (no text in the outline).
+    /// The state equals a fresh load's: the same articles, in the same order, each text held once (shared by
+    /// the article list and the extraction).
     fn assert_fresh(l: &Loaded, dir: &Dir) {
         let want = fresh(dir);
         let have: Vec<&Article> = l.data.iter().map(|d| &d.article).collect();
         assert_eq!(have, want.articles.iter().collect::<Vec<_>>());
-        let outline: Vec<Article> = want.articles.iter().map(outline).collect();
-        assert_eq!(l.corpus.articles, outline);
+        assert_eq!(l.corpus.articles, want.articles);
+        for (a, d) in l.corpus.articles.iter().zip(&l.data) {
+            assert!(
+                std::ptr::eq(a.text.as_str(), d.article.text.as_str()),
+                "{}",
+                a.id
+            );
+        }
         assert_eq!(l.corpus.problems, want.problems);
+    }
+
+    #[test]
+    fn a_text_found_stale_is_read_and_extracted_again_by_a_refresh() {
+        let dir = Dir::new("stale");
+        let opts = LoadOptions::default();
+        let foo = dir.write("a/foo.txt", "Foo in a.\n");
+        dir.write("c/bar.txt", "Bar.\n");
+        std::thread::sleep(corpus::SETTLE + Duration::from_millis(100));
+        let roots = vec![dir.0.clone()];
+        let none = HashMap::new();
+        let (_, report) = corpus::load_with(&roots, &opts, &none, &|_, _| {}).expect("load");
+        let mut known: HashMap<PathBuf, corpus::FileRecord> = report.records.into_iter().collect();
+        // The record says the text was another one: as when the file changed after a load looked at it.
+        known.get_mut(&foo).expect("recorded").digest[0] ^= 1;
+        let (c, _) = corpus::load_with(&roots, &opts, &known, &|_, _| {}).expect("load");
+        let mut l = Loaded::new(0, c.roots, extract_all(c.articles, &|_, _| {}), c.problems);
+        let problem = data(&l, "foo").article.text_problem().expect("stale");
+        assert!(problem.reason.contains("changed on disk"), "{problem}");
+        let old_bar = data(&l, "bar").clone();
+        let done = l.refresh(&[foo], &opts).expect("changed");
+        assert_eq!((done.extracted, done.removed), (1, 0));
+        assert_fresh(&l, &dir);
+        assert_eq!(data(&l, "foo").text(), "Foo in a.\n");
+        assert!(Arc::ptr_eq(data(&l, "bar"), &old_bar));
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub struct MergeStats {
     pub saved: bool,
 }
 
+/// The stored merged knowledge base's bytes, or why there are none to use.
+enum Fetched {
+    Done(Lookup),
+    Bytes { sum: i64, data: Vec<u8> },
+}
+
 /// What the index holds for a corpus.
 enum Lookup {
     Hit(Merged),
@@ -35,11 +41,14 @@ enum Lookup {
     Miss,
     /// Something that must not be used: merge, with a warning.
     Rejected,
+    /// Bytes that do not read back or do not fit: merge, with this warning.
+    Damaged(String),
 }
 
 impl Store {
-    /// The stored merged knowledge base of the articles of `key`, checked against their texts.
-    fn read_merged(&self, key: &MergeKey, texts: &[&str]) -> Lookup {
+    /// The bytes of the stored merged knowledge base of the articles of `key` (the one part that needs the
+    /// database).
+    fn fetch_merged(&self, key: &MergeKey) -> Fetched {
         let mut conn = self.lock();
         let head = conn
             .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
@@ -48,10 +57,10 @@ impl Store {
             .optional();
         let (version, stored_key) = match head {
             Ok(Some(h)) => h,
-            Ok(None) => return Lookup::Miss,
+            Ok(None) => return Fetched::Done(Lookup::Miss),
             Err(e) => {
                 self.failed(&mut conn, "reading the merged knowledge base", &e);
-                return Lookup::Miss;
+                return Fetched::Done(Lookup::Miss);
             }
         };
         let path = self.path.display();
@@ -59,13 +68,13 @@ impl Store {
             tracing::warn!(
                 "the merged knowledge base in the index {path} is of another version ({version}); merging again"
             );
-            return Lookup::Rejected;
+            return Fetched::Done(Lookup::Rejected);
         }
         if stored_key.as_slice() != key.0.as_slice() {
             tracing::debug!(
                 "the merged knowledge base in the index {path} is of other articles; merging again"
             );
-            return Lookup::Miss;
+            return Fetched::Done(Lookup::Miss);
         }
         let row = conn
             .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
@@ -74,28 +83,13 @@ impl Store {
             .optional();
         let (sum, data) = match row {
             Ok(Some(r)) => r,
-            Ok(None) => return Lookup::Miss,
+            Ok(None) => return Fetched::Done(Lookup::Miss),
             Err(e) => {
                 self.failed(&mut conn, "reading the merged knowledge base", &e);
-                return Lookup::Miss;
+                return Fetched::Done(Lookup::Miss);
             }
         };
-        drop(conn);
-        let why = if xxh3_64(&data) as i64 != sum {
-            "its checksum does not match".to_string()
-        } else {
-            match merged_wire::decode(&data) {
-                None => "it does not read back".to_string(),
-                Some(m) => match m.check(texts) {
-                    Ok(()) => return Lookup::Hit(m),
-                    Err(e) => format!("it does not fit the articles: {e}"),
-                },
-            }
-        };
-        tracing::warn!(
-            "the merged knowledge base in the index {path} cannot be used ({why}); merging again"
-        );
-        Lookup::Rejected
+        Fetched::Bytes { sum, data }
     }
 
     /// Store the merged knowledge base of the articles of `key`, replacing the one stored; whether it was
@@ -120,6 +114,26 @@ impl Store {
     }
 }
 
+/// The merged knowledge base in these stored bytes, checked against the articles' text lengths.
+fn decode_merged(path: &std::path::Path, sum: i64, data: &[u8], texts: &[usize]) -> Lookup {
+    let why = if xxh3_64(data) as i64 != sum {
+        "its checksum does not match".to_string()
+    } else {
+        match merged_wire::decode(data) {
+            None => "it does not read back".to_string(),
+            Some(m) => match m.check(texts) {
+                Ok(()) => return Lookup::Hit(m),
+                Err(e) => format!("it does not fit the articles: {e}"),
+            },
+        }
+    };
+    // Said by the thread that waits for it (where the caller's log is).
+    Lookup::Damaged(format!(
+        "the merged knowledge base in the index {} cannot be used ({why}); merging again",
+        path.display()
+    ))
+}
+
 /// The merged knowledge base of a corpus as the index holds it, looked up from the articles alone, before
 /// their extractions are read: when it is there, its alias automata (the longest part of reading it back) are
 /// built meanwhile, on a thread of their own. [`MergePrefetch::finish`] completes it, or merges.
@@ -139,6 +153,27 @@ enum Found {
     Rejected,
     /// There is no index.
     Off,
+    /// Being decoded and checked on a thread of its own.
+    Reading(std::thread::JoinHandle<Found>),
+    /// Rejected, with the warning to give.
+    Damaged(String),
+}
+
+/// What a look-up found, its alias automata being built when it is there.
+fn found(lookup: Lookup, timer: Instant) -> Found {
+    match lookup {
+        Lookup::Hit(mut parts) => {
+            let automata = Automata::build(std::mem::take(&mut parts.aliases));
+            Found::Hit {
+                parts: Box::new(parts),
+                automata,
+                read: timer.elapsed(),
+            }
+        }
+        Lookup::Miss => Found::Miss,
+        Lookup::Rejected => Found::Rejected,
+        Lookup::Damaged(why) => Found::Damaged(why),
+    }
 }
 
 /// Alias automata being built on a thread of their own, or built in line when no thread could be made.
@@ -193,35 +228,57 @@ impl MergePrefetch {
                 found: Found::Off,
             };
         };
-        let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
-        let found = match store.read_merged(&key, &texts) {
-            Lookup::Hit(mut parts) => {
-                let automata = Automata::build(std::mem::take(&mut parts.aliases));
-                Found::Hit {
-                    parts: Box::new(parts),
-                    automata,
-                    read: timer.elapsed(),
+        let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
+        // The bytes are read now; they are decoded and checked on a thread of their own, while the caller
+        // reads the extractions (which needs the database, as reading the bytes does).
+        let found = match store.fetch_merged(&key) {
+            Fetched::Done(l) => found(l, timer),
+            Fetched::Bytes { sum, data } => {
+                let path = store.path.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("dossier-merged".to_string())
+                    .spawn(move || found(decode_merged(&path, sum, &data, &texts), timer));
+                match spawned {
+                    Ok(h) => Found::Reading(h),
+                    // No thread: merged again, which is never wrong.
+                    Err(_) => Found::Miss,
                 }
             }
-            Lookup::Miss => Found::Miss,
-            Lookup::Rejected => Found::Rejected,
         };
         MergePrefetch { key, found }
     }
 
+    /// Wait for the stored merged knowledge base being read, if it is.
+    fn resolve(&mut self) {
+        if matches!(self.found, Found::Reading(_)) {
+            let Found::Reading(h) = std::mem::replace(&mut self.found, Found::Miss) else {
+                return;
+            };
+            // Decoding does not panic on any bytes; if the thread did, the corpus is merged again.
+            self.found = h.join().unwrap_or(Found::Miss);
+        }
+        if matches!(self.found, Found::Damaged(_))
+            && let Found::Damaged(why) = std::mem::replace(&mut self.found, Found::Rejected)
+        {
+            tracing::warn!("{why}");
+        }
+    }
+
     /// Whether the index holds it: [`MergePrefetch::finish`] will not merge.
-    pub fn is_hit(&self) -> bool {
+    pub fn is_hit(&mut self) -> bool {
+        self.resolve();
         matches!(self.found, Found::Hit { .. })
     }
 
     /// The knowledge base of `articles`, the extractions of the articles looked up (the same, in the same
     /// order): the one read back, completed, or else a merge, stored in `store`.
     pub fn finish(
-        self,
+        mut self,
         articles: Vec<Arc<ArticleData>>,
         problems: Vec<Problem>,
         store: Option<&Store>,
     ) -> (KnowledgeBase, MergeStats) {
+        self.resolve();
         let mut stats = MergeStats::default();
         let timer = Instant::now();
         // Extractions of other articles than those looked up would not fit what was read back.
@@ -249,7 +306,8 @@ impl MergePrefetch {
                 return (kb, stats);
             }
             Found::Rejected => stats.rejected = true,
-            Found::Miss | Found::Off => {}
+            // Resolved above.
+            Found::Miss | Found::Off | Found::Reading(_) | Found::Damaged(_) => {}
         }
         let kb = KnowledgeBase::build(articles, problems);
         let merged = timer.elapsed();
@@ -550,7 +608,7 @@ mod tests {
                 .expect("load");
             let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
             let m = merged_wire::decode(&merged_wire::encode(&kb)).expect("decodes");
-            let texts: Vec<&str> = kb.articles.iter().map(|a| a.text()).collect();
+            let texts: Vec<usize> = kb.articles.iter().map(|a| a.text().len()).collect();
             let mut m = m;
             assert_eq!(m.check(&texts), Ok(()), "{corpus}");
             let automata = Automata::build(std::mem::take(&mut m.aliases));

@@ -31,9 +31,9 @@ pub use wire::EXTRACTOR_VERSION;
 
 use super::ArticleData;
 use super::article::{extract_all, par_map};
-use crate::corpus::Article;
+use crate::corpus::{Article, FileRecord};
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -41,7 +41,7 @@ use std::time::Duration;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The layout of the database; bump when the tables change. A database of another version is rebuilt.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 /// Marks a database as Dossier's index (`PRAGMA application_id`, "DSSR").
 const APPLICATION_ID: i32 = 0x4453_5352;
 /// Articles read and decoded at a time (bounds the memory the stored bytes take).
@@ -54,6 +54,12 @@ CREATE TABLE extraction (
     key BLOB NOT NULL,       -- the content key (wire::content_key)
     sum INTEGER NOT NULL,    -- xxh3-64 of data, checked before decoding
     data BLOB NOT NULL,      -- the extraction (wire::encode)
+    PRIMARY KEY (root, rel)
+);
+CREATE TABLE file (
+    root BLOB NOT NULL,      -- the corpus folder, canonical
+    rel BLOB NOT NULL,       -- the article's path relative to it
+    record BLOB NOT NULL,    -- its identity and layout (corpus::FileRecord::encode)
     PRIMARY KEY (root, rel)
 );
 CREATE TABLE merged (
@@ -222,6 +228,10 @@ fn remove_files(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Deletes the file records of paths that have no extraction row.
+const PRUNE_FILES: &str = "DELETE FROM file WHERE NOT EXISTS \
+     (SELECT 1 FROM extraction e WHERE e.root = file.root AND e.rel = file.rel)";
+
 /// A row's identity: the canonical corpus root and the path relative to it, as bytes.
 type RowKey = (Vec<u8>, Vec<u8>);
 
@@ -273,6 +283,16 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Number of stored extractions, `None` when they cannot be counted.
+    fn rows(&self) -> Option<usize> {
+        self.lock()
+            .query_row("SELECT count(*) FROM extraction", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .ok()
+            .and_then(|n| usize::try_from(n).ok())
     }
 
     /// Number of stored extractions.
@@ -403,6 +423,8 @@ impl Store {
                 for id in &gone {
                     removed += del.execute([id])?;
                 }
+                // The records of files no longer in the corpus go with their rows.
+                tx.execute(PRUNE_FILES, [])?;
             }
             tx.commit()?;
             Ok((rows.len(), removed))
@@ -412,6 +434,75 @@ impl Store {
             Err(e) => {
                 self.failed(&mut conn, "writing", &e);
                 (0, 0)
+            }
+        }
+    }
+
+    /// What earlier loads recorded of the files of `roots` (see [`crate::corpus::load_with`]), by path as a
+    /// load finds them (root joined with the path relative to it). Records that do not read back are left out
+    /// (those files are read). Nothing when the index cannot be read.
+    pub fn file_records(&self, roots: &[PathBuf]) -> HashMap<PathBuf, FileRecord> {
+        let canon = canonical_roots(roots);
+        let mut conn = self.lock();
+        let read = (|| -> rusqlite::Result<HashMap<PathBuf, FileRecord>> {
+            let mut out = HashMap::new();
+            let mut stmt = conn.prepare("SELECT rel, record FROM file WHERE root = ?1")?;
+            for (root, c) in roots.iter().zip(&canon) {
+                let rows = stmt.query_map(params![c], |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })?;
+                for row in rows {
+                    let (rel, record) = row?;
+                    let rel = PathBuf::from(os_string_of(rel));
+                    let path = root.join(&rel);
+                    // A path under an earlier root belongs to that root's rows (the first root holding it).
+                    if out.contains_key(&path) {
+                        continue;
+                    }
+                    if let Some(r) = FileRecord::decode(&record) {
+                        out.insert(path, r);
+                    }
+                }
+            }
+            Ok(out)
+        })();
+        match read {
+            Ok(out) => out,
+            Err(e) => {
+                self.failed(&mut conn, "reading file records", &e);
+                HashMap::new()
+            }
+        }
+    }
+
+    /// Record what a load learned of these files (paths as the load found them), replacing earlier records.
+    pub fn save_file_records(&self, roots: &[PathBuf], records: &[(PathBuf, FileRecord)]) -> usize {
+        if records.is_empty() {
+            return 0;
+        }
+        let canon = canonical_roots(roots);
+        let mut conn = self.lock();
+        let result = (|| -> rusqlite::Result<usize> {
+            let tx = conn.transaction()?;
+            let mut n = 0;
+            {
+                let mut put = tx.prepare(
+                    "INSERT OR REPLACE INTO file (root, rel, record) VALUES (?1, ?2, ?3)",
+                )?;
+                for (path, record) in records {
+                    if let Some((root, rel)) = row_key(roots, &canon, path) {
+                        n += put.execute(params![root, rel, record.encode()])?;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(n)
+        })();
+        match result {
+            Ok(n) => n,
+            Err(e) => {
+                self.failed(&mut conn, "writing file records", &e);
+                0
             }
         }
     }
@@ -438,6 +529,19 @@ fn canonical_roots(roots: &[PathBuf]) -> Vec<Vec<u8>> {
                 .into_encoded_bytes()
         })
         .collect()
+}
+
+/// A path relative to a root, from the bytes a row holds it as.
+fn os_string_of(bytes: Vec<u8>) -> std::ffi::OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        std::ffi::OsString::from_vec(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        std::ffi::OsString::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 /// The row of an article: its first root and its path relative to it; `None` outside every root.
@@ -544,7 +648,13 @@ pub fn extract_cached(
         .collect();
     let keep: Option<HashSet<&RowKey>> =
         (coverage == Coverage::Complete).then(|| keys.iter().flatten().collect());
-    if !rows.is_empty() || keep.is_some() {
+    let nothing_gone = || {
+        keep.as_ref()
+            .is_some_and(|k| store.rows() == Some(k.len()) && stats.extracted == 0)
+    };
+    if rows.is_empty() && nothing_gone() {
+        // Every row was read back and there are no others (the usual warm start): no write transaction.
+    } else if !rows.is_empty() || keep.is_some() {
         (stats.written, stats.removed) = store.write(&rows, keep.as_ref());
     }
     drop(rows);
@@ -653,7 +763,6 @@ mod tests {
         for (x, y) in a.iter().zip(b) {
             assert_eq!(x.article, y.article);
             assert_eq!(x.lines, y.lines);
-            assert_eq!(x.paragraphs, y.paragraphs);
             assert_eq!(x.sentences, y.sentences);
             assert_eq!(x.people, y.people);
             assert_eq!(x.things, y.things);
@@ -710,7 +819,49 @@ mod tests {
                 ..CacheStats::default()
             }
         );
+        // Every part but the dated clauses stays encoded until something asks for it.
+        for d in &second {
+            let parts = [
+                format!("{:?}", d.lines),
+                format!("{:?}", d.sentences),
+                format!("{:?}", d.people),
+                format!("{:?}", d.things),
+                format!("{:?}", d.names),
+                format!("{:?}", d.dates),
+                format!("{:?}", d.quotes),
+            ];
+            assert!(parts.iter().all(|p| p == "<encoded>"), "{parts:?}");
+        }
         assert_same(&second, &first);
+    }
+
+    #[test]
+    fn file_records_read_back_by_path_and_go_with_their_articles() {
+        let dir = corpus_dir();
+        let store = Store::open(&dir.0.join("index.sqlite")).expect("store");
+        std::thread::sleep(corpus::SETTLE + std::time::Duration::from_millis(100));
+        let roots = vec![dir.0.join("corpus")];
+        let (_, report) =
+            corpus::load_with(&roots, &LoadOptions::default(), &HashMap::new(), &|_, _| {})
+                .expect("load");
+        assert_eq!(store.save_file_records(&roots, &report.records), 4);
+        let want: HashMap<PathBuf, FileRecord> = report.records.into_iter().collect();
+        assert_eq!(store.file_records(&roots), want);
+        // A record that does not read back is left out: that file is read.
+        store
+            .lock()
+            .execute(
+                "UPDATE file SET record = x'ff01' WHERE rel = ?1",
+                params![b"b/markets.txt".as_slice()],
+            )
+            .expect("damage");
+        assert_eq!(store.file_records(&roots).len(), 3);
+        // A removed article's record goes with its row when a whole corpus is stored.
+        std::fs::remove_file(dir.0.join("corpus/a/ruto.txt")).expect("rm");
+        cached(&dir, Some(&store), Coverage::Complete);
+        let left = store.file_records(&roots);
+        assert_eq!(left.len(), 2);
+        assert!(!left.contains_key(&dir.0.join("corpus/a/ruto.txt")));
     }
 
     #[test]
@@ -917,7 +1068,7 @@ mod tests {
         );
         let key = wire::content_key(&a);
         let mut b = a.clone();
-        b.text.push(' ');
+        b.text = crate::corpus::ArticleText::new(format!("{} ", a.text.as_str()));
         assert_ne!(wire::content_key(&b), key);
         let mut b = a.clone();
         b.meta.date = Some(jiff::civil::date(2024, 1, 1));

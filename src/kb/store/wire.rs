@@ -10,12 +10,10 @@
 
 use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
-use crate::extract::names::{NameMention, ProperName};
-use crate::extract::quotes::Quote;
-use crate::extract::segment::{Paragraph, Sentence};
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
-use crate::text::{ByteRange, LineIndex};
+use crate::kb::article::Lazy;
+use crate::text::ByteRange;
 use jiff::civil::Weekday;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use xxhash_rust::xxh3::Xxh3;
@@ -24,14 +22,14 @@ use xxhash_rust::xxh3::Xxh3;
 /// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 3;
+pub const EXTRACTOR_VERSION: u32 = 4;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
 
-/// The content key of an article: a 128-bit xxh3 of everything [`ArticleData::extract`] reads — the text,
-/// the body range, the boilerplate ranges, the title and the reference date — with the extractor version,
-/// the crate version and the sources' fingerprint. A stored row whose key differs is extracted again.
+/// The content key of an article: a 128-bit xxh3 of everything [`ArticleData::extract`] reads — the text (by
+/// its digest), the body range, the boilerplate ranges, the title and the reference date — with the extractor
+/// version, the crate version and the sources' fingerprint. A stored row whose key differs is extracted again.
 ///
 /// xxh3-128 rather than a cryptographic hash: the key guards against change, not against an adversary (who
 /// could as well write the database), and it hashes the 140 MB of a large corpus in a few tens of
@@ -46,7 +44,8 @@ pub fn content_key(a: &Article) -> [u8; 16] {
     field(&EXTRACTOR_VERSION.to_le_bytes());
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(SOURCES_FINGERPRINT.as_bytes());
-    field(a.text.as_bytes());
+    // The text's own digest (xxh3-128), which a load that trusted the file has without reading it.
+    field(&a.text.digest());
     let mut ranges = Vec::with_capacity(16 * (1 + a.boilerplate.len()));
     for r in std::iter::once(&a.body).chain(&a.boilerplate) {
         ranges.extend_from_slice(&(r.start as u64).to_le_bytes());
@@ -240,18 +239,25 @@ through!(seq seq_statement, Statement, StatementDef);
 // The stored record
 // ---------------------------------------------------------------------------------------------------
 
-/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`].
+/// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`]. Every
+/// part but the dated clauses (which the statement index reads at every start) is stored encoded on its own,
+/// so that a start reading the extraction back keeps it encoded until something asks for it.
 #[derive(Serialize)]
 struct StoredRef<'a> {
-    lines: &'a LineIndex,
-    paragraphs: &'a [Paragraph],
-    sentences: &'a [Sentence],
-    people: &'a [NameMention],
-    things: &'a [NameMention],
-    names: &'a [ProperName],
-    #[serde(with = "seq_temporal")]
-    dates: &'a [TemporalExpr],
-    quotes: &'a [Quote],
+    #[serde(with = "bytes")]
+    lines: Vec<u8>,
+    #[serde(with = "bytes")]
+    sentences: Vec<u8>,
+    #[serde(with = "bytes")]
+    people: Vec<u8>,
+    #[serde(with = "bytes")]
+    things: Vec<u8>,
+    #[serde(with = "bytes")]
+    names: Vec<u8>,
+    #[serde(with = "bytes")]
+    dates: Vec<u8>,
+    #[serde(with = "bytes")]
+    quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: &'a [Statement],
 }
@@ -259,30 +265,87 @@ struct StoredRef<'a> {
 /// The stored part of an [`ArticleData`], read back.
 #[derive(Deserialize)]
 pub struct Stored {
-    lines: LineIndex,
-    paragraphs: Vec<Paragraph>,
-    sentences: Vec<Sentence>,
-    people: Vec<NameMention>,
-    things: Vec<NameMention>,
-    names: Vec<ProperName>,
-    #[serde(with = "seq_temporal")]
-    dates: Vec<TemporalExpr>,
-    quotes: Vec<Quote>,
+    #[serde(with = "bytes")]
+    lines: Vec<u8>,
+    #[serde(with = "bytes")]
+    sentences: Vec<u8>,
+    #[serde(with = "bytes")]
+    people: Vec<u8>,
+    #[serde(with = "bytes")]
+    things: Vec<u8>,
+    #[serde(with = "bytes")]
+    names: Vec<u8>,
+    #[serde(with = "bytes")]
+    dates: Vec<u8>,
+    #[serde(with = "bytes")]
+    quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: Vec<Statement>,
+}
+
+/// An article's dates, written through their mirror.
+#[derive(Serialize)]
+struct DatesRef<'a>(#[serde(with = "seq_temporal")] &'a [TemporalExpr]);
+
+#[derive(Deserialize)]
+struct Dates(#[serde(with = "seq_temporal")] Vec<TemporalExpr>);
+
+fn decode_dates(bytes: &[u8]) -> Option<Vec<TemporalExpr>> {
+    decode_part::<Dates>(bytes).map(|d| d.0)
+}
+
+/// A byte string written as one (postcard: its length, then the bytes), not as a sequence of numbers.
+mod bytes {
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    struct Bytes;
+    impl Visitor<'_> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("bytes")
+        }
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        d.deserialize_byte_buf(Bytes)
+    }
+}
+
+/// A part encoded on its own (see [`StoredRef`]).
+fn encode_part<T: Serialize + ?Sized>(part: &T) -> Vec<u8> {
+    postcard::to_allocvec(part).unwrap_or_default()
+}
+
+/// A part decoded when first used; `None` when the bytes are not a whole one.
+fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+    match postcard::take_from_bytes::<T>(bytes) {
+        Ok((v, [])) => Some(v),
+        _ => None,
+    }
 }
 
 /// The bytes stored for an extraction.
 pub fn encode(d: &ArticleData) -> Vec<u8> {
     let r = StoredRef {
-        lines: &d.lines,
-        paragraphs: &d.paragraphs,
-        sentences: &d.sentences,
-        people: &d.people,
-        things: &d.things,
-        names: &d.names,
-        dates: &d.dates,
-        quotes: &d.quotes,
+        lines: encode_part(&*d.lines),
+        sentences: encode_part(&*d.sentences),
+        people: encode_part(&*d.people),
+        things: encode_part(&*d.things),
+        names: encode_part(&*d.names),
+        dates: encode_part(&DatesRef(&d.dates)),
+        quotes: encode_part(&*d.quotes),
         statements: &d.statements,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
@@ -302,14 +365,13 @@ impl Stored {
     pub fn into_data(self, article: Article) -> ArticleData {
         ArticleData {
             article,
-            lines: self.lines,
-            paragraphs: self.paragraphs,
-            sentences: self.sentences,
-            people: self.people,
-            things: self.things,
-            names: self.names,
-            dates: self.dates,
-            quotes: self.quotes,
+            lines: Lazy::later(self.lines, decode_part),
+            sentences: Lazy::later(self.sentences, decode_part),
+            people: Lazy::later(self.people, decode_part),
+            things: Lazy::later(self.things, decode_part),
+            names: Lazy::later(self.names, decode_part),
+            dates: Lazy::later(self.dates, decode_dates),
+            quotes: Lazy::later(self.quotes, decode_part),
             statements: self.statements,
         }
     }
