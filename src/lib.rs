@@ -11,4 +11,6 @@ pub mod eval;
 pub mod extract;
 pub mod kb;
 pub mod lsp;
+#[cfg(test)]
+mod testing;
 pub mod text;

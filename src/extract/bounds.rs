@@ -173,18 +173,13 @@ mod tests {
             "for more than 3 weeks",
             "FOR an month",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         let mut matched = 0;
         for _ in 0..50_000 {
             let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 16 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..rng.next() % 16 {
+                let seed = rng.next();
+                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
                 if seed.is_multiple_of(3) {
                     s.push(' ');
                 }

@@ -179,17 +179,12 @@ mod tests {
             "é",
             "thenceforth",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..30_000 {
             let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..rng.next() % 12 {
+                let seed = rng.next();
+                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
             }
             let with: Vec<Range<usize>> = clause_breaks(&s, true).collect();
             assert_eq!(with, regex_breaks(&statements, &s), "{s:?}");

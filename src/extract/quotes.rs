@@ -147,17 +147,12 @@ mod tests {
     #[test]
     fn the_byte_scanner_finds_the_quotes_of_random_mixtures_as_the_char_scanner_did() {
         let alphabet: Vec<char> = "a\"“”\n \t\r\u{a0}\u{85}é—x".chars().collect();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut t = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 24 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                t.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            for _ in 0..rng.next() % 24 {
+                let seed = rng.next();
+                t.push(crate::testing::XorShift::pick(seed, &alphabet));
             }
             assert_eq!(
                 find_quotes(&t, 0..t.len()),

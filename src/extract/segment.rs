@@ -459,18 +459,13 @@ mod tests {
             "April", "APRIL", "Sept", "TUES", "Tuesday", "may", "3", "27TH", "2nd", "2005",
             "12345", "the", "İ", "Jul", ",", ".", " ", "\u{a0}", "MARCH", "sun", "1ST",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         let mut dated = 0;
         for _ in 0..20_000 {
             let mut line = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 8 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                line.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..rng.next() % 8 {
+                let seed = rng.next();
+                line.push_str(crate::testing::XorShift::pick(seed, &pieces));
                 line.push(' ');
             }
             let expected = is_date_only_by_copies(&line);
@@ -557,17 +552,12 @@ mod tests {
     #[test]
     fn the_byte_scanner_tokenises_random_mixtures_as_the_char_scanner_did() {
         let alphabet: Vec<char> = "aZJé1٣².'’-&  \t\n—\u{a0}\u{301}ǅxSUr(".chars().collect();
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 24 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            for _ in 0..rng.next() % 24 {
+                let seed = rng.next();
+                s.push(crate::testing::XorShift::pick(seed, &alphabet));
             }
             assert_eq!(
                 tokens(&s, 0..s.len()),

@@ -602,14 +602,12 @@ mod tests {
             "Ford", "Motor", "Co", ".", " ", "  ", "U", "S", "’s", "Zoë", "zoë", "peace", "Peace",
             "deal", "DEAL", ",", "-", "é", "x", "1",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             let mut text = String::new();
             for _ in 0..8 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                let seed = rng.next();
+                text.push_str(crate::testing::XorShift::pick(seed, &pieces));
             }
             assert_eq!(
                 found(&t, &text),

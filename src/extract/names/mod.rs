@@ -180,17 +180,12 @@ mod tests {
         let pieces = [
             "Ab", "c", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "é", "\u{2003}", "-", ".",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut s = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            for _ in 0..seed % 10 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..rng.next() % 10 {
+                let seed = rng.next();
+                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
             }
             assert_eq!(collapsed(&s), collapse(&s), "{s:?}");
         }
