@@ -21,6 +21,7 @@ fn named<'a>(kb: &'a KnowledgeBase, name: &str) -> Option<&'a Entity> {
     let hits: Vec<&Entity> = kb
         .entities
         .iter()
+        .map(|e| &**e)
         .filter(|e| e.name == name || e.aliases.iter().any(|a| a == name))
         .collect();
     match hits.as_slice() {

@@ -22,6 +22,7 @@ fn entity<'a>(
     kb.entities
         .iter()
         .find(|e| e.kind == kind && e.name == name)
+        .map(|e| &**e)
 }
 
 #[test]

@@ -5,6 +5,7 @@ use super::{ArticleData, ArticleIx, Entity, EntityId, Fact, KeyMatch, KnowledgeB
 use crate::extract::names::EntityKind;
 use crate::text::ByteRange;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Heads that a definite reference ("the Framework") can use for the agreement named before it.
 const ANAPHOR_HEADS: &[&str] = &[
@@ -107,7 +108,7 @@ impl KnowledgeBase {
 
 /// Resolve ambiguous short names by the entities named in full in the same text, and "the Framework" to the
 /// agreement named most recently before it.
-pub fn resolve_in_context(mentions: &mut Vec<Mention>, text: &str, entities: &[Entity]) {
+pub fn resolve_in_context(mentions: &mut Vec<Mention>, text: &str, entities: &[Arc<Entity>]) {
     let named_in_full: BTreeSet<EntityId> = mentions
         .iter()
         .filter(|m| m.candidates.len() == 1 && text[m.range.clone()].contains(' '))
@@ -146,7 +147,7 @@ pub fn resolve_in_context(mentions: &mut Vec<Mention>, text: &str, entities: &[E
 
 /// The mentions that can be participants of an event fact: people, agreements and organisations (places are
 /// where it happens; products, indices and untyped names are matched by the statement check instead).
-pub fn participants(mentions: &[Mention], entities: &[Entity]) -> Vec<Mention> {
+pub fn participants(mentions: &[Mention], entities: &[Arc<Entity>]) -> Vec<Mention> {
     mentions
         .iter()
         .filter(|m| {

@@ -462,7 +462,7 @@ impl KnowledgeBase {
         );
         let mut kb = KnowledgeBase {
             articles,
-            entities,
+            entities: entities.into_iter().map(Arc::new).collect(),
             facts: Vec::new(),
             facts_by_entity: Vec::new(),
             problems,
@@ -543,7 +543,7 @@ impl KnowledgeBase {
     pub(super) fn complete(&mut self) {
         for (ai, mentions) in self.article_mentions.iter().enumerate() {
             for m in mentions {
-                count_mention(&mut self.entities[m.entity()], ai, m);
+                count_mention(Arc::make_mut(&mut self.entities[m.entity()]), ai, m);
             }
         }
         self.facts_by_entity = vec![Vec::new(); self.entities.len()];

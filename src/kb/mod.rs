@@ -143,7 +143,8 @@ pub enum QuoteMatch {
 /// The merged knowledge of a corpus.
 pub struct KnowledgeBase {
     pub articles: Vec<Arc<ArticleData>>,
-    pub entities: Vec<Entity>,
+    /// Each shared, so that a patched knowledge base copies only the entities an edit touches.
+    pub entities: Vec<Arc<Entity>>,
     pub facts: Vec<Fact>,
     /// Per entity: the indices in `facts` of the facts that involve it, in order.
     facts_by_entity: Vec<Vec<u32>>,

@@ -208,14 +208,14 @@ impl KnowledgeBase {
 /// [`KnowledgeBase::complete`] makes them).
 fn recount_mentions(kb: &mut KnowledgeBase, touched: &[bool]) {
     for (e, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
-        let e = &mut kb.entities[e];
+        let e = Arc::make_mut(&mut kb.entities[e]);
         e.mentions.clear();
         e.mention_count = 0;
         e.source_count = 0;
     }
     for (ai, mentions) in kb.article_mentions.iter().enumerate() {
         for m in mentions.iter().filter(|m| touched[m.entity()]) {
-            count_mention(&mut kb.entities[m.entity()], ai, m);
+            count_mention(Arc::make_mut(&mut kb.entities[m.entity()]), ai, m);
         }
     }
 }
@@ -228,8 +228,15 @@ fn replace_roles_and_intros(kb: &mut KnowledgeBase, edited: &[ArticleIx]) {
     let is_edited = |ai: ArticleIx| edited.binary_search(&ai).is_ok();
     let mut lost_intro: Vec<EntityId> = Vec::new();
     for e in &mut kb.entities {
+        // Only an entity with a role or introduction from an edited article is copied.
+        let loses_role = e.roles.iter().any(|r| is_edited(r.source.article));
+        let loses_intro = e.intro.as_ref().is_some_and(|s| is_edited(s.article));
+        if !(loses_role || loses_intro) {
+            continue;
+        }
+        let e = Arc::make_mut(e);
         e.roles.retain(|r| !is_edited(r.source.article));
-        if e.intro.as_ref().is_some_and(|s| is_edited(s.article)) {
+        if loses_intro {
             e.intro = None;
             lost_intro.push(e.id);
         }
@@ -248,9 +255,9 @@ fn replace_roles_and_intros(kb: &mut KnowledgeBase, edited: &[ArticleIx]) {
                 continue;
             }
             if let Some((role, range)) = &m.role {
-                let e = &mut kb.entities[id];
                 let key = fold(role);
-                if !e.roles.iter().any(|r| fold(&r.text) == key) {
+                if !kb.entities[id].roles.iter().any(|r| fold(&r.text) == key) {
+                    let e = Arc::make_mut(&mut kb.entities[id]);
                     let at = e.roles.partition_point(|r| r.source.article <= ai);
                     e.roles.insert(
                         at,
@@ -279,7 +286,7 @@ fn replace_roles_and_intros(kb: &mut KnowledgeBase, edited: &[ArticleIx]) {
         }
     }
     for (id, _, source) in best_intro {
-        kb.entities[id].intro = Some(source);
+        Arc::make_mut(&mut kb.entities[id]).intro = Some(source);
     }
 }
 
@@ -303,7 +310,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct Seen<'a> {
         ids: Vec<&'a str>,
-        entities: &'a [crate::kb::Entity],
+        entities: &'a [Arc<crate::kb::Entity>],
         aliases: &'a [Alias],
         facts: &'a [Fact],
         facts_of: Vec<Vec<&'a Fact>>,
@@ -342,7 +349,7 @@ mod tests {
 
     /// The same entities: names, kinds and aliases.
     fn same_entities(a: &KnowledgeBase, b: &KnowledgeBase) -> bool {
-        let key = |e: &crate::kb::Entity| (e.name.clone(), e.kind, e.aliases.clone());
+        let key = |e: &Arc<crate::kb::Entity>| (e.name.clone(), e.kind, e.aliases.clone());
         a.entities.iter().map(key).eq(b.entities.iter().map(key))
     }
 

@@ -143,7 +143,7 @@ struct EntityDef {
 }
 
 through!(seq seq_fact, Fact, FactDef);
-through!(seq seq_entity, Entity, EntityDef);
+through!(seq_arc seq_entity, Entity, EntityDef);
 
 // ---------------------------------------------------------------------------------------------------
 // The stored record
@@ -153,7 +153,7 @@ through!(seq seq_entity, Entity, EntityDef);
 #[derive(Serialize)]
 struct MergedRef<'a> {
     #[serde(with = "seq_entity")]
-    entities: &'a [Entity],
+    entities: &'a [Arc<Entity>],
     aliases: &'a [Alias],
     #[serde(with = "seq_fact")]
     facts: &'a [Fact],
@@ -165,7 +165,7 @@ struct MergedRef<'a> {
 #[derive(Deserialize)]
 pub struct Merged {
     #[serde(with = "seq_entity")]
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Arc<Entity>>,
     pub aliases: Vec<Alias>,
     #[serde(with = "seq_fact")]
     pub facts: Vec<Fact>,

@@ -223,6 +223,33 @@ macro_rules! through {
             }
         }
     };
+    (seq_arc $m:ident, $t:ty, $def:ident) => {
+        mod $m {
+            use super::*;
+            use std::sync::Arc;
+            struct Ser<'a>(&'a $t);
+            impl Serialize for Ser<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    $def::serialize(self.0, s)
+                }
+            }
+            struct De($t);
+            impl<'de> Deserialize<'de> for De {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    $def::deserialize(d).map(De)
+                }
+            }
+            pub fn serialize<S: Serializer>(v: &[Arc<$t>], s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(v.iter().map(|a| Ser(a)))
+            }
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<$t>>, D::Error> {
+                Ok(Vec::<De>::deserialize(d)?
+                    .into_iter()
+                    .map(|w| Arc::new(w.0))
+                    .collect())
+            }
+        }
+    };
 }
 
 /// For the other stored forms of this folder (the merged knowledge base).
