@@ -41,8 +41,8 @@ impl KnowledgeBase {
     /// one holds) — with `problems`. `None` when the articles differ otherwise (added, removed, renamed,
     /// reordered, or too many edited): only a full merge gives their knowledge base.
     ///
-    /// The result shares the alias table, the statement index and the word index with this one, and copies
-    /// the rest; see the module documentation for what it does not bring up to date. A full
+    /// The result shares the alias table, the statement index, the word index and every entity the edited
+    /// articles do not touch with this one, and copies the rest; see the module documentation for what it does not bring up to date. A full
     /// [`KnowledgeBase::build`] of the same articles replaces it.
     pub fn patched(
         &self,
