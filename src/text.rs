@@ -305,13 +305,29 @@ impl Folded {
     }
 }
 
-/// Fold a string for comparison without keeping the offset map: what [`fold_chars`] emits, with ASCII (most of
-/// any English text) folded a byte at a time through [`ASCII_FOLD`].
+/// Fold a string for comparison without keeping the offset map: what [`fold_chars`] emits (a run of white
+/// space between kept characters is one space).
 pub fn fold(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    let mut started = false;
+    fold_each(s, |c| match c {
+        None => pending_space |= !out.is_empty(),
+        Some(c) => {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    });
+    out
+}
+
+/// What folding makes of each character of `s`, in order: `Some` of each character it keeps (lower-cased),
+/// `None` for a white-space character; a dropped character gives nothing. ASCII (most of any English text) is
+/// folded a byte at a time through [`ASCII_FOLD`], any other character as [`fold_chars`] folds it.
+fn fold_each(s: &str, mut emit: impl FnMut(Option<char>)) {
+    let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -319,41 +335,23 @@ pub fn fold(s: &str) -> String {
             i += 1;
             match ASCII_FOLD[b as usize] {
                 DROP => {}
-                SPACE => pending_space |= started,
-                folded => {
-                    if pending_space {
-                        out.push(b' ');
-                        pending_space = false;
-                    }
-                    started = true;
-                    out.push(folded);
-                }
+                SPACE => emit(None),
+                c => emit(Some(char::from(c))),
             }
             continue;
         }
-        // Not ASCII: the one character, folded as `fold_chars` does.
         let Some(ch) = s[i..].chars().next() else {
             break;
         };
         i += ch.len_utf8();
         if ch.is_whitespace() {
-            pending_space |= started;
-            continue;
-        }
-        let Some(c) = fold_one(ch) else {
-            continue;
-        };
-        if pending_space {
-            out.push(b' ');
-            pending_space = false;
-        }
-        started = true;
-        for lc in c.to_lowercase() {
-            out.extend_from_slice(lc.encode_utf8(&mut [0; 4]).as_bytes());
+            emit(None);
+        } else if let Some(c) = fold_one(ch) {
+            for lc in c.to_lowercase() {
+                emit(Some(lc));
+            }
         }
     }
-    // Whole characters were written: always UTF-8.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// In [`ASCII_FOLD`]: a byte that is dropped, and one that is whitespace.
@@ -383,45 +381,18 @@ const ASCII_FOLD: [u8; 128] = {
 /// something other than a letter or digit end a word; a dropped character joins its neighbours ("u.s.").
 pub fn for_each_folded_word(s: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
-    let mut end_word = |buf: &mut String| {
-        if !buf.is_empty() {
+    fold_each(s, |c| match c {
+        Some(c) if c.is_alphanumeric() => buf.push(c),
+        _ if !buf.is_empty() => {
             f(buf);
             buf.clear();
         }
-    };
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            i += 1;
-            match ASCII_FOLD[b as usize] {
-                DROP => {}
-                c if c.is_ascii_alphanumeric() => buf.push(char::from(c)),
-                _ => end_word(buf),
-            }
-            continue;
-        }
-        let Some(ch) = s[i..].chars().next() else {
-            break;
-        };
-        i += ch.len_utf8();
-        if ch.is_whitespace() {
-            end_word(buf);
-            continue;
-        }
-        let Some(c) = fold_one(ch) else {
-            continue;
-        };
-        for lc in c.to_lowercase() {
-            if lc.is_alphanumeric() {
-                buf.push(lc);
-            } else {
-                end_word(buf);
-            }
-        }
+        _ => {}
+    });
+    if !buf.is_empty() {
+        f(buf);
+        buf.clear();
     }
-    end_word(buf);
 }
 
 /// The folding itself: `emit(char, start, end)` for each folded character, with the byte range of the

@@ -52,9 +52,15 @@ struct Stops {
 impl Stops {
     /// A stop that only begins aliases.
     const PREFIX: u32 = u32::MAX;
-    fn new(fold: bool) -> Self {
+    /// An empty table for `n` aliases, its bit table of first stops sized for them: about 8 bits per alias
+    /// (so that most bits stay clear), a power of two, at most [`MAX_FIRST_STOP_WORDS`] words.
+    fn new(fold: bool, n: usize) -> Self {
+        let words = (n * 8 / 64)
+            .next_power_of_two()
+            .clamp(1, MAX_FIRST_STOP_WORDS);
         Stops {
             fold,
+            first_stops: vec![0; words],
             ..Stops::default()
         }
     }
@@ -92,30 +98,16 @@ impl Stops {
         }
     }
 
-    /// Size the bit table of first stops for `n` aliases: about 8 bits per alias (so that most bits stay
-    /// clear), a power of two, at most [`MAX_FIRST_STOP_WORDS`] words.
-    fn expect(&mut self, n: usize) {
-        let words = (n * 8 / 64)
-            .next_power_of_two()
-            .clamp(1, MAX_FIRST_STOP_WORDS);
-        self.first_stops = vec![0; words];
-    }
-
     /// Mark `h` as an alias's first stop.
     fn first_stops_add(&mut self, h: u64) {
-        if self.first_stops.is_empty() {
-            self.expect(1);
-        }
         let bit = h as usize & (self.first_stops.len() * 64 - 1);
         self.first_stops[bit >> 6] |= 1 << (bit & 63);
     }
 
     /// Whether `h` may be the hash of an alias's first stop (false: it is certainly not).
     fn may_be_first_stop(&self, h: u64) -> bool {
-        let bit = h as usize & (self.first_stops.len() * 64).wrapping_sub(1);
-        self.first_stops
-            .get(bit >> 6)
-            .is_some_and(|w| w & (1 << (bit & 63)) != 0)
+        let bit = h as usize & (self.first_stops.len() * 64 - 1);
+        self.first_stops[bit >> 6] & (1 << (bit & 63)) != 0
     }
 
     fn begins(&self, b: u8) -> bool {
@@ -270,12 +262,10 @@ impl StopWalk {
 
 impl AliasTable {
     pub fn new(aliases: Vec<Alias>) -> Self {
-        let mut exact = Stops::new(false);
-        let mut folded = Stops::new(true);
         let mut other = Vec::new();
         let case_sensitive = aliases.iter().filter(|a| a.case_sensitive).count();
-        exact.expect(case_sensitive);
-        folded.expect(aliases.len() - case_sensitive);
+        let mut exact = Stops::new(false, case_sensitive);
+        let mut folded = Stops::new(true, aliases.len() - case_sensitive);
         for (i, a) in aliases.iter().enumerate() {
             let index = u32::try_from(i).expect("fewer than 2^32 aliases");
             match a.text.chars().next() {

@@ -143,7 +143,7 @@ struct EntityDef {
 }
 
 through!(seq seq_fact, Fact, FactDef);
-through!(seq_arc seq_entity, Entity, EntityDef);
+through!(seq seq_entity, Entity, EntityDef);
 
 // ---------------------------------------------------------------------------------------------------
 // The stored record

@@ -212,41 +212,36 @@ macro_rules! through {
                     $def::deserialize(d).map(De)
                 }
             }
-            pub fn serialize<S: Serializer>(v: &[$t], s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(v.iter().map(Ser))
+            /// Elements held as they are or shared (`Arc`): stored the same way.
+            pub fn serialize<S: Serializer, E: std::borrow::Borrow<$t>>(
+                v: &[E],
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                s.collect_seq(v.iter().map(|e| Ser(e.borrow())))
             }
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$t>, D::Error> {
-                Ok(Vec::<De>::deserialize(d)?
-                    .into_iter()
-                    .map(|w| w.0)
-                    .collect())
-            }
-        }
-    };
-    (seq_arc $m:ident, $t:ty, $def:ident) => {
-        mod $m {
-            use super::*;
-            use std::sync::Arc;
-            struct Ser<'a>(&'a $t);
-            impl Serialize for Ser<'_> {
-                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                    $def::serialize(self.0, s)
+            /// Each element made what the field holds as it is read (no second vector of them at once).
+            pub fn deserialize<'de, D: Deserializer<'de>, E: From<$t>>(
+                d: D,
+            ) -> Result<Vec<E>, D::Error> {
+                struct Elements<E>(std::marker::PhantomData<E>);
+                impl<'de, E: From<$t>> serde::de::Visitor<'de> for Elements<E> {
+                    type Value = Vec<E>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a sequence")
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<Vec<E>, A::Error> {
+                        // A length read from the store is not trusted for more than a modest reservation.
+                        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+                        while let Some(De(v)) = seq.next_element()? {
+                            out.push(E::from(v));
+                        }
+                        Ok(out)
+                    }
                 }
-            }
-            struct De($t);
-            impl<'de> Deserialize<'de> for De {
-                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    $def::deserialize(d).map(De)
-                }
-            }
-            pub fn serialize<S: Serializer>(v: &[Arc<$t>], s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(v.iter().map(|a| Ser(a)))
-            }
-            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<$t>>, D::Error> {
-                Ok(Vec::<De>::deserialize(d)?
-                    .into_iter()
-                    .map(|w| Arc::new(w.0))
-                    .collect())
+                d.deserialize_seq(Elements(std::marker::PhantomData))
             }
         }
     };
