@@ -1,6 +1,7 @@
 //! Per-article extraction: everything one article yields on its own (sentences, names, dates, quotations,
 //! statements), run in parallel over a corpus.
 
+use super::sketch::{Sketch, sketch_sentences};
 use crate::corpus::Article;
 use crate::extract::dates::{self, DateContext, TemporalExpr};
 use crate::extract::names::{FoundNames, NameMention, ProperName, find_all_names};
@@ -28,6 +29,9 @@ pub struct ArticleData {
     pub quotes: Lazy<Vec<Quote>>,
     /// Dated clauses with the words that identify their events.
     pub statements: Vec<Statement>,
+    /// The words of each sentence (of `sentences`, in order), sketched: where a near quotation may be. `None`
+    /// when not known (then every sentence may be).
+    pub sketches: Option<Box<[Sketch]>>,
 }
 
 fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
@@ -119,6 +123,9 @@ impl ArticleData {
             .cloned()
             .collect();
         let statements = statements(text, &prose, &dated, article.meta.date);
+        // (No sentences, no sketches: as an extraction read back from the index has it.)
+        let sketches =
+            Some(sketch_sentences(text, &sentences).into_boxed_slice()).filter(|s| !s.is_empty());
         ArticleData {
             article,
             lines: Lazy::new(lines),
@@ -129,6 +136,7 @@ impl ArticleData {
             dates: Lazy::new(dates),
             quotes: Lazy::new(quotes),
             statements,
+            sketches,
         }
     }
 

@@ -25,6 +25,7 @@ mod lookup;
 mod merge;
 mod patch;
 mod quotes;
+mod sketch;
 mod statement_index;
 pub mod store;
 mod word_index;

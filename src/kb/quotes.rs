@@ -2,11 +2,13 @@
 //! near match.
 
 use super::article::par_map;
+use super::sketch::TokenMasks;
 use super::word_index::word_keys;
 use super::{KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
 use aho_corasick::AhoCorasick;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 impl KnowledgeBase {
     /// Find a quotation in the corpus, tolerating case, spacing, quote style and punctuation.
@@ -33,9 +35,11 @@ impl KnowledgeBase {
         let timer = std::time::Instant::now();
         let (found, exact, near) = self.search_indexed(needle);
         tracing::debug!(
-            "quotation of {} bytes looked up in {:?}: {exact} candidate articles verbatim, {near} near; {}",
+            "quotation of {} bytes looked up in {:?}: {exact} candidate articles verbatim, {} near ({} read); {}",
             needle.len(),
             timer.elapsed(),
+            near.0,
+            near.1,
             match &found {
                 QuoteMatch::Exact(_) => "found",
                 QuoteMatch::Near { .. } => "near",
@@ -58,18 +62,18 @@ impl KnowledgeBase {
     }
 
     /// [`KnowledgeBase::search_quote`] on the articles the word index names; with the numbers of articles
-    /// looked in, verbatim and near.
-    fn search_indexed(&self, needle: &str) -> (QuoteMatch, usize, usize) {
+    /// looked in verbatim, and near (candidates, and those of them read).
+    fn search_indexed(&self, needle: &str) -> (QuoteMatch, usize, (usize, usize)) {
         if needle.split(' ').count() < 2 {
-            return (QuoteMatch::None, 0, 0);
+            return (QuoteMatch::None, 0, (0, 0));
         }
         // Every word of a quotation found at word boundaries is a whole word of the article.
         let exact = self.candidates(self.words.articles_with_all(&word_keys(needle)));
         if let Some(hit) = self.exact_quote(needle, &exact) {
-            return (hit, exact.len(), 0);
+            return (hit, exact.len(), (0, 0));
         }
         let Some(near) = NearQuery::new(needle) else {
-            return (QuoteMatch::None, exact.len(), 0);
+            return (QuoteMatch::None, exact.len(), (0, 0));
         };
         // Only a sentence that has at least `need` of the quotation's content words can be accepted (see
         // `NearQuery::need`): its article has them all among its words.
@@ -80,11 +84,11 @@ impl KnowledgeBase {
                 None => words.push((w, 1)),
             }
         }
-        let words: Vec<(Vec<u64>, usize)> =
-            words.into_iter().map(|(w, n)| (word_keys(w), n)).collect();
-        let ids = self.candidates(self.words.articles_with_some(&words, near.need()));
-        let found = self.near_quote(&near, &ids);
-        (found, exact.len(), ids.len())
+        let keys: Vec<(Vec<u64>, usize)> = words.iter().map(|&(w, n)| (word_keys(w), n)).collect();
+        let ids = self.candidates(self.words.articles_with_some(&keys, near.need()));
+        let masks = TokenMasks::new(words);
+        let (found, read) = self.near_quote(&near, &masks, &ids);
+        (found, exact.len(), (ids.len(), read))
     }
 
     /// The first of these articles (in increasing order) whose folded body has the folded quotation at word
@@ -111,19 +115,47 @@ impl KnowledgeBase {
     }
 
     /// The best near match among the sentences of these articles (in increasing order; the first of equally
-    /// good ones), each article looked in on whichever core is free.
-    fn near_quote(&self, q: &NearQuery, articles: &[usize]) -> QuoteMatch {
+    /// good ones), each article looked in on whichever core is free. Only the sentences whose sketches may hold
+    /// [`NearQuery::need`] of the quotation's content words (`masks`) are read: no other can be accepted or
+    /// stop a better one from being; an article with none is not read at all. With the number of articles read.
+    fn near_quote(
+        &self,
+        q: &NearQuery,
+        masks: &TokenMasks,
+        articles: &[usize],
+    ) -> (QuoteMatch, usize) {
+        let need = q.need();
+        let read = AtomicUsize::new(0);
         let per_article = par_map(articles, |&ai| {
             let a = &self.articles[ai];
-            // Read for this look only: a scan must not keep the texts of every candidate.
-            let text = a.article.text.transient();
-            let body = text.get(a.article.body.clone())?;
-            if !q.grams.is_match(&fold(body)) {
+            let promising: Option<Vec<usize>> = a.sketches.as_ref().map(|sketches| {
+                (0..sketches.len())
+                    .filter(|&i| masks.may_hold(sketches[i]) >= need)
+                    .collect()
+            });
+            if promising.as_ref().is_some_and(Vec::is_empty) {
                 return None;
             }
+            let sentences = &*a.sentences;
+            // Sketches of other sentences than these (which a checksummed record rules out): read them all.
+            let promising = promising
+                .filter(|_| {
+                    a.sketches
+                        .as_ref()
+                        .is_some_and(|s| s.len() == sentences.len())
+                })
+                .unwrap_or_else(|| (0..sentences.len()).collect());
+            // Read for this look only: a scan must not keep the texts of every candidate.
+            read.fetch_add(1, Ordering::Relaxed);
+            // (No sentence's fold matches a word trigram that the body's fold does not, so the sentences
+            // alone are looked in.)
+            let text = a.article.text.transient();
             let mut best: Option<(f32, Source)> = None;
-            for s in &a.sentences {
-                let sf = fold(&text[s.range.clone()]);
+            for s in promising.into_iter().map(|i| &sentences[i]) {
+                let Some(sentence) = text.get(s.range.clone()) else {
+                    continue;
+                };
+                let sf = fold(sentence);
                 if !q.grams.is_match(&sf) {
                     continue;
                 }
@@ -146,7 +178,7 @@ impl KnowledgeBase {
                 best = Some(found);
             }
         }
-        self.accept_near(q, best)
+        (self.accept_near(q, best), read.into_inner())
     }
 
     /// A near match from the best sentence, when it lines up with the quotation well enough.

@@ -13,6 +13,7 @@ use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, 
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
 use crate::kb::article::Lazy;
+use crate::kb::sketch;
 use crate::text::ByteRange;
 use jiff::civil::Weekday;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -22,7 +23,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 4;
+pub const EXTRACTOR_VERSION: u32 = 5;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
@@ -282,6 +283,9 @@ struct StoredRef<'a> {
     quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: &'a [Statement],
+    /// The sentence sketches (`sketch::encode`); empty when not known.
+    #[serde(with = "bytes")]
+    sketches: Vec<u8>,
 }
 
 /// The stored part of an [`ArticleData`], read back.
@@ -303,6 +307,8 @@ pub struct Stored {
     quotes: Vec<u8>,
     #[serde(with = "seq_statement")]
     statements: Vec<Statement>,
+    #[serde(with = "bytes")]
+    sketches: Vec<u8>,
 }
 
 /// An article's dates, written through their mirror.
@@ -369,6 +375,11 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
         dates: encode_part(&DatesRef(&d.dates)),
         quotes: encode_part(&*d.quotes),
         statements: &d.statements,
+        sketches: d
+            .sketches
+            .as_deref()
+            .map(sketch::encode)
+            .unwrap_or_default(),
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as a miss.
     postcard::to_allocvec(&r).unwrap_or_default()
@@ -395,6 +406,10 @@ impl Stored {
             dates: Lazy::later(self.dates, decode_dates),
             quotes: Lazy::later(self.quotes, decode_part),
             statements: self.statements,
+            // Sketches of no sentence, or bytes that are not whole sketches: not known.
+            sketches: sketch::decode(&self.sketches)
+                .filter(|s| !s.is_empty())
+                .map(Vec::into_boxed_slice),
         }
     }
 }
