@@ -300,6 +300,7 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     c.wait_ready();
     let ready = spawned.elapsed();
     let mut hover = Vec::new();
+    let mut slow_hover = Vec::new();
     for _ in 0..5 {
         for n in &names {
             let pos = position_of(&note, n, 0, "utf-16");
@@ -309,9 +310,11 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
                 json!({"textDocument": {"uri": uri}, "position": pos}),
             );
             hover.push(ms(t.elapsed()));
+            slow_hover.push((ms(t.elapsed()), n.as_str()));
         }
     }
     let mut definition = Vec::new();
+    let mut slow_definition = Vec::new();
     for _ in 0..3 {
         for q in quotes
             .iter()
@@ -325,6 +328,7 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
                 json!({"textDocument": {"uri": uri}, "position": pos}),
             );
             definition.push(ms(t.elapsed()));
+            slow_definition.push((ms(t.elapsed()), q));
         }
     }
     // Re-checking a 1,000-line note after a keystroke: time from the edit to its diagnostics (this includes
@@ -391,9 +395,38 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
         percentile(&mut recheck, 0.5),
         rss as f64 / 1024.0
     );
+    println!(
+        "lsp {} ({start}): slowest hovers {}; slowest go-to-source {}",
+        dir.display(),
+        slowest(&mut slow_hover),
+        slowest(&mut slow_definition)
+    );
     if !edited.is_empty() {
         println!("lsp {} ({start}){edited}", dir.display());
     }
+}
+
+/// The three slowest of timed requests (ms, what was asked about), with the round each was in.
+fn slowest(samples: &mut [(f64, &str)]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut rounds: Vec<usize> = Vec::with_capacity(samples.len());
+    for (_, what) in samples.iter() {
+        rounds.push(seen.iter().filter(|&&w| w == *what).count() + 1);
+        seen.push(what);
+    }
+    let mut order: Vec<usize> = (0..samples.len()).collect();
+    order.sort_by(|&a, &b| samples[b].0.total_cmp(&samples[a].0));
+    order
+        .iter()
+        .take(3)
+        .map(|&i| {
+            format!(
+                "{:.2} ms ({:?}, round {})",
+                samples[i].0, samples[i].1, rounds[i]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Wall time of a command, or `None` if it cannot run.
