@@ -284,15 +284,31 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     );
     let first_answer = spawned.elapsed();
     let first_had_card = !r.is_null();
-    // Poll until a hover shows a card: partial knowledge is published while a large corpus loads.
+    // Poll until a hover on one of the note's names shows a card: partial knowledge is published while a large
+    // corpus loads. A name of the sample may have no card in the whole corpus, so every name is tried each round,
+    // until one has a card or a round after the server said it is ready found none.
     let mut first_card = None;
-    for _ in 0..20_000 {
-        let r = c.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": first_pos}),
-        );
-        if !r.is_null() {
-            first_card = Some(spawned.elapsed());
+    let positions: Vec<_> = names
+        .iter()
+        .map(|n| position_of(&note, n, 0, "utf-16"))
+        .collect();
+    let is_ready = |m: &serde_json::Value| {
+        m["method"] == "dossier/status"
+            && matches!(m["params"]["state"].as_str(), Some("ready" | "no-corpus"))
+    };
+    'poll: loop {
+        let ready_before = c.has_come(is_ready);
+        for pos in &positions {
+            let r = c.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            );
+            if !r.is_null() {
+                first_card = Some(spawned.elapsed());
+                break 'poll;
+            }
+        }
+        if ready_before {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));

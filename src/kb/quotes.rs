@@ -2,7 +2,7 @@
 //! near match.
 
 use super::article::par_map;
-use super::sketch::TokenMasks;
+use super::sketch::{Sketch, TokenMasks, token_mask};
 use super::word_index::word_keys;
 use super::{KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
@@ -35,9 +35,11 @@ impl KnowledgeBase {
         let timer = std::time::Instant::now();
         let (found, exact, near) = self.search_indexed(needle);
         tracing::debug!(
-            "quotation of {} bytes looked up in {:?}: {exact} candidate articles verbatim, {} near ({} read); {}",
+            "quotation of {} bytes looked up in {:?}: {} candidate articles verbatim ({} read), {} near ({} read); {}",
             needle.len(),
             timer.elapsed(),
+            exact.0,
+            exact.1,
             near.0,
             near.1,
             match &found {
@@ -61,19 +63,22 @@ impl KnowledgeBase {
         }
     }
 
-    /// [`KnowledgeBase::search_quote`] on the articles the word index names; with the numbers of articles
-    /// looked in verbatim, and near (candidates, and those of them read).
-    fn search_indexed(&self, needle: &str) -> (QuoteMatch, usize, (usize, usize)) {
+    /// [`KnowledgeBase::search_quote`] on the articles the word index names; with the numbers of candidate
+    /// articles verbatim and near, each with how many of them were read (an article read for both tiers of
+    /// the verbatim search counts twice).
+    fn search_indexed(&self, needle: &str) -> (QuoteMatch, (usize, usize), (usize, usize)) {
         if needle.split(' ').count() < 2 {
-            return (QuoteMatch::None, 0, (0, 0));
+            return (QuoteMatch::None, (0, 0), (0, 0));
         }
         // Every word of a quotation found at word boundaries is a whole word of the article.
         let exact = self.candidates(self.words.articles_with_all(&word_keys(needle)));
-        if let Some(hit) = self.exact_quote(needle, &exact) {
-            return (hit, exact.len(), (0, 0));
+        let (hit, exact_read) = self.exact_quote(needle, &exact);
+        if let Some(hit) = hit {
+            return (hit, (exact.len(), exact_read), (0, 0));
         }
+        let exact = (exact.len(), exact_read);
         let Some(near) = NearQuery::new(needle) else {
-            return (QuoteMatch::None, exact.len(), (0, 0));
+            return (QuoteMatch::None, exact, (0, 0));
         };
         // Only a sentence that has at least `need` of the quotation's content words can be accepted (see
         // `NearQuery::need`): its article has them all among its words.
@@ -88,15 +93,29 @@ impl KnowledgeBase {
         let ids = self.candidates(self.words.articles_with_some(&keys, near.need()));
         let masks = TokenMasks::new(words);
         let (found, read) = self.near_quote(&near, &masks, &ids);
-        (found, exact.len(), (ids.len(), read))
+        (found, exact, (ids.len(), read))
     }
 
-    /// The first of these articles (in increasing order) whose folded body has the folded quotation at word
-    /// boundaries. Looked for on all cores, a batch of articles at a time, so that an early hit stops it.
-    fn exact_quote(&self, needle: &str, articles: &[usize]) -> Option<QuoteMatch> {
+    /// A verbatim match among these articles (in increasing order): the first article with a sentence whose
+    /// fold has the folded quotation at word boundaries, else the first whose folded body has it (a quotation
+    /// across sentences, or in a passage that is no sentence). Looked for on all cores, a batch of articles at
+    /// a time, so that an early hit stops it. With the number of articles read.
+    ///
+    /// A quotation is nearly always within one sentence, and only the sentences whose sketches may hold all its
+    /// words are read for it; the whole bodies are read only when no sentence has it.
+    fn exact_quote(&self, needle: &str, articles: &[usize]) -> (Option<QuoteMatch>, usize) {
+        let mask = token_mask(needle);
+        let read = AtomicUsize::new(0);
+        for batch in articles.chunks(EXACT_BATCH) {
+            let hits = par_map(batch, |&ai| self.exact_in_sentence(ai, needle, mask, &read));
+            if let Some(hit) = hits.into_iter().flatten().next() {
+                return (Some(hit), read.into_inner());
+            }
+        }
         for batch in articles.chunks(EXACT_BATCH) {
             let hits = par_map(batch, |&ai| {
                 let a = &self.articles[ai];
+                read.fetch_add(1, Ordering::Relaxed);
                 // Read for this look only: a scan must not keep the texts of every candidate.
                 let text = a.article.text.transient();
                 let body = text.get(a.article.body.clone())?;
@@ -108,10 +127,50 @@ impl KnowledgeBase {
                 }))
             });
             if let Some(hit) = hits.into_iter().flatten().next() {
-                return Some(hit);
+                return (Some(hit), read.into_inner());
             }
         }
-        None
+        (None, read.into_inner())
+    }
+
+    /// The folded quotation at word boundaries in the fold of one of an article's sentences (the first that
+    /// has it), looking only in those whose sketches have every bit of its words (`mask`).
+    fn exact_in_sentence(
+        &self,
+        ai: usize,
+        needle: &str,
+        mask: Sketch,
+        read: &AtomicUsize,
+    ) -> Option<QuoteMatch> {
+        let a = &self.articles[ai];
+        let promising: Option<Vec<usize>> = a.sketches.as_ref().map(|sketches| {
+            (0..sketches.len())
+                .filter(|&i| sketches[i] & mask == mask)
+                .collect()
+        });
+        if promising.as_ref().is_some_and(Vec::is_empty) {
+            return None;
+        }
+        let sentences = &*a.sentences;
+        let promising = promising
+            .filter(|_| {
+                a.sketches
+                    .as_ref()
+                    .is_some_and(|s| s.len() == sentences.len())
+            })
+            .unwrap_or_else(|| (0..sentences.len()).collect());
+        read.fetch_add(1, Ordering::Relaxed);
+        let text = a.article.text.transient();
+        promising.into_iter().find_map(|i| {
+            let s = &sentences[i];
+            let sentence = text.get(s.range.clone())?;
+            let at = find_bounded(&fold(sentence), needle)?;
+            let folded = crate::text::Folded::with_base(sentence, s.range.start);
+            Some(QuoteMatch::Exact(Source {
+                article: ai,
+                range: folded.original_range(&(at..at + needle.len())),
+            }))
+        })
     }
 
     /// The best near match among the sentences of these articles (in increasing order; the first of equally
@@ -382,14 +441,29 @@ mod tests {
     use crate::kb::extract_all;
     use std::path::PathBuf;
 
-    /// The look-up as it was before the word index, kept verbatim as the oracle: every article's folded body
-    /// scanned, for the verbatim search and for the near one.
+    /// The look-up as it was before the word index, as the oracle: every article's folded body scanned, for the
+    /// verbatim search and for the near one; since sentence sketches, a verbatim match within one sentence is
+    /// preferred to one across sentences (every sentence of every article scanned first).
     fn scan(kb: &KnowledgeBase, folded: &[String], quote: &str) -> QuoteMatch {
         let needle = fold(quote);
         let needle = needle.as_str();
         if needle.split(' ').count() < 2 {
             return QuoteMatch::None;
         }
+        // Verbatim in one sentence: the first article with such a sentence, its first such sentence.
+        for (ai, a) in kb.articles.iter().enumerate() {
+            for s in &a.sentences {
+                let sentence = &a.text()[s.range.clone()];
+                if let Some(at) = find_bounded(&fold(sentence), needle) {
+                    let f = crate::text::Folded::with_base(sentence, s.range.start);
+                    return QuoteMatch::Exact(Source {
+                        article: ai,
+                        range: f.original_range(&(at..at + needle.len())),
+                    });
+                }
+            }
+        }
+        // Verbatim anywhere in the body.
         for (ai, a) in kb.articles.iter().enumerate() {
             if let Some(at) = find_bounded(&folded[ai], needle) {
                 let f = crate::text::Folded::with_base(
@@ -476,6 +550,15 @@ mod tests {
     fn made_from(kb: &KnowledgeBase) -> Vec<String> {
         let mut out = Vec::new();
         for (ai, a) in kb.articles.iter().enumerate() {
+            // Across two sentences: the last words of one and the first of the next.
+            for pair in a.sentences.windows(2).step_by(4) {
+                let text = a.text();
+                let end: Vec<&str> = text[pair[0].range.clone()].split_whitespace().collect();
+                let start: Vec<&str> = text[pair[1].range.clone()].split_whitespace().collect();
+                let tail = &end[end.len().saturating_sub(3)..];
+                let head = &start[..start.len().min(3)];
+                out.push([tail, head].concat().join(" "));
+            }
             for (si, s) in a
                 .sentences
                 .iter()
@@ -546,7 +629,7 @@ mod tests {
     #[test]
     fn the_indexed_look_up_finds_what_a_scan_of_every_article_finds() {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut kinds = [0usize; 3];
+        let mut kinds = [0usize; 4];
         for corpus in [
             "corpus",
             "devset/wikinews/corpus",
@@ -579,14 +662,22 @@ mod tests {
             for q in &quotes {
                 let want = scan(&kb, &folded, q);
                 assert_eq!(kb.find_quote(q), want, "{corpus}: {q:?}");
-                kinds[match want {
-                    QuoteMatch::Exact(_) => 0,
+                kinds[match &want {
+                    QuoteMatch::Exact(s)
+                        if kb
+                            .article(s.article)
+                            .sentence_at(s.range.start)
+                            .is_some_and(|x| s.range.end <= x.range.end) =>
+                    {
+                        0
+                    }
+                    QuoteMatch::Exact(_) => 3,
                     QuoteMatch::Near { .. } => 1,
                     QuoteMatch::None => 2,
                 }] += 1;
             }
         }
-        // The table exercises every outcome, near matches included.
+        // The table exercises every outcome: verbatim within a sentence and across sentences, near, none.
         assert!(kinds.iter().all(|&n| n > 20), "{kinds:?}");
     }
 }

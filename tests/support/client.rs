@@ -215,6 +215,15 @@ impl Client {
         result
     }
 
+    /// Whether a notification matching `pred` has come (and waits in the backlog), without waiting for one.
+    pub fn has_come(&mut self, mut pred: impl FnMut(&Value) -> bool) -> bool {
+        while let Ok(msg) = self.incoming.try_recv() {
+            self.answer_server_request(&msg);
+            self.backlog.push_back(msg);
+        }
+        self.backlog.iter().any(&mut pred)
+    }
+
     /// Wait until the server says the corpus is loaded.
     pub fn wait_ready(&mut self) -> Value {
         self.wait_for("dossier/status ready", |m| {
