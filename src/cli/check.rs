@@ -116,7 +116,9 @@ pub(super) fn check(
     let mut json_rows = Vec::new();
     let mut sarif = sarif::Log::default();
     let mut counts = (0usize, 0usize, 0usize);
-    for (roots, (lo, index, notes)) in groups {
+    let group_count = groups.len();
+    for (g, (roots, (lo, index, notes))) in groups.into_iter().enumerate() {
+        let last = g + 1 == group_count;
         // A text the load trusted unread that then turned out changed (or gone) is never shown: the notes are
         // checked again against a load that reads those files, as a cold start would.
         let mut distrust: HashSet<PathBuf> = HashSet::new();
@@ -152,6 +154,12 @@ pub(super) fn check(
             if stale.is_empty() || attempt == MAX_ATTEMPTS {
                 let _ = std::io::stdout().lock().write_all(&human);
                 warn_stale(&kb);
+                if last {
+                    // The process ends now, and the system takes back its memory at once: freeing the
+                    // knowledge base piece by piece took 66-75 ms of a 0.65 s warm check of the White House
+                    // corpus.
+                    std::mem::forget(kb);
+                }
                 break;
             }
             for p in stale {
