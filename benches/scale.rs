@@ -256,7 +256,7 @@ fn edit_bench(
     (seen, Some(ms(written.elapsed())))
 }
 
-fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
+fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit: bool) {
     let ws = ws.to_path_buf();
     let (note, names, quotes) = bench_note(dir);
     let _ = std::fs::create_dir_all(&ws);
@@ -271,8 +271,11 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, start: &str, edit: bool) {
     // `DOSSIER_BENCH_SERVER_LOG` is the server's `DOSSIER_LOG` (e.g. `dossier::lsp=info,dossier::kb=debug` for
     // what a refresh did and how long the patch took).
     let log = std::env::var_os("DOSSIER_BENCH_SERVER_LOG");
-    let env: Vec<(&str, &std::ffi::OsStr)> =
+    let mut env: Vec<(&str, &std::ffi::OsStr)> =
         log.iter().map(|l| ("DOSSIER_LOG", l.as_os_str())).collect();
+    // The index of this corpus's run only (the test client's shared cache folder would carry one corpus's
+    // extractions into the next one's "cold" start: the workspace and corpus paths are the same).
+    env.push(("DOSSIER_CACHE_DIR", cache.as_os_str()));
     let mut c = Client::spawn_with(bin, &ws, &env, std::process::Stdio::inherit());
     c.timeout = Duration::from_secs(600);
     c.initialize(&ws, &["utf-16"], json!({}));
@@ -568,8 +571,16 @@ fn main() {
             .status()
             .expect("run cp");
         assert!(copied.success(), "cannot copy {}", d.display());
-        lsp_bench(&bin, &copy, &ws, "cold: empty index", false);
-        lsp_bench(&bin, &copy, &ws, "warm: index from the first start", true);
+        let cache = tmp.join("server-cache");
+        lsp_bench(&bin, &copy, &ws, &cache, "cold: empty index", false);
+        lsp_bench(
+            &bin,
+            &copy,
+            &ws,
+            &cache,
+            "warm: index from the first start",
+            true,
+        );
         let _ = std::fs::remove_dir_all(&tmp);
     }
 }
