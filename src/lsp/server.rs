@@ -466,10 +466,12 @@ impl Backend {
             .filter(|(u, _)| *u == uri)
             .map(|(_, d)| d);
         let (token, _guard) = self.token();
-        tokio::task::spawn_blocking(move || {
+        let asked = std::time::Instant::now();
+        let work = move || {
             if token.stop() {
                 return None;
             }
+            let started = std::time::Instant::now();
             let snap = match pinned {
                 Some(doc) => shared.snapshot_of(&uri, doc),
                 None => shared.snapshot(&uri)?,
@@ -477,10 +479,17 @@ impl Backend {
             if snap.light || token.stop() {
                 return None;
             }
-            f(&snap, &token)
-        })
-        .await
-        .map_err(|e| {
+            let analysed = std::time::Instant::now();
+            let answer = f(&snap, &token);
+            tracing::trace!(
+                "request answered: {:?} waiting for a thread, {:?} for the note's analysis, {:?} answering",
+                started - asked,
+                analysed - started,
+                analysed.elapsed()
+            );
+            answer
+        };
+        tokio::task::spawn_blocking(work).await.map_err(|e| {
             tracing::error!("request handler failed: {e}");
             internal(e)
         })
