@@ -4,7 +4,7 @@
 use super::article::par_map;
 use super::sketch::{Sketch, TokenMasks, token_mask};
 use super::word_index::word_keys;
-use super::{KnowledgeBase, QuoteMatch, Source};
+use super::{ArticleData, KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
 use aho_corasick::AhoCorasick;
 use std::collections::{BTreeSet, HashMap};
@@ -143,22 +143,8 @@ impl KnowledgeBase {
         read: &AtomicUsize,
     ) -> Option<QuoteMatch> {
         let a = &self.articles[ai];
-        let promising: Option<Vec<usize>> = a.sketches.as_ref().map(|sketches| {
-            (0..sketches.len())
-                .filter(|&i| sketches[i] & mask == mask)
-                .collect()
-        });
-        if promising.as_ref().is_some_and(Vec::is_empty) {
-            return None;
-        }
+        let promising = promising_sentences(a, |sketch| sketch & mask == mask)?;
         let sentences = &*a.sentences;
-        let promising = promising
-            .filter(|_| {
-                a.sketches
-                    .as_ref()
-                    .is_some_and(|s| s.len() == sentences.len())
-            })
-            .unwrap_or_else(|| (0..sentences.len()).collect());
         read.fetch_add(1, Ordering::Relaxed);
         let text = a.article.text.transient();
         promising.into_iter().find_map(|i| {
@@ -187,23 +173,8 @@ impl KnowledgeBase {
         let read = AtomicUsize::new(0);
         let per_article = par_map(articles, |&ai| {
             let a = &self.articles[ai];
-            let promising: Option<Vec<usize>> = a.sketches.as_ref().map(|sketches| {
-                (0..sketches.len())
-                    .filter(|&i| masks.may_hold(sketches[i]) >= need)
-                    .collect()
-            });
-            if promising.as_ref().is_some_and(Vec::is_empty) {
-                return None;
-            }
+            let promising = promising_sentences(a, |sketch| masks.may_hold(sketch) >= need)?;
             let sentences = &*a.sentences;
-            // Sketches of other sentences than these (which a checksummed record rules out): read them all.
-            let promising = promising
-                .filter(|_| {
-                    a.sketches
-                        .as_ref()
-                        .is_some_and(|s| s.len() == sentences.len())
-                })
-                .unwrap_or_else(|| (0..sentences.len()).collect());
             // Read for this look only: a scan must not keep the texts of every candidate.
             read.fetch_add(1, Ordering::Relaxed);
             // (No sentence's fold matches a word trigram that the body's fold does not, so the sentences
@@ -330,6 +301,22 @@ impl NearQuery {
             .find(|&c| n > 0 && c as f32 / n as f32 >= ACCEPTED)
             .unwrap_or(n + 1)
     }
+}
+
+/// The sentences of an article worth reading for a quotation: those whose sketches pass `may`, or every one
+/// when its sketches are unknown or are not of its sentences (which a checksummed record rules out); `None`
+/// when no sketch passes, so that the article need not be read at all.
+fn promising_sentences(a: &ArticleData, may: impl Fn(Sketch) -> bool) -> Option<Vec<usize>> {
+    if let Some(sketches) = &a.sketches {
+        let hits: Vec<usize> = (0..sketches.len()).filter(|&i| may(sketches[i])).collect();
+        if hits.is_empty() {
+            return None;
+        }
+        if sketches.len() == a.sentences.len() {
+            return Some(hits);
+        }
+    }
+    Some((0..a.sentences.len()).collect())
 }
 
 /// Find `needle` in `hay` at word boundaries.
