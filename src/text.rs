@@ -595,11 +595,7 @@ mod tests {
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         let mut buf = String::new();
         for _ in 0..4000 {
-            let mut s = String::new();
-            for _ in 0..10 {
-                let seed = rng.next();
-                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
-            }
+            let s = rng.mixture(&pieces, 10, |_| "");
             let folded = fold(&s);
             let want: Vec<&str> = folded
                 .split(|c: char| !c.is_alphanumeric())

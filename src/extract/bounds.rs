@@ -176,14 +176,12 @@ mod tests {
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         let mut matched = 0;
         for _ in 0..50_000 {
-            let mut s = String::new();
-            for _ in 0..rng.next() % 16 {
-                let seed = rng.next();
-                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
-                if seed.is_multiple_of(3) {
-                    s.push(' ');
-                }
-            }
+            let n = rng.next() % 16;
+            let s = rng.mixture(
+                &pieces,
+                n,
+                |seed| if seed.is_multiple_of(3) { " " } else { "" },
+            );
             if ELAPSED.is_match(&s) {
                 matched += 1;
                 assert!(may_elapse(&s), "{s:?}");

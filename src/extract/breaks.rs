@@ -181,11 +181,8 @@ mod tests {
         ];
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..30_000 {
-            let mut s = String::new();
-            for _ in 0..rng.next() % 12 {
-                let seed = rng.next();
-                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
-            }
+            let n = rng.next() % 12;
+            let s = rng.mixture(&pieces, n, |_| "");
             let with: Vec<Range<usize>> = clause_breaks(&s, true).collect();
             assert_eq!(with, regex_breaks(&statements, &s), "{s:?}");
             let without: Vec<Range<usize>> = clause_breaks(&s, false).collect();

@@ -149,11 +149,8 @@ mod tests {
         let alphabet: Vec<char> = "a\"“”\n \t\r\u{a0}\u{85}é—x".chars().collect();
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let mut t = String::new();
-            for _ in 0..rng.next() % 24 {
-                let seed = rng.next();
-                t.push(crate::testing::XorShift::pick(seed, &alphabet));
-            }
+            let n = rng.next() % 24;
+            let t = rng.mixture(&alphabet, n, |_| "");
             assert_eq!(
                 find_quotes(&t, 0..t.len()),
                 quotes_by_chars(&t, 0..t.len()),

@@ -462,12 +462,8 @@ mod tests {
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         let mut dated = 0;
         for _ in 0..20_000 {
-            let mut line = String::new();
-            for _ in 0..rng.next() % 8 {
-                let seed = rng.next();
-                line.push_str(crate::testing::XorShift::pick(seed, &pieces));
-                line.push(' ');
-            }
+            let n = rng.next() % 8;
+            let line = rng.mixture(&pieces, n, |_| " ");
             let expected = is_date_only_by_copies(&line);
             dated += usize::from(expected);
             assert_eq!(is_date_only(&line), expected, "{line:?}");
@@ -554,11 +550,8 @@ mod tests {
         let alphabet: Vec<char> = "aZJé1٣².'’-&  \t\n—\u{a0}\u{301}ǅxSUr(".chars().collect();
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..rng.next() % 24 {
-                let seed = rng.next();
-                s.push(crate::testing::XorShift::pick(seed, &alphabet));
-            }
+            let n = rng.next() % 24;
+            let s = rng.mixture(&alphabet, n, |_| "");
             assert_eq!(
                 tokens(&s, 0..s.len()),
                 tokens_by_chars(&s, 0..s.len()),

@@ -594,11 +594,7 @@ mod tests {
         ];
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..8 {
-                let seed = rng.next();
-                text.push_str(crate::testing::XorShift::pick(seed, &pieces));
-            }
+            let text = rng.mixture(&pieces, 8, |_| "");
             assert_eq!(
                 found(&t, &text),
                 found_by_brute_force(rows, &text),

@@ -148,10 +148,8 @@ mod tests {
         for _ in 0..300 {
             let mut text = String::new();
             for _ in 0..4 {
-                for _ in 0..1 + rng.next() % 12 {
-                    text.push_str(XorShift::pick(rng.next(), &words));
-                    text.push(' ');
-                }
+                let n = 1 + rng.next() % 12;
+                text.push_str(&rng.mixture(&words, n, |_| " "));
                 text.push('\n');
             }
             let ss = sentences(&text);

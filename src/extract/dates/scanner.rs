@@ -393,14 +393,12 @@ mod tests {
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         let mut matches = 0;
         for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..rng.next() % 12 {
-                let seed = rng.next();
-                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
-                if !seed.is_multiple_of(3) {
-                    s.push(' ');
-                }
-            }
+            let n = rng.next() % 12;
+            let s = rng.mixture(
+                &pieces,
+                n,
+                |seed| if seed.is_multiple_of(3) { "" } else { " " },
+            );
             let expected = by_combined(&s);
             matches += expected.len();
             assert_eq!(by_forms(&s), expected, "{s:?}");

@@ -182,11 +182,8 @@ mod tests {
         ];
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let mut s = String::new();
-            for _ in 0..rng.next() % 10 {
-                let seed = rng.next();
-                s.push_str(crate::testing::XorShift::pick(seed, &pieces));
-            }
+            let n = rng.next() % 10;
+            let s = rng.mixture(&pieces, n, |_| "");
             assert_eq!(collapsed(&s), collapse(&s), "{s:?}");
         }
     }
