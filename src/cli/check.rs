@@ -1,7 +1,7 @@
 //! `dossier check`: notes found on the command line, checked against their corpus, printed for people
 //! (with the note line and source passages), as JSON or as SARIF.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use super::sarif;
 use super::term::{self, clean};
 use super::{
-    CheckFormat, Index, MAX_ATTEMPTS, UsageError, corpus_roots, load_kb_trusting, read_input,
-    relative_to_cwd, severity_name, stale_texts, warn_stale,
+    CheckFormat, Index, UsageError, corpus_roots, load_current, read_input, relative_to_cwd,
+    severity_name, warn_stale,
 };
 use crate::analysis::diagnostics::{ALL_CODES, Severity};
 use crate::analysis::hover::article_label;
@@ -112,65 +112,60 @@ pub(super) fn check(
     let color = format == CheckFormat::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let mut worst = ExitCode::SUCCESS;
-    let mut json_rows = Vec::new();
-    let mut sarif = sarif::Log::default();
-    let mut counts = (0usize, 0usize, 0usize);
+    let mut all = Findings::default();
     let group_count = groups.len();
     for (g, (roots, (lo, index, notes))) in groups.into_iter().enumerate() {
-        let last = g + 1 == group_count;
         // A text the load trusted unread that then turned out changed (or gone) is never shown: the notes are
         // checked again against a load that reads those files, as a cold start would.
-        let mut distrust: HashSet<PathBuf> = HashSet::new();
-        for attempt in 1.. {
-            let kb = load_kb_trusting(&roots, &lo, &index, &distrust)?;
-            let mark = (json_rows.len(), sarif.len(), counts, worst);
-            let mut human = Vec::new();
+        let (kb, found) = load_current(&roots, &lo, &index, |kb| {
+            let mut found = Findings::default();
             for path in &notes {
                 let text = read_input(path)?;
-                let note = NoteIndex::new(&kb, &text);
-                let diags = diagnostics(&kb, &note, &text, &opts);
-                for d in &diags {
+                let note = NoteIndex::new(kb, &text);
+                for d in &diagnostics(kb, &note, &text, &opts) {
                     match d.severity {
-                        Severity::Error | Severity::Warning => {
-                            counts.0 += 1;
-                            worst = ExitCode::from(1);
-                        }
-                        Severity::Information => counts.1 += 1,
+                        Severity::Error | Severity::Warning => found.warnings += 1,
+                        Severity::Information => found.information += 1,
                     }
                     match format {
                         CheckFormat::Json => {
-                            json_rows.push(diagnostic_json(&kb, path, &text, &note.lines, d))
+                            found
+                                .json
+                                .push(diagnostic_json(kb, path, &text, &note.lines, d))
                         }
                         CheckFormat::Human => {
-                            print_human(&mut human, &kb, path, &text, &note.lines, d, color)
+                            print_human(&mut found.human, kb, path, &text, &note.lines, d, color)
                         }
-                        CheckFormat::Sarif => sarif.push(&kb, path, &text, &note.lines, d),
+                        CheckFormat::Sarif => found.sarif.push(kb, path, &text, &note.lines, d),
                     }
                 }
-                counts.2 += 1;
+                found.notes += 1;
             }
-            let stale = stale_texts(&kb);
-            if stale.is_empty() || attempt == MAX_ATTEMPTS {
-                let _ = std::io::stdout().lock().write_all(&human);
-                warn_stale(&kb);
-                if last {
-                    // The process ends now, and the system takes back its memory at once: freeing the
-                    // knowledge base piece by piece took 66-75 ms of a 0.65 s warm check of the White House
-                    // corpus.
-                    std::mem::forget(kb);
-                }
-                break;
-            }
-            for p in stale {
-                eprintln!("dossier: warning: {}", term::clean(&p.to_string()));
-                distrust.insert(p.path);
-            }
-            json_rows.truncate(mark.0);
-            sarif.truncate(mark.1);
-            (counts, worst) = (mark.2, mark.3);
+            Ok(found)
+        })?;
+        let _ = std::io::stdout().lock().write_all(&found.human);
+        warn_stale(&kb);
+        all.add(found);
+        if g + 1 == group_count {
+            // The process ends now, and the system takes back its memory at once: freeing the knowledge
+            // base piece by piece took 66-75 ms of a 0.65 s warm check of the White House corpus.
+            std::mem::forget(kb);
         }
     }
+    let Findings {
+        json: json_rows,
+        sarif,
+        warnings,
+        information,
+        notes: checked,
+        ..
+    } = all;
+    let counts = (warnings, information, checked);
+    let worst = if warnings > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     match format {
         CheckFormat::Json => println!("{}", term::json(&json_rows)),
         CheckFormat::Sarif => println!("{}", term::json(&sarif.finish())),
@@ -185,6 +180,29 @@ pub(super) fn check(
         ),
     }
     Ok(worst)
+}
+
+/// What checking notes found, in each output format, and how much.
+#[derive(Default)]
+struct Findings {
+    human: Vec<u8>,
+    json: Vec<serde_json::Value>,
+    sarif: sarif::Log,
+    /// Errors and warnings (any makes the exit status 1).
+    warnings: usize,
+    information: usize,
+    notes: usize,
+}
+
+impl Findings {
+    /// Add a corpus's findings (its human output has been printed).
+    fn add(&mut self, other: Findings) {
+        self.json.extend(other.json);
+        self.sarif.append(other.sarif);
+        self.warnings += other.warnings;
+        self.information += other.information;
+        self.notes += other.notes;
+    }
 }
 
 fn diagnostic_json(

@@ -138,20 +138,11 @@ pub fn load_kb(
 }
 
 /// How many times a command's work is done again when texts keep changing under it.
-pub(crate) const MAX_ATTEMPTS: usize = 3;
-
-/// The articles whose text turned out, when it was read, not to be the one the load trusted (changed,
-/// removed or unreadable since).
-pub(crate) fn stale_texts(kb: &KnowledgeBase) -> Vec<corpus::Problem> {
-    kb.articles
-        .iter()
-        .filter_map(|a| a.article.text_problem())
-        .collect()
-}
+const MAX_ATTEMPTS: usize = 3;
 
 /// Says which texts were not what the load trusted, after the output that may not reflect them.
 pub(crate) fn warn_stale(kb: &KnowledgeBase) {
-    for p in stale_texts(kb) {
+    for p in kb.stale_texts() {
         eprintln!(
             "dossier: warning: {} (the output above may not reflect it)",
             term::clean(&p.to_string())
@@ -171,7 +162,7 @@ pub(crate) fn load_current<T>(
     for attempt in 1.. {
         let kb = load_kb_trusting(roots, opts, index, &distrust)?;
         let out = work(&kb)?;
-        let stale = stale_texts(&kb);
+        let stale = kb.stale_texts();
         if stale.is_empty() || attempt >= MAX_ATTEMPTS {
             return Ok((kb, out));
         }
@@ -185,7 +176,7 @@ pub(crate) fn load_current<T>(
 
 /// [`load_kb`], reading the files of `distrust` whatever the index records of them (files whose text turned
 /// out to have changed after an earlier load trusted them).
-pub(crate) fn load_kb_trusting(
+fn load_kb_trusting(
     roots: &[PathBuf],
     opts: &LoadOptions,
     index: &Index,

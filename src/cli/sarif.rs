@@ -102,14 +102,9 @@ pub struct Log {
 }
 
 impl Log {
-    /// How many findings it holds.
-    pub fn len(&self) -> usize {
-        self.results.len()
-    }
-
-    /// Forgets the findings after the first `n` (a check made again).
-    pub fn truncate(&mut self, n: usize) {
-        self.results.truncate(n);
+    /// Adds the findings of another log after its own.
+    pub fn append(&mut self, other: Log) {
+        self.results.extend(other.results);
     }
 
     /// Adds the findings of one note.

@@ -1,7 +1,8 @@
 //! Look-ups in a built knowledge base: names in a text (mentions resolved in context), citation keys, the
-//! facts of an entity.
+//! facts of an entity, the texts found stale.
 
 use super::{ArticleData, ArticleIx, Entity, EntityId, Fact, KeyMatch, KnowledgeBase, Mention};
+use crate::corpus::Problem;
 use crate::extract::names::EntityKind;
 use crate::text::ByteRange;
 use std::collections::BTreeSet;
@@ -103,6 +104,15 @@ impl KnowledgeBase {
 
     pub fn article(&self, ix: ArticleIx) -> &ArticleData {
         &self.articles[ix]
+    }
+
+    /// The articles whose text turned out, when it was read, not to be the one the load trusted (changed,
+    /// removed or unreadable since): what `dossier` does again and the language server reads again.
+    pub fn stale_texts(&self) -> Vec<Problem> {
+        self.articles
+            .iter()
+            .filter_map(|a| a.article.text_problem())
+            .collect()
     }
 }
 

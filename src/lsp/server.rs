@@ -568,9 +568,8 @@ impl Backend {
             let stale: Vec<std::path::PathBuf> = shared
                 .kb()
                 .0
-                .articles
-                .iter()
-                .filter_map(|a| a.article.text_problem())
+                .stale_texts()
+                .into_iter()
                 .map(|p| p.path)
                 .collect();
             if !stale.is_empty() {
