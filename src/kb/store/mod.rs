@@ -49,7 +49,7 @@ const APPLICATION_ID: i32 = 0x4453_5352;
 const READ_CHUNK: usize = 1024;
 /// The page size of a new database: the largest SQLite allows. Most rows are blobs of a few kilobytes to
 /// megabytes, read whole; with 4 KiB pages a warm start made 60,000 `pread` calls for them (a warm check of
-/// the White House corpus: 1.25-1.38 s, 0.9 s of it in the kernel; with 64 KiB pages 0.75-0.81 s). A memory
+/// the White House corpus: 1.29-1.38 s, 0.9 s of it in the kernel; with 64 KiB pages 0.75-0.81 s). A memory
 /// map was about as fast but counted the mapped file in the process's memory (310 to 370 MB).
 const PAGE_SIZE: usize = 65536;
 
