@@ -706,9 +706,9 @@ pub fn candidates(kb: &KnowledgeBase, claim: &Claim) -> Vec<Candidate> {
     if total <= 0.0 {
         return Vec::new();
     }
-    let mut out: Vec<Candidate> = kb
-        .statement_index
-        .candidates(&claim.terms)
+    let refs = kb.statement_index.candidates(&claim.terms);
+    kb.decode_statements(&refs);
+    let mut out: Vec<Candidate> = refs
         .into_iter()
         .filter_map(|(ai, si)| {
             let (ai, si) = (ai as usize, si as usize);

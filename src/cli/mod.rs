@@ -9,12 +9,13 @@ mod term;
 
 use crate::analysis::Severity;
 use crate::corpus::{self, CacheSetting, Config, LoadOptions};
-use crate::kb::{Coverage, KnowledgeBase, MergePrefetch, Store, extract_cached, store};
+use crate::kb::{Coverage, KnowledgeBase, MergePrefetch, Store, store};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -184,7 +185,8 @@ fn load_kb_trusting(
 ) -> Result<KnowledgeBase, UsageError> {
     let timer = std::time::Instant::now();
     let store = store::index_path(&index.workspace, &index.cache, roots)
-        .and_then(|p| Store::open_or_warn(&p));
+        .and_then(|p| Store::open_or_warn(&p))
+        .map(Arc::new);
     let opened = timer.elapsed();
     // Files whose identity is the one the index records are not read: their texts are read when needed.
     let mut known = store
@@ -226,9 +228,12 @@ fn load_kb_trusting(
         );
     }
     // Looked up first, so that its alias automata are built while the extractions are read.
-    let merged = MergePrefetch::new(store.as_ref(), &corpus.articles.iter().collect::<Vec<_>>());
+    let mut merged = MergePrefetch::new(
+        store.as_deref(),
+        &corpus.articles.iter().collect::<Vec<_>>(),
+    );
     let bar = term::Progress::new("indexing");
-    let (data, stats) = extract_cached(
+    let (data, stats) = merged.extractions(
         corpus.articles,
         store.as_ref(),
         roots,
@@ -237,7 +242,7 @@ fn load_kb_trusting(
     );
     drop(bar);
     tracing::debug!("extraction: {stats:?}");
-    let (kb, merge) = merged.finish(data, corpus.problems, store.as_ref());
+    let (kb, merge) = merged.finish(data, corpus.problems, store.as_deref());
     tracing::debug!("merge: {merge:?}");
     Ok(kb)
 }

@@ -28,10 +28,10 @@ pub struct ArticleData {
     pub dates: Lazy<Vec<TemporalExpr>>,
     pub quotes: Lazy<Vec<Quote>>,
     /// Dated clauses with the words that identify their events.
-    pub statements: Vec<Statement>,
+    pub statements: Lazy<Vec<Statement>>,
     /// The words of each sentence (of `sentences`, in order), sketched: where a near quotation may be. `None`
     /// when not known (then every sentence may be).
-    pub sketches: Option<Box<[Sketch]>>,
+    pub sketches: Lazy<Option<Box<[Sketch]>>>,
 }
 
 fn in_any(ranges: &[ByteRange], r: &ByteRange) -> bool {
@@ -135,8 +135,8 @@ impl ArticleData {
             names: Lazy::new(names.iter().map(ProperName::from_mention).collect()),
             dates: Lazy::new(dates),
             quotes: Lazy::new(quotes),
-            statements,
-            sketches,
+            statements: Lazy::new(statements),
+            sketches: Lazy::new(sketches),
         }
     }
 
@@ -160,51 +160,96 @@ impl ArticleData {
     }
 }
 
-/// A part of an extraction decoded when first used: what an extraction read back from the index holds of its
-/// names (which only a merge reads), lines, sentences, dates and quotations (which a check reads for the few
-/// articles it looks at).
+/// A part of an extraction decoded when first used. An extraction read back from the index holds each part
+/// encoded until something asks for it; one of a start that read the merged knowledge base back (see
+/// [`super::MergePrefetch::extractions`]) does not even hold the bytes: a part is read from the index when first
+/// needed, since a check looks at a few articles of the corpus only.
 pub struct Lazy<T> {
     value: OnceLock<T>,
-    /// The encoded value and how to decode it, until it is decoded.
-    encoded: Mutex<Option<Encoded<T>>>,
+    /// Where the value is until it is decoded, and how to decode it.
+    pending: Mutex<Option<Pending<T>>>,
 }
 
-type Encoded<T> = (Vec<u8>, fn(&[u8]) -> Option<T>);
+type Decode<T> = fn(&[u8]) -> Option<T>;
+
+enum Pending<T> {
+    Bytes(Vec<u8>, Decode<T>),
+    Row(Arc<dyn StoredRow>, Part, Decode<T>),
+}
+
+/// The parts of a stored extraction, each encoded on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Lines,
+    Sentences,
+    People,
+    Things,
+    Names,
+    Dates,
+    Quotes,
+    Statements,
+    Sketches,
+}
+
+/// An article's stored extraction, read when one of its parts is first needed (implemented by the index).
+pub trait StoredRow: Send + Sync {
+    /// The encoded bytes of `part`, handed over once: `None` when there are none to give (the row could not
+    /// be read nor the article extracted again, which the row has said).
+    fn take(&self, part: Part) -> Option<Vec<u8>>;
+}
 
 impl<T: Default> Lazy<T> {
     pub fn new(value: T) -> Lazy<T> {
         Lazy {
             value: OnceLock::from(value),
-            encoded: Mutex::new(None),
+            pending: Mutex::new(None),
         }
     }
 
     /// A value to decode from `bytes` when first used. Bytes that do not decode (which their checksum in the
     /// index rules out) give the empty value, with a warning.
-    pub fn later(bytes: Vec<u8>, decode: fn(&[u8]) -> Option<T>) -> Lazy<T> {
+    pub fn later(bytes: Vec<u8>, decode: Decode<T>) -> Lazy<T> {
         Lazy {
             value: OnceLock::new(),
-            encoded: Mutex::new(Some((bytes, decode))),
+            pending: Mutex::new(Some(Pending::Bytes(bytes, decode))),
         }
+    }
+
+    /// A value to read from `row` and decode when first used.
+    pub fn in_row(row: Arc<dyn StoredRow>, part: Part, decode: Decode<T>) -> Lazy<T> {
+        Lazy {
+            value: OnceLock::new(),
+            pending: Mutex::new(Some(Pending::Row(row, part, decode))),
+        }
+    }
+
+    /// Whether the value is decoded (for tests and figures: reading never changes it).
+    pub fn is_decoded(&self) -> bool {
+        self.value.get().is_some()
     }
 
     /// The value, decoded now if it was not yet.
     pub fn force(&self) -> &T {
         self.value.get_or_init(|| {
-            let encoded = self
-                .encoded
+            let pending = self
+                .pending
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take();
-            match encoded {
-                Some((bytes, decode)) => decode(&bytes).unwrap_or_else(|| {
-                    tracing::warn!(
-                        "a part of an extraction in the index did not read back; taken as empty"
-                    );
-                    T::default()
-                }),
-                None => T::default(),
-            }
+            let decoded = match pending {
+                Some(Pending::Bytes(bytes, decode)) => decode(&bytes),
+                Some(Pending::Row(row, part, decode)) => match row.take(part) {
+                    Some(bytes) => decode(&bytes),
+                    None => return T::default(),
+                },
+                None => return T::default(),
+            };
+            decoded.unwrap_or_else(|| {
+                tracing::warn!(
+                    "a part of an extraction in the index did not read back; taken as empty"
+                );
+                T::default()
+            })
         })
     }
 }

@@ -1,7 +1,10 @@
 //! Look-ups in a built knowledge base: names in a text (mentions resolved in context), citation keys, the
-//! facts of an entity, the texts found stale.
+//! facts of an entity, the texts found stale, the dated clauses of many articles decoded at once.
 
-use super::{ArticleData, ArticleIx, Entity, EntityId, Fact, KeyMatch, KnowledgeBase, Mention};
+use super::article::par_map;
+use super::{
+    ArticleData, ArticleIx, Entity, EntityId, Fact, KeyMatch, KnowledgeBase, Mention, StatementRef,
+};
 use crate::corpus::Problem;
 use crate::extract::names::EntityKind;
 use crate::text::ByteRange;
@@ -104,6 +107,28 @@ impl KnowledgeBase {
 
     pub fn article(&self, ix: ArticleIx) -> &ArticleData {
         &self.articles[ix]
+    }
+
+    /// Decode the dated clauses of the articles of `refs` (sorted) now, on all cores, rather than one by one
+    /// as they are looked at: a claim's candidate clauses lie in thousands of articles, whose clauses a start
+    /// from the index keeps encoded until then.
+    pub fn decode_statements(&self, refs: &[StatementRef]) {
+        let mut todo: Vec<&Arc<ArticleData>> = Vec::new();
+        for (i, &(ai, _)) in refs.iter().enumerate() {
+            if i > 0 && refs[i - 1].0 == ai {
+                continue;
+            }
+            if let Some(a) = self
+                .articles
+                .get(ai as usize)
+                .filter(|a| !a.statements.is_decoded())
+            {
+                todo.push(a);
+            }
+        }
+        par_map(&todo, |a| {
+            a.statements.force();
+        });
     }
 
     /// The articles whose text turned out, when it was read, not to be the one the load trusted (changed,

@@ -491,6 +491,7 @@ impl KnowledgeBase {
         lap("anchors").ok()?;
         kb.article_mentions = all_mentions;
         kb.complete();
+        kb.statement_index = Arc::new(StatementIndex::build(&kb.articles));
         lap("entity mentions, facts by entity, statement index").ok()?;
         // After the merge, not beside it: built meanwhile on a thread of its own, its partial postings raised
         // the peak memory of a cold start on the White House corpus by about 60 MB.
@@ -538,8 +539,9 @@ impl KnowledgeBase {
     }
 
     /// Fill in what follows from the merged parts (`entities` without their mentions, `article_mentions`,
-    /// `facts`): each entity's kept mentions and counts, each entity's facts, the statement index. The end of
-    /// [`KnowledgeBase::build`], and of a merged knowledge base read back from the index.
+    /// `facts`): each entity's kept mentions and counts, each entity's facts. The end of
+    /// [`KnowledgeBase::build`] (which then builds the statement index), and of a merged knowledge base read
+    /// back from the index (which holds it).
     pub(super) fn complete(&mut self) {
         for (ai, mentions) in self.article_mentions.iter().enumerate() {
             for m in mentions {
@@ -560,7 +562,6 @@ impl KnowledgeBase {
         for of in &mut self.facts_by_entity {
             of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
         }
-        self.statement_index = Arc::new(StatementIndex::build(&self.articles));
     }
 }
 

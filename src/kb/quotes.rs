@@ -307,7 +307,7 @@ impl NearQuery {
 /// when its sketches are unknown or are not of its sentences (which a checksummed record rules out); `None`
 /// when no sketch passes, so that the article need not be read at all.
 fn promising_sentences(a: &ArticleData, may: impl Fn(Sketch) -> bool) -> Option<Vec<usize>> {
-    if let Some(sketches) = &a.sketches {
+    if let Some(sketches) = &*a.sketches {
         let hits: Vec<usize> = (0..sketches.len()).filter(|&i| may(sketches[i])).collect();
         if hits.is_empty() {
             return None;

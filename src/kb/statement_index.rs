@@ -12,7 +12,7 @@ pub type StatementRef = (u32, u32);
 /// Postings per term, and the number of statements. Clauses dated only by a bound (see
 /// [`crate::extract::statements::Statement::reported`]) have postings of their own: they are found like the
 /// others but do not count in a term's rarity, which stays that of the dated clauses.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatementIndex {
     postings: HashMap<Term, Vec<StatementRef>>,
     reported: HashMap<Term, Vec<StatementRef>>,
@@ -56,6 +56,20 @@ impl StatementIndex {
             postings,
             reported,
             total,
+        }
+    }
+
+    /// Whether every posting is in one of `articles` articles; the reason when not (for an index read back).
+    pub fn check(&self, articles: usize) -> Result<(), String> {
+        match self
+            .postings
+            .values()
+            .chain(self.reported.values())
+            .flatten()
+            .find(|(ai, _)| *ai as usize >= articles)
+        {
+            Some((ai, _)) => Err(format!("a statement is in article {ai} of {articles}")),
+            None => Ok(()),
         }
     }
 

@@ -426,9 +426,9 @@ impl Backend {
                 return None;
             }
             let (kb, merge) = if warm {
-                let (data, _) = extract_cached(
+                let (data, _) = merged.extractions(
                     pending,
-                    store.as_deref(),
+                    store.as_ref(),
                     &r2,
                     Coverage::Complete,
                     &|_, _| {},

@@ -6,12 +6,15 @@
 //! does not decode, or whose indices or ranges do not fit the articles is merged again with a warning and
 //! overwritten. It holds no article text: names, roles, places and numbers, as the extraction rows do.
 
-use super::Store;
+use super::deferred::deferred_all;
 use super::merged_wire::{self, MergeKey, Merged, merge_version};
+use super::wire;
+use super::{CacheStats, Coverage, Store, extract_cached};
 use crate::corpus::{Article, Problem};
 use crate::kb::aliases::{Alias, AliasTable};
 use crate::kb::{ArticleData, KnowledgeBase};
 use rusqlite::{OptionalExtension, params};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
@@ -31,12 +34,17 @@ pub struct MergeStats {
 /// The stored merged knowledge base's bytes, or why there are none to use.
 enum Fetched {
     Done(Lookup),
-    Bytes { sum: i64, data: Vec<u8> },
+    Bytes {
+        sum: i64,
+        data: Vec<u8>,
+        /// The articles' hot parts (`wire::encode_hot`), when their checksum holds.
+        hot: Option<Vec<u8>>,
+    },
 }
 
 /// What the index holds for a corpus.
 enum Lookup {
-    Hit(Merged),
+    Hit(Box<Merged>),
     /// Nothing, or another corpus's (articles added, changed or removed since): merge.
     Miss,
     /// Something that must not be used: merge, with a warning.
@@ -77,11 +85,20 @@ impl Store {
             return Fetched::Done(Lookup::Miss);
         }
         let row = conn
-            .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
+            .query_row(
+                "SELECT sum, data, hot_sum, hot FROM merged WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                    ))
+                },
+            )
             .optional();
-        let (sum, data) = match row {
+        let (sum, data, hot_sum, hot) = match row {
             Ok(Some(r)) => r,
             Ok(None) => return Fetched::Done(Lookup::Miss),
             Err(e) => {
@@ -89,23 +106,39 @@ impl Store {
                 return Fetched::Done(Lookup::Miss);
             }
         };
-        Fetched::Bytes { sum, data }
+        // Hot parts that fail their checksum are read from each article's row instead.
+        let hot = (xxh3_64(&hot) as i64 == hot_sum).then_some(hot);
+        Fetched::Bytes { sum, data, hot }
     }
 
     /// Store the merged knowledge base of the articles of `key`, replacing the one stored; whether it was
     /// written.
     pub fn save_merged(&self, key: &MergeKey, kb: &KnowledgeBase) -> bool {
-        let data = merged_wire::encode(kb);
-        if data.is_empty() {
-            return false;
-        }
         let mut conn = self.lock();
-        let written = conn.execute(
-            "INSERT OR REPLACE INTO merged (id, version, key, sum, data) VALUES (1, ?1, ?2, ?3, ?4)",
-            params![merge_version(), &key.0[..], xxh3_64(&data) as i64, data],
-        );
+        // One part at a time, in one transaction: the two encodings are never in memory together.
+        let written = (|| -> rusqlite::Result<bool> {
+            let tx = conn.transaction()?;
+            let data = merged_wire::encode(kb);
+            if data.is_empty() {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO merged (id, version, key, sum, data, hot_sum, hot) \
+                 VALUES (1, ?1, ?2, ?3, ?4, 0, x'')",
+                params![merge_version(), &key.0[..], xxh3_64(&data) as i64, data],
+            )?;
+            drop(data);
+            let hot = wire::encode_hot(&kb.articles);
+            tx.execute(
+                "UPDATE merged SET hot_sum = ?1, hot = ?2 WHERE id = 1",
+                params![xxh3_64(&hot) as i64, hot],
+            )?;
+            drop(hot);
+            tx.commit()?;
+            Ok(true)
+        })();
         match written {
-            Ok(_) => true,
+            Ok(w) => w,
             Err(e) => {
                 self.failed(&mut conn, "writing the merged knowledge base", &e);
                 false
@@ -122,7 +155,7 @@ fn decode_merged(path: &std::path::Path, sum: i64, data: &[u8], texts: &[usize])
         match merged_wire::decode(data) {
             None => "it does not read back".to_string(),
             Some(m) => match m.check(texts) {
-                Ok(()) => return Lookup::Hit(m),
+                Ok(()) => return Lookup::Hit(Box::new(m)),
                 Err(e) => format!("it does not fit the articles: {e}"),
             },
         }
@@ -140,6 +173,8 @@ fn decode_merged(path: &std::path::Path, sum: i64, data: &[u8], texts: &[usize])
 pub struct MergePrefetch {
     key: MergeKey,
     found: Found,
+    /// The articles' hot parts as stored, until [`MergePrefetch::extractions`] hands them out.
+    hot: Option<Vec<u8>>,
 }
 
 enum Found {
@@ -165,7 +200,7 @@ fn found(lookup: Lookup, timer: Instant) -> Found {
         Lookup::Hit(mut parts) => {
             let automata = Automata::build(std::mem::take(&mut parts.aliases));
             Found::Hit {
-                parts: Box::new(parts),
+                parts,
                 automata,
                 read: timer.elapsed(),
             }
@@ -226,14 +261,17 @@ impl MergePrefetch {
             return MergePrefetch {
                 key,
                 found: Found::Off,
+                hot: None,
             };
         };
         let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
         // The bytes are read now; they are decoded and checked on a thread of their own, while the caller
         // reads the extractions (which needs the database, as reading the bytes does).
+        let mut hot = None;
         let found = match store.fetch_merged(&key) {
             Fetched::Done(l) => found(l, timer),
-            Fetched::Bytes { sum, data } => {
+            Fetched::Bytes { sum, data, hot: h } => {
+                hot = h;
                 let path = store.path.clone();
                 let spawned = std::thread::Builder::new()
                     .name("dossier-merged".to_string())
@@ -245,7 +283,7 @@ impl MergePrefetch {
                 }
             }
         };
-        MergePrefetch { key, found }
+        MergePrefetch { key, found, hot }
     }
 
     /// Wait for the stored merged knowledge base being read, if it is.
@@ -261,6 +299,34 @@ impl MergePrefetch {
             && let Found::Damaged(why) = std::mem::replace(&mut self.found, Found::Rejected)
         {
             tracing::warn!("{why}");
+        }
+    }
+
+    /// The extractions of the articles looked up (the same, in the same order), for
+    /// [`MergePrefetch::finish`]. When the index holds their merged knowledge base (its version and key
+    /// match), no merge reads them all: each is read from the index when first needed, so that a check that
+    /// looks at a few articles reads only those. Otherwise [`extract_cached`].
+    pub fn extractions(
+        &mut self,
+        articles: Vec<Article>,
+        store: Option<&Arc<Store>>,
+        roots: &[PathBuf],
+        coverage: Coverage,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Vec<Arc<ArticleData>>, CacheStats) {
+        match (store, &self.found) {
+            (Some(s), Found::Hit { .. } | Found::Reading(_)) => {
+                let total = articles.len();
+                let hot = self
+                    .hot
+                    .take()
+                    .and_then(|h| wire::decode_hot(&h, total))
+                    .map(|h| (self.key, h));
+                let done = deferred_all(articles, s, roots, hot);
+                progress(total, total);
+                done
+            }
+            _ => extract_cached(articles, store.map(|s| &**s), roots, coverage, progress),
         }
     }
 
@@ -338,6 +404,7 @@ fn assemble(
         facts,
         article_mentions,
         words,
+        statements,
     } = parts;
     let mut kb = KnowledgeBase {
         articles,
@@ -347,7 +414,7 @@ fn assemble(
         problems,
         aliases: Default::default(),
         article_mentions,
-        statement_index: Default::default(),
+        statement_index: Arc::new(statements),
         words: Arc::new(words),
         quote_cache: Default::default(),
     };

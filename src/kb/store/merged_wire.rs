@@ -2,10 +2,11 @@
 //! merge's version), and the check that a stored one fits the articles it is read back for.
 //!
 //! Stored: the entities without their mentions, the alias list, the facts, each article's resolved
-//! mentions, and the quotation word index (building it folds every article, which a warm start should not).
-//! Not stored, because they follow from those in a linear pass ([`KnowledgeBase::complete`]): each entity's
-//! kept mentions and counts, each entity's facts, the statement index; and the alias automata, which
-//! `aho-corasick` cannot write and are built again from the alias list.
+//! mentions, the quotation word index (building it folds every article, which a warm start should not) and the
+//! statement index (building it reads every article's dated clauses, which a warm start reads only for the
+//! articles a note's claims lead to). Not stored, because they follow from those in a linear pass
+//! ([`KnowledgeBase::complete`]): each entity's kept mentions and counts, each entity's facts; and the alias
+//! automata, which `aho-corasick` cannot write and are built again from the alias list.
 
 use super::wire::{self, DateValueDef, through};
 use crate::corpus::Article;
@@ -17,6 +18,7 @@ use crate::kb::article::par_map;
 use crate::kb::word_index::WordIndex;
 use crate::kb::{
     ArticleData, CorpusMention, Entity, EntityId, Fact, FactDate, KnowledgeBase, Role, Source,
+    StatementIndex,
 };
 use crate::text::ByteRange;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -26,7 +28,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// Bump when the merge changes what it yields for the same extractions, or the stored form changes: a
 /// stored merged knowledge base of another version is merged again. The crate version and a fingerprint of
 /// the knowledge base's sources (`build.rs`) are part of the version too.
-pub const MERGE_VERSION: u32 = 3;
+pub const MERGE_VERSION: u32 = 4;
 
 /// The fingerprint of the sources the merge is made of (see `build.rs`).
 const MERGE_SOURCES: &str = env!("DOSSIER_MERGE_SOURCES");
@@ -46,7 +48,7 @@ pub struct MergeKey(pub [u8; 16]);
 
 impl MergeKey {
     /// The key of articles with these content keys, in this order.
-    fn from_content(keys: &[[u8; 16]]) -> MergeKey {
+    pub(super) fn from_content(keys: &[[u8; 16]]) -> MergeKey {
         let mut h = Xxh3::new();
         h.update(b"dossier merged knowledge base");
         for k in keys {
@@ -159,6 +161,7 @@ struct MergedRef<'a> {
     facts: &'a [Fact],
     article_mentions: &'a [Vec<CorpusMention>],
     words: &'a WordIndex,
+    statements: &'a StatementIndex,
 }
 
 /// The stored parts of a [`KnowledgeBase`], read back.
@@ -171,6 +174,7 @@ pub struct Merged {
     pub facts: Vec<Fact>,
     pub article_mentions: Vec<Vec<CorpusMention>>,
     pub words: WordIndex,
+    pub statements: StatementIndex,
 }
 
 /// The bytes stored for a merged knowledge base.
@@ -181,6 +185,7 @@ pub fn encode(kb: &KnowledgeBase) -> Vec<u8> {
         facts: &kb.facts,
         article_mentions: &kb.article_mentions,
         words: &kb.words,
+        statements: &kb.statement_index,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as damaged.
     postcard::to_allocvec(&r).unwrap_or_default()
@@ -262,6 +267,7 @@ impl Merged {
                 range(ai, &m.range(), "a mention")?;
             }
         }
-        self.words.check(texts.len())
+        self.words.check(texts.len())?;
+        self.statements.check(texts.len())
     }
 }

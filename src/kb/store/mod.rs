@@ -16,9 +16,12 @@
 //! - `wire`: the stored form of an extraction (postcard) and the content key (xxh3-128);
 //! - `merged_wire`: the stored form of a merged knowledge base and its key;
 //! - `merged`: reading and writing it, [`MergePrefetch`], [`merge_cached`];
+//! - `deferred`: extractions read from the index only when first needed (a start that reads the merged
+//!   knowledge base back);
 //! - `location`: the cache folder and the database's name;
 //! - this file: [`Store`] (the database) and [`extract_cached`].
 
+mod deferred;
 mod location;
 mod merged;
 mod merged_wire;
@@ -41,8 +44,8 @@ use std::time::Duration;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The layout of the database; bump when the tables or the page size change. A database of another version is
-/// rebuilt. Version 4: 64 KiB pages ([`PAGE_SIZE`]).
-pub const SCHEMA_VERSION: i32 = 4;
+/// rebuilt. Version 4: 64 KiB pages ([`PAGE_SIZE`]); 5: the merged knowledge base's articles' hot parts.
+pub const SCHEMA_VERSION: i32 = 5;
 /// Marks a database as Dossier's index (`PRAGMA application_id`, "DSSR").
 const APPLICATION_ID: i32 = 0x4453_5352;
 /// Articles read and decoded at a time (bounds the memory the stored bytes take).
@@ -73,7 +76,9 @@ CREATE TABLE merged (
     version TEXT NOT NULL,   -- the merge's version (merged_wire::merge_version)
     key BLOB NOT NULL,       -- the articles it was built from (merged_wire::MergeKey)
     sum INTEGER NOT NULL,    -- xxh3-64 of data, checked before decoding
-    data BLOB NOT NULL       -- the merged parts (merged_wire::encode)
+    data BLOB NOT NULL,      -- the merged parts (merged_wire::encode)
+    hot_sum INTEGER NOT NULL, -- xxh3-64 of hot
+    hot BLOB NOT NULL        -- each article's dated clauses and sketches (wire::encode_hot)
 );";
 
 /// An index that cannot be used at all (the cache folder cannot be made or written).
@@ -117,6 +122,9 @@ pub struct CacheStats {
     pub written: usize,
     /// Rows of articles that no longer exist, deleted.
     pub removed: usize,
+    /// Of those reused, the articles whose stored extraction is read only when first needed (see
+    /// [`MergePrefetch::extractions`]).
+    pub deferred: usize,
 }
 
 /// Whether the articles given to [`extract_cached`] are the whole corpus (rows of other paths are then
@@ -131,6 +139,8 @@ pub enum Coverage {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// A read-only connection for extractions read when first needed (see `deferred`), opened then.
+    reader: Mutex<Option<Connection>>,
 }
 
 impl fmt::Debug for Store {
@@ -274,6 +284,7 @@ impl Store {
         Ok(Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            reader: Mutex::new(None),
         })
     }
 
@@ -765,7 +776,7 @@ mod tests {
     }
 
     /// Every field of two extractions, article included.
-    fn assert_same(a: &[Arc<ArticleData>], b: &[Arc<ArticleData>]) {
+    pub(super) fn assert_same(a: &[Arc<ArticleData>], b: &[Arc<ArticleData>]) {
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(b) {
             assert_eq!(x.article, y.article);
@@ -781,7 +792,7 @@ mod tests {
         }
     }
 
-    fn fresh(dir: &Tmp) -> Vec<Arc<ArticleData>> {
+    pub(super) fn fresh(dir: &Tmp) -> Vec<Arc<ArticleData>> {
         extract_all(load(dir).1, &|_, _| {})
     }
 

@@ -12,18 +12,19 @@ use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
-use crate::kb::article::Lazy;
+use crate::kb::article::{Lazy, Part, StoredRow};
 use crate::kb::sketch;
 use crate::text::ByteRange;
 use jiff::civil::Weekday;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Bump when extraction changes what it yields for the same input (any change under `extract/`,
 /// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 5;
+pub const EXTRACTOR_VERSION: u32 = 6;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
@@ -263,10 +264,10 @@ through!(seq seq_statement, Statement, StatementDef);
 // ---------------------------------------------------------------------------------------------------
 
 /// The stored part of an [`ArticleData`], borrowed for writing. Field for field the same as [`Stored`]. Every
-/// part but the dated clauses (which the statement index reads at every start) is stored encoded on its own,
-/// so that a start reading the extraction back keeps it encoded until something asks for it.
+/// part is encoded on its own, so that a start reading the extraction back keeps it encoded until something
+/// asks for it (and one that reads the merged knowledge base back reads it from the index only then).
 #[derive(Serialize)]
-struct StoredRef<'a> {
+struct StoredRef {
     #[serde(with = "bytes")]
     lines: Vec<u8>,
     #[serde(with = "bytes")]
@@ -281,15 +282,15 @@ struct StoredRef<'a> {
     dates: Vec<u8>,
     #[serde(with = "bytes")]
     quotes: Vec<u8>,
-    #[serde(with = "seq_statement")]
-    statements: &'a [Statement],
+    #[serde(with = "bytes")]
+    statements: Vec<u8>,
     /// The sentence sketches (`sketch::encode`); empty when not known.
     #[serde(with = "bytes")]
     sketches: Vec<u8>,
 }
 
-/// The stored part of an [`ArticleData`], read back.
-#[derive(Deserialize)]
+/// The stored part of an [`ArticleData`], read back: each part's bytes.
+#[derive(Deserialize, Default)]
 pub struct Stored {
     #[serde(with = "bytes")]
     lines: Vec<u8>,
@@ -305,10 +306,30 @@ pub struct Stored {
     dates: Vec<u8>,
     #[serde(with = "bytes")]
     quotes: Vec<u8>,
-    #[serde(with = "seq_statement")]
-    statements: Vec<Statement>,
+    #[serde(with = "bytes")]
+    statements: Vec<u8>,
     #[serde(with = "bytes")]
     sketches: Vec<u8>,
+}
+
+/// An article's dated clauses, written through their mirror.
+#[derive(Serialize)]
+struct StatementsRef<'a>(#[serde(with = "seq_statement")] &'a [Statement]);
+
+#[derive(Deserialize)]
+struct Statements(#[serde(with = "seq_statement")] Vec<Statement>);
+
+fn decode_statements(bytes: &[u8]) -> Option<Vec<Statement>> {
+    decode_part::<Statements>(bytes).map(|d| d.0)
+}
+
+/// Sketches of no sentence, or bytes that are not whole sketches: not known.
+fn decode_sketches(bytes: &[u8]) -> Option<Option<Box<[sketch::Sketch]>>> {
+    Some(
+        sketch::decode(bytes)
+            .filter(|s| !s.is_empty())
+            .map(Vec::into_boxed_slice),
+    )
 }
 
 /// An article's dates, written through their mirror.
@@ -374,7 +395,7 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
         names: encode_part(&*d.names),
         dates: encode_part(&DatesRef(&d.dates)),
         quotes: encode_part(&*d.quotes),
-        statements: &d.statements,
+        statements: encode_part(&StatementsRef(&d.statements)),
         sketches: d
             .sketches
             .as_deref()
@@ -405,11 +426,116 @@ impl Stored {
             names: Lazy::later(self.names, decode_part),
             dates: Lazy::later(self.dates, decode_dates),
             quotes: Lazy::later(self.quotes, decode_part),
-            statements: self.statements,
-            // Sketches of no sentence, or bytes that are not whole sketches: not known.
-            sketches: sketch::decode(&self.sketches)
-                .filter(|s| !s.is_empty())
-                .map(Vec::into_boxed_slice),
+            statements: Lazy::later(self.statements, decode_statements),
+            sketches: Lazy::later(self.sketches, decode_sketches),
         }
+    }
+
+    /// The bytes of one part, handed over (an empty vector after).
+    pub fn take(&mut self, part: Part) -> Vec<u8> {
+        std::mem::take(match part {
+            Part::Lines => &mut self.lines,
+            Part::Sentences => &mut self.sentences,
+            Part::People => &mut self.people,
+            Part::Things => &mut self.things,
+            Part::Names => &mut self.names,
+            Part::Dates => &mut self.dates,
+            Part::Quotes => &mut self.quotes,
+            Part::Statements => &mut self.statements,
+            Part::Sketches => &mut self.sketches,
+        })
+    }
+}
+
+/// The parts of every article's extraction that a check reads for most articles (the dated clauses, which
+/// claims are matched against, and the sketches, which find a quotation's sentences), stored beside the
+/// merged knowledge base so that a start reads them in one piece rather than from each article's row.
+#[derive(Serialize)]
+struct HotRef<'a> {
+    #[serde(with = "bytes")]
+    statements: &'a [u8],
+    #[serde(with = "bytes")]
+    sketches: &'a [u8],
+}
+
+#[derive(Deserialize)]
+struct Hot<'a> {
+    #[serde(borrow)]
+    statements: &'a [u8],
+    #[serde(borrow)]
+    sketches: &'a [u8],
+}
+
+/// The hot parts of these extractions, in order: encoded one article at a time into the one buffer, so that
+/// no second copy of them is made (a cold start saves them beside its peak).
+pub fn encode_hot(articles: &[Arc<ArticleData>]) -> Vec<u8> {
+    struct All<'a>(&'a [Arc<ArticleData>]);
+    impl Serialize for All<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = s.serialize_seq(Some(self.0.len()))?;
+            for d in self.0 {
+                let statements = encode_part(&StatementsRef(&d.statements));
+                let sketches = d
+                    .sketches
+                    .as_deref()
+                    .map(sketch::encode)
+                    .unwrap_or_default();
+                seq.serialize_element(&HotRef {
+                    statements: &statements,
+                    sketches: &sketches,
+                })?;
+            }
+            seq.end()
+        }
+    }
+    postcard::to_allocvec(&All(articles)).unwrap_or_default()
+}
+
+/// Each article's hot parts, encoded: its dated clauses, its sketches.
+pub type HotParts = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// The hot parts of `count` articles read back: each article's encoded dated clauses and sketches, copied
+/// out (so that each is freed once decoded); `None` when the bytes are not that.
+pub fn decode_hot(bytes: &[u8], count: usize) -> Option<HotParts> {
+    match postcard::take_from_bytes::<Vec<Hot>>(bytes) {
+        Ok((h, [])) if h.len() == count => Some(
+            h.iter()
+                .map(|h| (h.statements.to_vec(), h.sketches.to_vec()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The extraction of `article`, every part read from `row` when first needed, but the hot parts when they
+/// are given (see [`encode_hot`]).
+pub fn in_row(
+    article: Article,
+    row: Arc<dyn StoredRow>,
+    hot: Option<(Vec<u8>, Vec<u8>)>,
+) -> ArticleData {
+    let r = || Arc::clone(&row);
+    let (statements, sketches) = match hot {
+        Some((st, sk)) => (
+            Lazy::later(st, decode_statements),
+            Lazy::later(sk, decode_sketches),
+        ),
+        None => (
+            Lazy::in_row(r(), Part::Statements, decode_statements),
+            Lazy::in_row(r(), Part::Sketches, decode_sketches),
+        ),
+    };
+    ArticleData {
+        article,
+        lines: Lazy::in_row(r(), Part::Lines, decode_part),
+        sentences: Lazy::in_row(r(), Part::Sentences, decode_part),
+        people: Lazy::in_row(r(), Part::People, decode_part),
+        things: Lazy::in_row(r(), Part::Things, decode_part),
+        names: Lazy::in_row(r(), Part::Names, decode_part),
+        dates: Lazy::in_row(r(), Part::Dates, decode_dates),
+        quotes: Lazy::in_row(r(), Part::Quotes, decode_part),
+        statements,
+        sketches,
     }
 }

@@ -1,0 +1,256 @@
+//! Extractions read from the index when first needed: on a start that reads the merged knowledge base back,
+//! an article's stored extraction is not read until a look-up needs one of its parts (see
+//! [`crate::kb::MergePrefetch::extractions`]). A row that is gone, changed or damaged by then is extracted
+//! again from the article, and written back.
+
+use super::merged_wire::MergeKey;
+use super::wire;
+use super::{RowKey, Store};
+use crate::kb::ArticleData;
+use crate::kb::article::{Part, StoredRow};
+use rusqlite::{Connection, OpenFlags};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+/// One article's row, read on first use.
+pub(super) struct Deferred {
+    store: Arc<Store>,
+    key: RowKey,
+    content: [u8; 16],
+    /// The extraction this row holds the parts of (to extract its article again when the row cannot be read).
+    data: Weak<ArticleData>,
+    /// The row's parts once read; each is handed over once.
+    row: Mutex<Option<Box<wire::Stored>>>,
+}
+
+impl Deferred {
+    /// The extraction of `article`, read from its row of `store` (`key`, with this content key) part by part
+    /// when first needed.
+    pub(super) fn data(
+        article: crate::corpus::Article,
+        store: &Arc<Store>,
+        key: RowKey,
+        content: [u8; 16],
+        hot: Option<(Vec<u8>, Vec<u8>)>,
+    ) -> Arc<ArticleData> {
+        Arc::new_cyclic(|weak| {
+            let row = Arc::new(Deferred {
+                store: Arc::clone(store),
+                key,
+                content,
+                data: weak.clone(),
+                row: Mutex::new(None),
+            });
+            wire::in_row(article, row, hot)
+        })
+    }
+
+    /// The stored row, or the article extracted again when there is none that fits.
+    fn read(&self) -> wire::Stored {
+        match self.store.read_one(&self.key, &self.content) {
+            Ok(Some(bytes)) => {
+                if let Some(s) = wire::decode(&bytes) {
+                    return s;
+                }
+                self.extract_again("it does not read back")
+            }
+            Ok(None) => self.extract_again("it is gone or was changed since the start"),
+            Err(e) => self.extract_again(&format!("it cannot be read: {e}")),
+        }
+    }
+
+    fn extract_again(&self, why: &str) -> wire::Stored {
+        let Some(data) = self.data.upgrade() else {
+            return wire::Stored::default();
+        };
+        tracing::warn!(
+            "the index {} has no usable extraction of {} ({why}); extracting it again",
+            self.store.path.display(),
+            data.article.path.display()
+        );
+        let fresh = ArticleData::extract(data.article.clone());
+        self.store.write(&[(&self.key, self.content, &fresh)], None);
+        wire::decode(&wire::encode(&fresh)).unwrap_or_default()
+    }
+}
+
+impl StoredRow for Deferred {
+    fn take(&self, part: Part) -> Option<Vec<u8>> {
+        let mut row = self.row.lock().unwrap_or_else(|e| e.into_inner());
+        let stored = row.get_or_insert_with(|| Box::new(self.read()));
+        Some(stored.take(part))
+    }
+}
+
+impl Store {
+    /// The checked bytes of one stored extraction with this content key: `None` when there is no such row.
+    /// Read on a connection of its own, so that a read never waits for a write transaction of this process.
+    pub(super) fn read_one(
+        &self,
+        key: &RowKey,
+        content: &[u8; 16],
+    ) -> rusqlite::Result<Option<Vec<u8>>> {
+        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        if reader.is_none() {
+            let conn = Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(Duration::from_secs(10))?;
+            *reader = Some(conn);
+        }
+        let Some(conn) = reader.as_ref() else {
+            return Ok(None);
+        };
+        match Store::read(conn, std::slice::from_ref(&Some(key.clone())), &[*content]) {
+            // A row whose checksum fails reads as empty: none to use.
+            Ok(found) => Ok(found.into_iter().next().flatten().filter(|b| !b.is_empty())),
+            Err(e) => {
+                // Opened again next time (the file may have been rebuilt meanwhile).
+                *reader = None;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The extractions of `articles` (in order), each read from `store` when first needed, but for the hot parts
+/// of each when given for these very articles (see [`wire::encode_hot`]); an article outside the roots (which
+/// has no row) is extracted now.
+pub(super) fn deferred_all(
+    articles: Vec<crate::corpus::Article>,
+    store: &Arc<Store>,
+    roots: &[std::path::PathBuf],
+    hot: Option<(MergeKey, wire::HotParts)>,
+) -> (Vec<Arc<ArticleData>>, super::CacheStats) {
+    let canon = super::canonical_roots(roots);
+    let content: Vec<[u8; 16]> = super::par_map(&articles, wire::content_key);
+    let mut stats = super::CacheStats::default();
+    // The hot parts of exactly these articles (same content keys, same order), or none.
+    let mut hot = hot
+        .filter(|(key, h)| h.len() == articles.len() && *key == MergeKey::from_content(&content))
+        .map(|(_, h)| h.into_iter());
+    let data = articles
+        .into_iter()
+        .zip(content)
+        .map(|(a, c)| {
+            // Taken for every article, so that each article gets its own.
+            let h = hot.as_mut().and_then(Iterator::next);
+            match super::row_key(roots, &canon, &a.path) {
+                Some(k) => {
+                    stats.reused += 1;
+                    stats.deferred += 1;
+                    Deferred::data(a, store, k, c, h)
+                }
+                None => {
+                    stats.extracted += 1;
+                    Arc::new(ArticleData::extract(a))
+                }
+            }
+        })
+        .collect();
+    (data, stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{Tmp, assert_same, corpus_dir, fresh, load, warnings};
+    use super::super::{Coverage, MergePrefetch, MergeStats, merge_cached};
+    use super::*;
+    use rusqlite::params;
+
+    /// A start from the index once the merged knowledge base is stored: the extractions, deferred.
+    fn start(dir: &Tmp, store: &Arc<Store>) -> (Vec<Arc<ArticleData>>, super::super::CacheStats) {
+        let (roots, articles) = load(dir);
+        let mut prefetch = MergePrefetch::new(Some(store), &articles.iter().collect::<Vec<_>>());
+        prefetch.extractions(
+            articles,
+            Some(store),
+            &roots,
+            Coverage::Complete,
+            &|_, _| {},
+        )
+    }
+
+    /// A store holding the test corpus's extractions and merged knowledge base.
+    fn stored(dir: &Tmp) -> Arc<Store> {
+        let store = Arc::new(Store::open(&dir.0.join("index.sqlite")).expect("store"));
+        let (roots, articles) = load(dir);
+        let (data, _) = super::super::extract_cached(
+            articles,
+            Some(&store),
+            &roots,
+            Coverage::Complete,
+            &|_, _| {},
+        );
+        let (_, s) = merge_cached(data, Vec::new(), Some(&store));
+        assert!(s.saved);
+        store
+    }
+
+    #[test]
+    fn a_start_that_reads_the_merged_knowledge_base_back_reads_each_row_only_when_needed() {
+        let dir = corpus_dir();
+        let store = stored(&dir);
+        let (data, stats) = start(&dir, &store);
+        assert_eq!((stats.reused, stats.deferred), (data.len(), data.len()));
+        assert_eq!(stats.extracted, 0);
+        // Nothing decoded yet: not the rows' parts, nor the hot parts read with the merged knowledge base.
+        for d in &data {
+            assert!(!d.sentences.is_decoded() && !d.people.is_decoded());
+            assert!(!d.statements.is_decoded() && !d.sketches.is_decoded());
+        }
+        let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));
+        assert!(warned.is_empty(), "{warned}");
+        // The merged knowledge base is read back over them.
+        let (data, _) = start(&dir, &store);
+        let (_, s) = merge_cached(data, Vec::new(), Some(&store));
+        assert_eq!(
+            s,
+            MergeStats {
+                loaded: true,
+                ..MergeStats::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_row_gone_changed_or_damaged_after_the_start_is_extracted_again_and_written_back() {
+        let changes: [(&str, &str); 3] = [
+            ("gone", "DELETE FROM extraction"),
+            ("changed", "UPDATE extraction SET key = zeroblob(16)"),
+            ("damaged", "UPDATE extraction SET sum = sum + 1"),
+        ];
+        for (what, sql) in changes {
+            let dir = corpus_dir();
+            let store = stored(&dir);
+            let (data, _) = start(&dir, &store);
+            store.lock().execute(sql, params![]).expect(what);
+            let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));
+            assert!(warned.contains("extracting it again"), "{what}: {warned}");
+            // Written back: a start that reads every row finds them all.
+            let (roots, articles) = load(&dir);
+            let (_, stats) = super::super::extract_cached(
+                articles,
+                Some(&store),
+                &roots,
+                Coverage::Partial,
+                &|_, _| {},
+            );
+            assert_eq!(stats.reused, data.len(), "{what}");
+        }
+    }
+
+    #[test]
+    fn hot_parts_that_fail_their_checksum_are_read_from_the_rows() {
+        let dir = corpus_dir();
+        let store = stored(&dir);
+        store
+            .lock()
+            .execute("UPDATE merged SET hot_sum = hot_sum + 1", params![])
+            .expect("update");
+        let (data, _) = start(&dir, &store);
+        let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));
+        assert!(warned.is_empty(), "{warned}");
+    }
+}
