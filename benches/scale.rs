@@ -545,7 +545,10 @@ fn main() {
             );
         }
     }
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_dossier"));
+    // `DOSSIER_BENCH_BIN=PATH`: measure another build of `dossier` (e.g. the last landing's) the same way.
+    let bin = std::env::var_os("DOSSIER_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dossier")));
     let me = std::env::current_exe().expect("own path");
     // `DOSSIER_BENCH_ONLY_LSP=1`: the language server alone (no in-process load, floor or `dossier check`).
     let only_lsp = std::env::var_os("DOSSIER_BENCH_ONLY_LSP").is_some();

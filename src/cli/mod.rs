@@ -9,7 +9,7 @@ mod term;
 
 use crate::analysis::Severity;
 use crate::corpus::{self, CacheSetting, Config, LoadOptions};
-use crate::kb::{Coverage, KnowledgeBase, MergePrefetch, Store, store};
+use crate::kb::{Coverage, KnowledgeBase, MergeAhead, MergePrefetch, Store, store};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
@@ -188,6 +188,8 @@ fn load_kb_trusting(
         .and_then(|p| Store::open_or_warn(&p))
         .map(Arc::new);
     let opened = timer.elapsed();
+    // Read and decoded while the corpus loads; used if it is the merge of the articles loaded.
+    let ahead = MergeAhead::start(store.as_ref());
     // Files whose identity is the one the index records are not read: their texts are read when needed.
     let mut known = store
         .as_ref()
@@ -228,7 +230,8 @@ fn load_kb_trusting(
         );
     }
     // Looked up first, so that its alias automata are built while the extractions are read.
-    let mut merged = MergePrefetch::new(
+    let mut merged = MergePrefetch::after(
+        ahead,
         store.as_deref(),
         &corpus.articles.iter().collect::<Vec<_>>(),
     );

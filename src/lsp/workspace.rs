@@ -5,7 +5,7 @@
 use super::server::{Backend, lock};
 use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
 use crate::kb::{
-    ArticleData, Coverage, KnowledgeBase, MergeKey, MergePrefetch, MergeStats, Store,
+    ArticleData, Coverage, KnowledgeBase, MergeAhead, MergeKey, MergePrefetch, MergeStats, Store,
     extract_cached, store,
 };
 use notify::EventKind;
@@ -300,6 +300,8 @@ impl Backend {
             _ => None,
         };
         let s2 = store.clone();
+        // Read and decoded while the corpus loads; used if it is the merge of the articles loaded.
+        let ahead = MergeAhead::start(store.as_ref());
         // Files whose identity is the one the index records are not read: their texts are read when needed.
         let loaded = tokio::task::spawn_blocking(move || {
             let known = s2.as_ref().map(|s| s.file_records(&r2)).unwrap_or_default();
@@ -355,7 +357,7 @@ impl Backend {
             let articles = corpus.articles;
             let lookup = move || {
                 let mut merged =
-                    MergePrefetch::new(s.as_deref(), &articles.iter().collect::<Vec<_>>());
+                    MergePrefetch::after(ahead, s.as_deref(), &articles.iter().collect::<Vec<_>>());
                 merged.is_hit();
                 (articles, merged)
             };

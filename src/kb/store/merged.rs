@@ -35,6 +35,8 @@ pub struct MergeStats {
 enum Fetched {
     Done(Lookup),
     Bytes {
+        /// The key of the articles it was merged from.
+        key: Vec<u8>,
         sum: i64,
         data: Vec<u8>,
         /// The articles' hot parts (`wire::encode_hot`), when their checksum holds.
@@ -47,16 +49,15 @@ enum Lookup {
     Hit(Box<Merged>),
     /// Nothing, or another corpus's (articles added, changed or removed since): merge.
     Miss,
-    /// Something that must not be used: merge, with a warning.
-    Rejected,
-    /// Bytes that do not read back or do not fit: merge, with this warning.
+    /// Something that must not be used (another version, bytes that do not read back or do not fit): merge,
+    /// with this warning.
     Damaged(String),
 }
 
 impl Store {
-    /// The bytes of the stored merged knowledge base of the articles of `key` (the one part that needs the
-    /// database).
-    fn fetch_merged(&self, key: &MergeKey) -> Fetched {
+    /// The bytes of the stored merged knowledge base, with the key of the articles it is of (the one part that
+    /// needs the database).
+    fn fetch_merged(&self) -> Fetched {
         let mut conn = self.lock();
         let head = conn
             .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
@@ -71,18 +72,12 @@ impl Store {
                 return Fetched::Done(Lookup::Miss);
             }
         };
-        let path = self.path.display();
         if version != merge_version() {
-            tracing::warn!(
-                "the merged knowledge base in the index {path} is of another version ({version}); merging again"
-            );
-            return Fetched::Done(Lookup::Rejected);
-        }
-        if stored_key.as_slice() != key.0.as_slice() {
-            tracing::debug!(
-                "the merged knowledge base in the index {path} is of other articles; merging again"
-            );
-            return Fetched::Done(Lookup::Miss);
+            // Said by the thread that waits for it (where the caller's log is).
+            return Fetched::Done(Lookup::Damaged(format!(
+                "the merged knowledge base in the index {} is of another version ({version}); merging again",
+                self.path.display()
+            )));
         }
         let row = conn
             .query_row(
@@ -108,7 +103,12 @@ impl Store {
         };
         // Hot parts that fail their checksum are read from each article's row instead.
         let hot = (xxh3_64(&hot) as i64 == hot_sum).then_some(hot);
-        Fetched::Bytes { sum, data, hot }
+        Fetched::Bytes {
+            key: stored_key,
+            sum,
+            data,
+            hot,
+        }
     }
 
     /// Store the merged knowledge base of the articles of `key`, replacing the one stored; whether it was
@@ -147,24 +147,78 @@ impl Store {
     }
 }
 
-/// The merged knowledge base in these stored bytes, checked against the articles' text lengths.
-fn decode_merged(path: &std::path::Path, sum: i64, data: &[u8], texts: &[usize]) -> Lookup {
-    let why = if xxh3_64(data) as i64 != sum {
-        "its checksum does not match".to_string()
-    } else {
-        match merged_wire::decode(data) {
-            None => "it does not read back".to_string(),
-            Some(m) => match m.check(texts) {
-                Ok(()) => return Lookup::Hit(Box::new(m)),
-                Err(e) => format!("it does not fit the articles: {e}"),
-            },
-        }
+/// The merged knowledge base in these stored bytes, or why they cannot be used.
+fn decode_merged(sum: i64, data: &[u8]) -> Result<Box<Merged>, String> {
+    if xxh3_64(data) as i64 != sum {
+        return Err("its checksum does not match".to_string());
+    }
+    merged_wire::decode(data)
+        .map(Box::new)
+        .ok_or_else(|| "it does not read back".to_string())
+}
+
+/// A decoded merged knowledge base checked against the articles' text lengths.
+fn checked(
+    path: &std::path::Path,
+    decoded: Result<Box<Merged>, String>,
+    texts: &[usize],
+) -> Lookup {
+    let why = match decoded {
+        Ok(m) => match m.check(texts) {
+            Ok(()) => return Lookup::Hit(m),
+            Err(e) => format!("it does not fit the articles: {e}"),
+        },
+        Err(why) => why,
     };
     // Said by the thread that waits for it (where the caller's log is).
     Lookup::Damaged(format!(
         "the merged knowledge base in the index {} cannot be used ({why}); merging again",
         path.display()
     ))
+}
+
+/// The stored merged knowledge base read and decoded on a thread of its own as soon as the index is open,
+/// while the corpus is loaded — so before it is known to be the corpus's: [`MergePrefetch::after`] uses it only
+/// when its key is that of the articles loaded. On a warm start this takes decoding it (a quarter of a second on
+/// the White House corpus) out of the wait; when the corpus changed, the decoding was wasted on a spare core.
+pub struct MergeAhead(Option<std::thread::JoinHandle<Ahead>>);
+
+/// What was read ahead.
+enum Ahead {
+    Done(Lookup),
+    Decoded {
+        key: Vec<u8>,
+        decoded: Result<Box<Merged>, String>,
+        hot: Option<Vec<u8>>,
+    },
+}
+
+impl MergeAhead {
+    /// Start reading the merged knowledge base of `store`; nothing without an index or a thread.
+    pub fn start(store: Option<&Arc<Store>>) -> MergeAhead {
+        let Some(store) = store.cloned() else {
+            return MergeAhead(None);
+        };
+        let read = move || match store.fetch_merged() {
+            Fetched::Done(l) => Ahead::Done(l),
+            Fetched::Bytes {
+                key,
+                sum,
+                data,
+                hot,
+            } => Ahead::Decoded {
+                key,
+                decoded: decode_merged(sum, &data),
+                hot,
+            },
+        };
+        MergeAhead(
+            std::thread::Builder::new()
+                .name("dossier-merged".to_string())
+                .spawn(read)
+                .ok(),
+        )
+    }
 }
 
 /// The merged knowledge base of a corpus as the index holds it, looked up from the articles alone, before
@@ -206,7 +260,6 @@ fn found(lookup: Lookup, timer: Instant) -> Found {
             }
         }
         Lookup::Miss => Found::Miss,
-        Lookup::Rejected => Found::Rejected,
         Lookup::Damaged(why) => Found::Damaged(why),
     }
 }
@@ -255,6 +308,12 @@ impl Automata {
 impl MergePrefetch {
     /// Look up the merged knowledge base of `articles` (in this order) in `store`.
     pub fn new(store: Option<&Store>, articles: &[&Article]) -> MergePrefetch {
+        MergePrefetch::after(MergeAhead(None), store, articles)
+    }
+
+    /// [`MergePrefetch::new`], with what `ahead` read of the index (which must be `store`) before the articles
+    /// were known.
+    pub fn after(ahead: MergeAhead, store: Option<&Store>, articles: &[&Article]) -> MergePrefetch {
         let timer = Instant::now();
         let key = MergeKey::of(articles);
         let Some(store) = store else {
@@ -265,23 +324,53 @@ impl MergePrefetch {
             };
         };
         let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
-        // The bytes are read now; they are decoded and checked on a thread of their own, while the caller
-        // reads the extractions (which needs the database, as reading the bytes does).
+        let path = store.path.clone();
+        let other = || {
+            tracing::debug!(
+                "the merged knowledge base in the index {} is of other articles; merging again",
+                path.display()
+            );
+            Found::Miss
+        };
         let mut hot = None;
-        let found = match store.fetch_merged(&key) {
-            Fetched::Done(l) => found(l, timer),
-            Fetched::Bytes { sum, data, hot: h } => {
-                hot = h;
-                let path = store.path.clone();
-                let spawned = std::thread::Builder::new()
-                    .name("dossier-merged".to_string())
-                    .spawn(move || found(decode_merged(&path, sum, &data, &texts), timer));
-                match spawned {
-                    Ok(h) => Found::Reading(h),
-                    // No thread: merged again, which is never wrong.
-                    Err(_) => Found::Miss,
+        // A thread that panicked read nothing: read again.
+        let found = match ahead.0.and_then(|h| h.join().ok()) {
+            Some(Ahead::Done(l)) => found(l, timer),
+            Some(Ahead::Decoded {
+                key: stored,
+                decoded,
+                hot: h,
+            }) => {
+                if stored.as_slice() == key.0.as_slice() {
+                    hot = h;
+                    found(checked(&path, decoded, &texts), timer)
+                } else {
+                    other()
                 }
             }
+            // The bytes are read now; they are decoded and checked on a thread of their own, while the
+            // caller reads the extractions (which needs the database, as reading the bytes does).
+            None => match store.fetch_merged() {
+                Fetched::Done(l) => found(l, timer),
+                Fetched::Bytes { key: stored, .. } if stored.as_slice() != key.0.as_slice() => {
+                    other()
+                }
+                Fetched::Bytes {
+                    sum, data, hot: h, ..
+                } => {
+                    hot = h;
+                    let spawned = std::thread::Builder::new()
+                        .name("dossier-merged".to_string())
+                        .spawn(move || {
+                            found(checked(&path, decode_merged(sum, &data), &texts), timer)
+                        });
+                    match spawned {
+                        Ok(h) => Found::Reading(h),
+                        // No thread: merged again, which is never wrong.
+                        Err(_) => Found::Miss,
+                    }
+                }
+            },
         };
         MergePrefetch { key, found, hot }
     }
@@ -657,6 +746,50 @@ mod tests {
         let (kb, s) = merge_cached(data(&dir, &store), Vec::new(), Some(&store));
         assert_eq!(s, LOADED);
         assert_same(&kb, &want);
+    }
+
+    /// [`merge_cached`] with the merged knowledge base read ahead, before the articles are loaded.
+    fn merge_ahead(dir: &Tmp, store: &Arc<Store>) -> (KnowledgeBase, MergeStats) {
+        let ahead = MergeAhead::start(Some(store));
+        let articles = data(dir, store);
+        let refs: Vec<&Article> = articles.iter().map(|d| &d.article).collect();
+        let prefetch = MergePrefetch::after(ahead, Some(store), &refs);
+        drop(refs);
+        prefetch.finish(articles, Vec::new(), Some(store))
+    }
+
+    #[test]
+    fn a_merged_knowledge_base_read_ahead_is_used_only_for_the_articles_it_is_of() {
+        let dir = corpus_dir();
+        let want = fresh(&dir);
+        let store = Arc::new(Store::open(&dir.0.join("index.sqlite")).expect("store"));
+        // Nothing stored yet: a merge.
+        let (kb, s) = merge_ahead(&dir, &store);
+        assert_eq!(s, BUILT);
+        assert_same(&kb, &want);
+        let ((kb, s), warned) = warnings(|| merge_ahead(&dir, &store));
+        assert_eq!(s, LOADED);
+        assert!(warned.is_empty(), "{warned}");
+        assert_same(&kb, &want);
+        // Read ahead, then the corpus changes before it is loaded: the stored one is of other articles.
+        let ahead = MergeAhead::start(Some(&store));
+        dir.write(
+            "corpus/b/visit.txt",
+            "Prime Minister Fumio Kishida will make a state visit to Washington on April 11.\n",
+        );
+        let articles = data(&dir, &store);
+        let refs: Vec<&Article> = articles.iter().map(|d| &d.article).collect();
+        let prefetch = MergePrefetch::after(ahead, Some(&store), &refs);
+        drop(refs);
+        let (kb, s) = prefetch.finish(articles, Vec::new(), Some(&store));
+        assert_eq!(s, BUILT);
+        assert_same(&kb, &fresh(&dir));
+        // Damaged bytes read ahead are rejected with a warning, as when read after.
+        put_data(&store, b"junk", None);
+        let ((kb, s), warned) = warnings(|| merge_ahead(&dir, &store));
+        assert_eq!(s, REJECTED);
+        assert!(warned.contains("checksum"), "{warned}");
+        assert_same(&kb, &fresh(&dir));
     }
 
     #[test]

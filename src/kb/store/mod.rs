@@ -28,7 +28,7 @@ mod merged_wire;
 mod wire;
 
 pub use location::{CACHE_DIR_ENV, index_name, index_path};
-pub use merged::{MergePrefetch, MergeStats, merge_cached};
+pub use merged::{MergeAhead, MergePrefetch, MergeStats, merge_cached};
 pub use merged_wire::{MERGE_VERSION, MergeKey};
 pub use wire::EXTRACTOR_VERSION;
 
