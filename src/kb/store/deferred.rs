@@ -247,7 +247,7 @@ mod tests {
         let store = stored(&dir);
         store
             .lock()
-            .execute("UPDATE merged SET hot_sum = hot_sum + 1", params![])
+            .execute("UPDATE hot SET sum = sum + 1", params![])
             .expect("update");
         let (data, _) = start(&dir, &store);
         let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));

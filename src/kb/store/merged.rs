@@ -80,20 +80,11 @@ impl Store {
             )));
         }
         let row = conn
-            .query_row(
-                "SELECT sum, data, hot_sum, hot FROM merged WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Vec<u8>>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                    ))
-                },
-            )
+            .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
             .optional();
-        let (sum, data, hot_sum, hot) = match row {
+        let (sum, data) = match row {
             Ok(Some(r)) => r,
             Ok(None) => return Fetched::Done(Lookup::Miss),
             Err(e) => {
@@ -101,8 +92,14 @@ impl Store {
                 return Fetched::Done(Lookup::Miss);
             }
         };
-        // Hot parts that fail their checksum are read from each article's row instead.
-        let hot = (xxh3_64(&hot) as i64 == hot_sum).then_some(hot);
+        // Hot parts that are missing or fail their checksum are read from each article's row instead.
+        let hot = conn
+            .query_row("SELECT sum, data FROM hot WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .ok()
+            .filter(|(sum, hot)| xxh3_64(hot) as i64 == *sum)
+            .map(|(_, hot)| hot);
         Fetched::Bytes {
             key: stored_key,
             sum,
@@ -123,14 +120,14 @@ impl Store {
                 return Ok(false);
             }
             tx.execute(
-                "INSERT OR REPLACE INTO merged (id, version, key, sum, data, hot_sum, hot) \
-                 VALUES (1, ?1, ?2, ?3, ?4, 0, x'')",
+                "INSERT OR REPLACE INTO merged (id, version, key, sum, data) VALUES (1, ?1, ?2, ?3, ?4)",
                 params![merge_version(), &key.0[..], xxh3_64(&data) as i64, data],
             )?;
             drop(data);
+            // A row of its own: an update of the merged row would copy its record whole.
             let hot = wire::encode_hot(&kb.articles);
             tx.execute(
-                "UPDATE merged SET hot_sum = ?1, hot = ?2 WHERE id = 1",
+                "INSERT OR REPLACE INTO hot (id, sum, data) VALUES (1, ?1, ?2)",
                 params![xxh3_64(&hot) as i64, hot],
             )?;
             drop(hot);

@@ -188,7 +188,7 @@ pub fn encode(kb: &KnowledgeBase) -> Vec<u8> {
         statements: &kb.statement_index,
     };
     // Writing plain data into a vector cannot fail; an empty blob would only read back as damaged.
-    postcard::to_allocvec(&r).unwrap_or_default()
+    wire::to_exact_vec(&r)
 }
 
 /// A merged knowledge base read back; `None` when the bytes are not a whole record.

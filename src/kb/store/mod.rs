@@ -76,9 +76,12 @@ CREATE TABLE merged (
     version TEXT NOT NULL,   -- the merge's version (merged_wire::merge_version)
     key BLOB NOT NULL,       -- the articles it was built from (merged_wire::MergeKey)
     sum INTEGER NOT NULL,    -- xxh3-64 of data, checked before decoding
-    data BLOB NOT NULL,      -- the merged parts (merged_wire::encode)
-    hot_sum INTEGER NOT NULL, -- xxh3-64 of hot
-    hot BLOB NOT NULL        -- each article's dated clauses and sketches (wire::encode_hot)
+    data BLOB NOT NULL       -- the merged parts (merged_wire::encode)
+);
+CREATE TABLE hot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- of the merged knowledge base, written with it
+    sum INTEGER NOT NULL,    -- xxh3-64 of data
+    data BLOB NOT NULL       -- its articles' dated clauses and sketches (wire::encode_hot)
 );";
 
 /// An index that cannot be used at all (the cache folder cannot be made or written).

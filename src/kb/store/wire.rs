@@ -489,7 +489,21 @@ pub fn encode_hot(articles: &[Arc<ArticleData>]) -> Vec<u8> {
             seq.end()
         }
     }
-    postcard::to_allocvec(&All(articles)).unwrap_or_default()
+    to_exact_vec(&All(articles))
+}
+
+/// The postcard encoding of a large value in a vector of its exact size: measured first, so that the vector
+/// is never grown by doubling (which, for tens of megabytes, held the old and the new buffer at once and
+/// left up to half the last one unused at a cold start's peak).
+pub fn to_exact_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let measured = postcard::serialize_with_flavor::<T, postcard::ser_flavors::Size, usize>(
+        value,
+        postcard::ser_flavors::Size::default(),
+    );
+    let Ok(size) = measured else {
+        return Vec::new();
+    };
+    postcard::to_extend(value, Vec::with_capacity(size)).unwrap_or_default()
 }
 
 /// Each article's hot parts, encoded: its dated clauses, its sketches.
