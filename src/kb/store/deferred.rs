@@ -242,6 +242,34 @@ mod tests {
     }
 
     #[test]
+    fn storing_a_merge_whose_rows_must_be_extracted_again_does_not_wait_on_itself() {
+        let dir = corpus_dir();
+        let store = stored(&dir);
+        // No hot parts, no rows: storing the merge reads each article's clauses from a row that is gone, which
+        // extracts the article again and writes its row back (to the database the store is writing).
+        store
+            .lock()
+            .execute_batch("DELETE FROM hot; DELETE FROM extraction;")
+            .expect("delete");
+        let (data, _) = start(&dir, &store);
+        let (kb, s) = merge_cached(data, Vec::new(), Some(&store));
+        assert!(s.loaded);
+        let key = super::super::MergeKey::of_data(&kb.articles);
+        let kb = Arc::new(kb);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (s, k) = (Arc::clone(&store), Arc::clone(&kb));
+        std::thread::spawn(move || {
+            let _ = tx.send(warnings(|| s.save_merged(&key, &k)));
+        });
+        let (saved, warned) = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("storing the merge waited on itself");
+        assert!(saved);
+        assert!(warned.contains("extracting it again"), "{warned}");
+        assert_same(&kb.articles, &fresh(&dir));
+    }
+
+    #[test]
     fn hot_parts_that_fail_their_checksum_are_read_from_the_rows() {
         let dir = corpus_dir();
         let store = stored(&dir);
