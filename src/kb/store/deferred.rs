@@ -1,7 +1,7 @@
 //! Extractions read from the index when first needed: on a start that reads the merged knowledge base back,
 //! an article's stored extraction is not read until a look-up needs one of its parts (see
 //! [`crate::kb::MergePrefetch::extractions`]). A row that is gone, changed or damaged by then is extracted
-//! again from the article, and written back.
+//! again from the article, and written back unless the database is in use (by whoever needs the part, maybe).
 
 use super::merged_wire::MergeKey;
 use super::wire;
@@ -69,7 +69,16 @@ impl Deferred {
             data.article.path.display()
         );
         let fresh = ArticleData::extract(data.article.clone());
-        self.store.write(&[(&self.key, self.content, &fresh)], None);
+        if !self
+            .store
+            .write_if_free(&[(&self.key, self.content, &fresh)])
+        {
+            tracing::debug!(
+                "the index {} is in use; the extraction of {} is not written back",
+                self.store.path.display(),
+                data.article.path.display()
+            );
+        }
         wire::decode(&wire::encode(&fresh)).unwrap_or_default()
     }
 }
@@ -246,7 +255,7 @@ mod tests {
         let dir = corpus_dir();
         let store = stored(&dir);
         // No hot parts, no rows: storing the merge reads each article's clauses from a row that is gone, which
-        // extracts the article again and writes its row back (to the database the store is writing).
+        // extracts the article again, while the store holds the database to write the merge.
         store
             .lock()
             .execute_batch("DELETE FROM hot; DELETE FROM extraction;")

@@ -111,12 +111,6 @@ impl Store {
     /// Store the merged knowledge base of the articles of `key`, replacing the one stored; whether it was
     /// written.
     pub fn save_merged(&self, key: &MergeKey, kb: &KnowledgeBase) -> bool {
-        // The hot parts are decoded before the database is locked: one read from an article's row (when they
-        // were not read with the merged knowledge base) may have to extract it again and write it back.
-        for d in &kb.articles {
-            d.statements.force();
-            d.sketches.force();
-        }
         let mut conn = self.lock();
         // One part at a time, in one transaction: the two encodings are never in memory together.
         let written = (|| -> rusqlite::Result<bool> {

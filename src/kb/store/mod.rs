@@ -408,6 +408,28 @@ impl Store {
         keep: Option<&HashSet<&RowKey>>,
     ) -> (usize, usize) {
         let mut conn = self.lock();
+        self.write_locked(&mut conn, rows, keep)
+    }
+
+    /// [`Store::write`] of `rows` alone, unless the database is in use by this process: then nothing is written
+    /// (the next start extracts them again). For a write made while reading a part of an extraction, which may
+    /// happen while the one using the database waits for that part.
+    pub(super) fn write_if_free(&self, rows: &[(&RowKey, [u8; 16], &ArticleData)]) -> bool {
+        let mut conn = match self.conn.try_lock() {
+            Ok(c) => c,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return false,
+        };
+        self.write_locked(&mut conn, rows, None);
+        true
+    }
+
+    fn write_locked(
+        &self,
+        conn: &mut Connection,
+        rows: &[(&RowKey, [u8; 16], &ArticleData)],
+        keep: Option<&HashSet<&RowKey>>,
+    ) -> (usize, usize) {
         let result = (|| -> rusqlite::Result<(usize, usize)> {
             let tx = conn.transaction()?;
             {
@@ -453,7 +475,7 @@ impl Store {
         match result {
             Ok(done) => done,
             Err(e) => {
-                self.failed(&mut conn, "writing", &e);
+                self.failed(conn, "writing", &e);
                 (0, 0)
             }
         }
