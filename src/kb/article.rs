@@ -223,7 +223,7 @@ impl<T: Default> Lazy<T> {
         }
     }
 
-    /// Whether the value is decoded (for tests and figures: reading never changes it).
+    /// Whether the value is decoded (asking never decodes it).
     pub fn is_decoded(&self) -> bool {
         self.value.get().is_some()
     }

@@ -34,6 +34,8 @@ pub struct MergeStats {
 /// The stored merged knowledge base's bytes, or why there are none to use.
 enum Fetched {
     Done(Lookup),
+    /// Of other articles than those expected (not read).
+    Other,
     Bytes {
         /// The key of the articles it was merged from.
         key: Vec<u8>,
@@ -56,8 +58,8 @@ enum Lookup {
 
 impl Store {
     /// The bytes of the stored merged knowledge base, with the key of the articles it is of (the one part that
-    /// needs the database).
-    fn fetch_merged(&self) -> Fetched {
+    /// needs the database); only its key when it is not of the articles of `expect`.
+    fn fetch_merged(&self, expect: Option<&MergeKey>) -> Fetched {
         let mut conn = self.lock();
         let head = conn
             .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
@@ -78,6 +80,9 @@ impl Store {
                 "the merged knowledge base in the index {} is of another version ({version}); merging again",
                 self.path.display()
             )));
+        }
+        if expect.is_some_and(|k| k.0.as_slice() != stored_key.as_slice()) {
+            return Fetched::Other;
         }
         let row = conn
             .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
@@ -196,8 +201,10 @@ impl MergeAhead {
         let Some(store) = store.cloned() else {
             return MergeAhead(None);
         };
-        let read = move || match store.fetch_merged() {
+        let read = move || match store.fetch_merged(None) {
             Fetched::Done(l) => Ahead::Done(l),
+            // Not asked for.
+            Fetched::Other => Ahead::Done(Lookup::Miss),
             Fetched::Bytes {
                 key,
                 sum,
@@ -347,11 +354,9 @@ impl MergePrefetch {
             }
             // The bytes are read now; they are decoded and checked on a thread of their own, while the
             // caller reads the extractions (which needs the database, as reading the bytes does).
-            None => match store.fetch_merged() {
+            None => match store.fetch_merged(Some(&key)) {
                 Fetched::Done(l) => found(l, timer),
-                Fetched::Bytes { key: stored, .. } if stored.as_slice() != key.0.as_slice() => {
-                    other()
-                }
+                Fetched::Other => other(),
                 Fetched::Bytes {
                     sum, data, hot: h, ..
                 } => {
