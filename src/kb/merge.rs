@@ -543,26 +543,37 @@ impl KnowledgeBase {
     /// [`KnowledgeBase::build`] (which then builds the statement index), and of a merged knowledge base read
     /// back from the index (which holds it).
     pub(super) fn complete(&mut self) {
-        for (ai, mentions) in self.article_mentions.iter().enumerate() {
-            for m in mentions {
-                count_mention(Arc::make_mut(&mut self.entities[m.entity()]), ai, m);
-            }
-        }
-        self.facts_by_entity = vec![Vec::new(); self.entities.len()];
-        for (i, f) in self.facts.iter().enumerate() {
-            for &e in &f.entities {
-                let of = &mut self.facts_by_entity[e];
-                if of.last() != Some(&(i as u32)) {
-                    of.push(i as u32);
-                }
-            }
-        }
-        // In the order a card shows them, once, rather than at every hover.
-        let facts = &self.facts;
-        for of in &mut self.facts_by_entity {
-            of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
+        self.facts_by_entity = complete(&mut self.entities, &self.facts, &self.article_mentions);
+    }
+}
+
+/// [`KnowledgeBase::complete`] on the parts alone: counts each entity's mentions and keeps the first of them
+/// (in `entities`), and gives each entity's facts in the order a card shows them. Every entity index in
+/// `facts` and `article_mentions` must be one of `entities`.
+pub(crate) fn complete(
+    entities: &mut [Arc<Entity>],
+    facts: &[Fact],
+    article_mentions: &[Vec<CorpusMention>],
+) -> Vec<Vec<u32>> {
+    for (ai, mentions) in article_mentions.iter().enumerate() {
+        for m in mentions {
+            count_mention(Arc::make_mut(&mut entities[m.entity()]), ai, m);
         }
     }
+    let mut facts_by_entity = vec![Vec::new(); entities.len()];
+    for (i, f) in facts.iter().enumerate() {
+        for &e in &f.entities {
+            let of: &mut Vec<u32> = &mut facts_by_entity[e];
+            if of.last() != Some(&(i as u32)) {
+                of.push(i as u32);
+            }
+        }
+    }
+    // In the order a card shows them, once, rather than at every hover.
+    for of in &mut facts_by_entity {
+        of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
+    }
+    facts_by_entity
 }
 
 /// Proper-name clusters, each with the existing organisation it belongs to (by key or acronym), or none for a

@@ -12,10 +12,11 @@ use super::wire;
 use super::{CacheStats, Coverage, Store, extract_cached};
 use crate::corpus::{Article, Problem};
 use crate::kb::aliases::{Alias, AliasTable};
-use crate::kb::{ArticleData, KnowledgeBase};
+use crate::kb::{ArticleData, KnowledgeBase, merge};
 use rusqlite::{OptionalExtension, params};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -48,7 +49,7 @@ enum Fetched {
 
 /// What the index holds for a corpus.
 enum Lookup {
-    Hit(Box<Merged>),
+    Hit(Box<Prepared>),
     /// Nothing, or another corpus's (articles added, changed or removed since): merge.
     Miss,
     /// Something that must not be used (another version, bytes that do not read back or do not fit): merge,
@@ -149,25 +150,54 @@ impl Store {
     }
 }
 
-/// The merged knowledge base in these stored bytes, or why they cannot be used.
-fn decode_merged(sum: i64, data: &[u8]) -> Result<Box<Merged>, String> {
+/// A stored merged knowledge base made ready before the articles it is for are known: decoded, its ids
+/// checked, completed ([`merge::complete`]), its alias automata being built.
+struct Prepared {
+    /// Without their aliases (taken by the automata).
+    parts: Box<Merged>,
+    facts_by_entity: Vec<Vec<u32>>,
+    automata: Automata,
+}
+
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let r = f();
+    tracing::debug!("{what} in {:?}", t.elapsed());
+    r
+}
+
+/// The merged knowledge base in these stored bytes, made ready, or why they cannot be used.
+fn prepare(sum: i64, data: &[u8]) -> Result<Prepared, String> {
     if xxh3_64(data) as i64 != sum {
         return Err("its checksum does not match".to_string());
     }
-    merged_wire::decode(data)
+    let timer = Instant::now();
+    let mut parts = merged_wire::decode(data)
         .map(Box::new)
-        .ok_or_else(|| "it does not read back".to_string())
+        .ok_or_else(|| "it does not read back".to_string())?;
+    parts
+        .check_ids()
+        .map_err(|e| format!("it does not fit the articles: {e}"))?;
+    let automata = Automata::build(std::mem::take(&mut parts.aliases));
+    let decoded = timer.elapsed();
+    let facts_by_entity =
+        merge::complete(&mut parts.entities, &parts.facts, &parts.article_mentions);
+    tracing::debug!(
+        "merged knowledge base decoded in {decoded:?}, completed in {:?}",
+        timer.elapsed() - decoded
+    );
+    Ok(Prepared {
+        parts,
+        facts_by_entity,
+        automata,
+    })
 }
 
-/// A decoded merged knowledge base checked against the articles' text lengths.
-fn checked(
-    path: &std::path::Path,
-    decoded: Result<Box<Merged>, String>,
-    texts: &[usize],
-) -> Lookup {
-    let why = match decoded {
-        Ok(m) => match m.check(texts) {
-            Ok(()) => return Lookup::Hit(m),
+/// A merged knowledge base made ready, checked against the articles' text lengths.
+fn checked(path: &std::path::Path, prepared: Result<Prepared, String>, texts: &[usize]) -> Lookup {
+    let why = match prepared {
+        Ok(p) => match p.parts.check_ranges(texts) {
+            Ok(()) => return Lookup::Hit(Box::new(p)),
             Err(e) => format!("it does not fit the articles: {e}"),
         },
         Err(why) => why,
@@ -179,18 +209,31 @@ fn checked(
     ))
 }
 
-/// The stored merged knowledge base read and decoded on a thread of its own as soon as the index is open,
-/// while the corpus is loaded — so before it is known to be the corpus's: [`MergePrefetch::after`] uses it only
-/// when its key is that of the articles loaded. On a warm start this takes decoding it (a quarter of a second on
-/// the White House corpus) out of the wait; when the corpus changed, the decoding was wasted on a spare core.
-pub struct MergeAhead(Option<std::thread::JoinHandle<Ahead>>);
+/// The stored merged knowledge base read, decoded and completed on a thread of its own (its alias automata on
+/// another) as soon as the index is open, while the corpus is loaded — so before it is known to be the
+/// corpus's. Its key and the articles' hot parts are handed over as soon as they are read, so that
+/// [`MergePrefetch::after`] can tell at once whether it is the merge of the articles loaded and
+/// [`MergePrefetch::extractions`] can use the hot parts while the rest is still being decoded. On a warm start
+/// this takes all of reading it back but the check against the articles (about 0.35 CPU-seconds on the White
+/// House corpus) out of the wait; when the corpus changed, the thread is told to stop.
+pub struct MergeAhead(Option<AheadThread>);
 
-/// What was read ahead.
-enum Ahead {
+struct AheadThread {
+    /// What the thread read first: sent before it decodes anything.
+    early: std::sync::mpsc::Receiver<Early>,
+    /// Set when what was read is of other articles: the thread stops before decoding.
+    stop: Arc<AtomicBool>,
+    /// The merged knowledge base made ready, when the thread read one.
+    prepared: std::thread::JoinHandle<Option<Result<Prepared, String>>>,
+}
+
+/// What was read ahead, before any decoding.
+enum Early {
     Done(Lookup),
-    Decoded {
+    Read {
+        /// The key of the articles it was merged from.
         key: Vec<u8>,
-        decoded: Result<Box<Merged>, String>,
+        /// The articles' hot parts, when their checksum holds.
         hot: Option<Vec<u8>>,
     },
 }
@@ -201,33 +244,52 @@ impl MergeAhead {
         let Some(store) = store.cloned() else {
             return MergeAhead(None);
         };
-        let read = move || match store.fetch_merged(None) {
-            Fetched::Done(l) => Ahead::Done(l),
-            // Not asked for.
-            Fetched::Other => Ahead::Done(Lookup::Miss),
-            Fetched::Bytes {
-                key,
-                sum,
-                data,
-                hot,
-            } => Ahead::Decoded {
-                key,
-                decoded: decode_merged(sum, &data),
-                hot,
-            },
+        let (tx, early) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let read = move || {
+            let (sum, data) = match timed("merged knowledge base read", || store.fetch_merged(None))
+            {
+                Fetched::Done(l) => {
+                    let _ = tx.send(Early::Done(l));
+                    return None;
+                }
+                // Not asked for.
+                Fetched::Other => {
+                    let _ = tx.send(Early::Done(Lookup::Miss));
+                    return None;
+                }
+                Fetched::Bytes {
+                    key,
+                    sum,
+                    data,
+                    hot,
+                } => {
+                    let _ = tx.send(Early::Read { key, hot });
+                    (sum, data)
+                }
+            };
+            drop(tx);
+            if stopped.load(Ordering::Relaxed) {
+                return None;
+            }
+            Some(prepare(sum, &data))
         };
-        MergeAhead(
-            std::thread::Builder::new()
-                .name("dossier-merged".to_string())
-                .spawn(read)
-                .ok(),
-        )
+        let spawned = std::thread::Builder::new()
+            .name("dossier-merged".to_string())
+            .spawn(read);
+        MergeAhead(spawned.ok().map(|prepared| AheadThread {
+            early,
+            stop,
+            prepared,
+        }))
     }
 }
 
 /// The merged knowledge base of a corpus as the index holds it, looked up from the articles alone, before
-/// their extractions are read: when it is there, its alias automata (the longest part of reading it back) are
-/// built meanwhile, on a thread of their own. [`MergePrefetch::finish`] completes it, or merges.
+/// their extractions are read: when it is there, it is made ready (decoded, completed, its alias automata
+/// built: the longest part of reading it back) meanwhile, on threads of their own. [`MergePrefetch::finish`]
+/// completes it, or merges.
 pub struct MergePrefetch {
     key: MergeKey,
     found: Found,
@@ -236,18 +298,22 @@ pub struct MergePrefetch {
 }
 
 enum Found {
-    /// Checked against the articles; the parts without their aliases, whose automata are being built.
+    /// Checked against the articles; the parts made ready, their alias automata being built.
     Hit {
-        parts: Box<Merged>,
-        automata: Automata,
+        prepared: Box<Prepared>,
         read: Duration,
     },
     Miss,
     Rejected,
     /// There is no index.
     Off,
-    /// Being decoded and checked on a thread of its own.
-    Reading(std::thread::JoinHandle<Found>),
+    /// Of these articles, being made ready on a thread of its own, to be checked against them.
+    Reading {
+        prepared: std::thread::JoinHandle<Option<Result<Prepared, String>>>,
+        path: PathBuf,
+        texts: Vec<usize>,
+        timer: Instant,
+    },
     /// Rejected, with the warning to give.
     Damaged(String),
 }
@@ -255,14 +321,10 @@ enum Found {
 /// What a look-up found, its alias automata being built when it is there.
 fn found(lookup: Lookup, timer: Instant) -> Found {
     match lookup {
-        Lookup::Hit(mut parts) => {
-            let automata = Automata::build(std::mem::take(&mut parts.aliases));
-            Found::Hit {
-                parts,
-                automata,
-                read: timer.elapsed(),
-            }
-        }
+        Lookup::Hit(prepared) => Found::Hit {
+            prepared,
+            read: timer.elapsed(),
+        },
         Lookup::Miss => Found::Miss,
         Lookup::Damaged(why) => Found::Damaged(why),
     }
@@ -316,7 +378,7 @@ impl MergePrefetch {
     }
 
     /// [`MergePrefetch::new`], with what `ahead` read of the index (which must be `store`) before the articles
-    /// were known.
+    /// were known. Waits only for the stored merged knowledge base's key to be read, not for its decoding.
     pub fn after(ahead: MergeAhead, store: Option<&Store>, articles: &[&Article]) -> MergePrefetch {
         let timer = Instant::now();
         let key = MergeKey::of(articles);
@@ -337,23 +399,35 @@ impl MergePrefetch {
             Found::Miss
         };
         let mut hot = None;
-        // A thread that panicked read nothing: read again.
-        let found = match ahead.0.and_then(|h| h.join().ok()) {
-            Some(Ahead::Done(l)) => found(l, timer),
-            Some(Ahead::Decoded {
-                key: stored,
-                decoded,
-                hot: h,
-            }) => {
+        // A thread that ended without a word (it panicked) read nothing: read again.
+        let early = ahead
+            .0
+            .and_then(|t| t.early.recv().ok().map(|e| (e, t.stop, t.prepared)));
+        let found = match early {
+            Some((Early::Done(l), ..)) => found(l, timer),
+            Some((
+                Early::Read {
+                    key: stored,
+                    hot: h,
+                },
+                stop,
+                prepared,
+            )) => {
                 if stored.as_slice() == key.0.as_slice() {
                     hot = h;
-                    found(checked(&path, decoded, &texts), timer)
+                    Found::Reading {
+                        prepared,
+                        path: path.clone(),
+                        texts,
+                        timer,
+                    }
                 } else {
+                    stop.store(true, Ordering::Relaxed);
                     other()
                 }
             }
-            // The bytes are read now; they are decoded and checked on a thread of their own, while the
-            // caller reads the extractions (which needs the database, as reading the bytes does).
+            // The bytes are read now; they are made ready on a thread of their own, while the caller reads
+            // the extractions (which needs the database, as reading the bytes does).
             None => match store.fetch_merged(Some(&key)) {
                 Fetched::Done(l) => found(l, timer),
                 Fetched::Other => other(),
@@ -363,11 +437,14 @@ impl MergePrefetch {
                     hot = h;
                     let spawned = std::thread::Builder::new()
                         .name("dossier-merged".to_string())
-                        .spawn(move || {
-                            found(checked(&path, decode_merged(sum, &data), &texts), timer)
-                        });
+                        .spawn(move || Some(prepare(sum, &data)));
                     match spawned {
-                        Ok(h) => Found::Reading(h),
+                        Ok(prepared) => Found::Reading {
+                            prepared,
+                            path: path.clone(),
+                            texts,
+                            timer,
+                        },
                         // No thread: merged again, which is never wrong.
                         Err(_) => Found::Miss,
                     }
@@ -377,20 +454,35 @@ impl MergePrefetch {
         MergePrefetch { key, found, hot }
     }
 
-    /// Wait for the stored merged knowledge base being read, if it is.
+    /// Wait for the stored merged knowledge base being made ready, if it is, and check it.
     fn resolve(&mut self) {
-        if matches!(self.found, Found::Reading(_)) {
-            let Found::Reading(h) = std::mem::replace(&mut self.found, Found::Miss) else {
+        if matches!(self.found, Found::Reading { .. }) {
+            let Found::Reading {
+                prepared,
+                path,
+                texts,
+                timer,
+            } = std::mem::replace(&mut self.found, Found::Miss)
+            else {
                 return;
             };
             // Decoding does not panic on any bytes; if the thread did, the corpus is merged again.
-            self.found = h.join().unwrap_or(Found::Miss);
+            self.found = match prepared.join() {
+                Ok(Some(p)) => found(checked(&path, p, &texts), timer),
+                Ok(None) | Err(_) => Found::Miss,
+            };
         }
         if matches!(self.found, Found::Damaged(_))
             && let Found::Damaged(why) = std::mem::replace(&mut self.found, Found::Rejected)
         {
             tracing::warn!("{why}");
         }
+    }
+
+    /// Whether the index holds the merged knowledge base of these articles, as far as is known without
+    /// waiting for it to be decoded: [`MergePrefetch::finish`] merges only if it then turns out damaged.
+    pub fn is_likely_hit(&self) -> bool {
+        matches!(self.found, Found::Hit { .. } | Found::Reading { .. })
     }
 
     /// The extractions of the articles looked up (the same, in the same order), for
@@ -406,7 +498,7 @@ impl MergePrefetch {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> (Vec<Arc<ArticleData>>, CacheStats) {
         match (store, &self.found) {
-            (Some(s), Found::Hit { .. } | Found::Reading(_)) => {
+            (Some(s), Found::Hit { .. } | Found::Reading { .. }) => {
                 let total = articles.len();
                 let hot = self
                     .hot
@@ -447,12 +539,8 @@ impl MergePrefetch {
             Found::Miss
         };
         match found {
-            Found::Hit {
-                parts,
-                automata,
-                read,
-            } => {
-                let kb = assemble(articles, problems, *parts, automata);
+            Found::Hit { prepared, read } => {
+                let kb = assemble(articles, problems, *prepared);
                 stats.loaded = true;
                 tracing::debug!(
                     "merged knowledge base read back from the index ({} entities, {} facts); read {read:?}, completed {:?}",
@@ -464,7 +552,7 @@ impl MergePrefetch {
             }
             Found::Rejected => stats.rejected = true,
             // Resolved above.
-            Found::Miss | Found::Off | Found::Reading(_) | Found::Damaged(_) => {}
+            Found::Miss | Found::Off | Found::Reading { .. } | Found::Damaged(_) => {}
         }
         let kb = KnowledgeBase::build(articles, problems);
         let merged = timer.elapsed();
@@ -481,14 +569,17 @@ impl MergePrefetch {
     }
 }
 
-/// A knowledge base from stored parts: [`KnowledgeBase::complete`] derives what was not stored while the
-/// alias automata are built.
+/// A knowledge base from stored parts made ready, once its alias automata are built.
 fn assemble(
     articles: Vec<Arc<ArticleData>>,
     problems: Vec<Problem>,
-    parts: Merged,
-    automata: Automata,
+    prepared: Prepared,
 ) -> KnowledgeBase {
+    let Prepared {
+        parts,
+        facts_by_entity,
+        automata,
+    } = prepared;
     let Merged {
         entities,
         aliases: _,
@@ -496,22 +587,19 @@ fn assemble(
         article_mentions,
         words,
         statements,
-    } = parts;
-    let mut kb = KnowledgeBase {
+    } = *parts;
+    KnowledgeBase {
         articles,
         entities,
         facts,
-        facts_by_entity: Vec::new(),
+        facts_by_entity,
         problems,
-        aliases: Default::default(),
         article_mentions,
         statement_index: Arc::new(statements),
         words: Arc::new(words),
         quote_cache: Default::default(),
-    };
-    kb.complete();
-    kb.aliases = Arc::new(automata.join());
-    kb
+        aliases: Arc::new(automata.join()),
+    }
 }
 
 /// [`KnowledgeBase::build`], reusing the merged knowledge base stored in `store` when it was built from the
@@ -783,12 +871,22 @@ mod tests {
         let refs: Vec<&Article> = articles.iter().map(|d| &d.article).collect();
         let prefetch = MergePrefetch::after(ahead, Some(&store), &refs);
         drop(refs);
+        assert!(!prefetch.is_likely_hit());
         let (kb, s) = prefetch.finish(articles, Vec::new(), Some(&store));
         assert_eq!(s, BUILT);
         assert_same(&kb, &fresh(&dir));
-        // Damaged bytes read ahead are rejected with a warning, as when read after.
+        // Damaged bytes read ahead are rejected with a warning, as when read after: the key, read before
+        // anything is decoded, said they were these articles' (the extractions are read from the rows).
         put_data(&store, b"junk", None);
-        let ((kb, s), warned) = warnings(|| merge_ahead(&dir, &store));
+        let ((kb, s), warned) = warnings(|| {
+            let ahead = MergeAhead::start(Some(&store));
+            let articles = data(&dir, &store);
+            let refs: Vec<&Article> = articles.iter().map(|d| &d.article).collect();
+            let prefetch = MergePrefetch::after(ahead, Some(&store), &refs);
+            drop(refs);
+            assert!(prefetch.is_likely_hit());
+            prefetch.finish(articles, Vec::new(), Some(&store))
+        });
         assert_eq!(s, REJECTED);
         assert!(warned.contains("checksum"), "{warned}");
         assert_same(&kb, &fresh(&dir));
@@ -809,12 +907,11 @@ mod tests {
             let c = corpus::load(&[root.join(corpus)], &LoadOptions::default(), &|_, _| {})
                 .expect("load");
             let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
-            let m = merged_wire::decode(&merged_wire::encode(&kb)).expect("decodes");
+            let data = merged_wire::encode(&kb);
+            let prepared = prepare(xxh3_64(&data) as i64, &data).expect("decodes");
             let texts: Vec<usize> = kb.articles.iter().map(|a| a.text().len()).collect();
-            let mut m = m;
-            assert_eq!(m.check(&texts), Ok(()), "{corpus}");
-            let automata = Automata::build(std::mem::take(&mut m.aliases));
-            let back = assemble(kb.articles.clone(), Vec::new(), m, automata);
+            assert_eq!(prepared.parts.check_ranges(&texts), Ok(()), "{corpus}");
+            let back = assemble(kb.articles.clone(), Vec::new(), prepared);
             assert_same(&back, &kb);
             if corpus == "corpus" {
                 assert!(

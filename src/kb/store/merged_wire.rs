@@ -200,12 +200,16 @@ pub fn decode(bytes: &[u8]) -> Option<Merged> {
 }
 
 impl Merged {
-    /// Whether every index and byte range in these parts is one the articles (the lengths of their texts, in
-    /// order) have, so that nothing read back can make a look-up fail: entities numbered by position, every
-    /// entity id among them, every source in an article, one mention list per article. The reason when not.
+    /// The first half of the check that every index and byte range in these parts is one the articles (the
+    /// lengths of their texts, in order) have, so that nothing read back can make a look-up fail: the part that
+    /// needs no article, done as soon as the parts are decoded. Entities numbered by position, every entity
+    /// id among them, every article index of the word and statement indices among the articles mentions are
+    /// listed for: enough for [`crate::kb::merge::complete`], which follows before the articles are known.
+    /// [`Merged::check_ranges`] is the second half. The reason when not.
+    ///
     /// (Character boundaries are not checked: that needs every text, which a warm start does not read; the
     /// record is the merge of these very texts — its key has their digests — and its checksum holds.)
-    pub fn check(&self, texts: &[usize]) -> Result<(), String> {
+    pub fn check_ids(&self) -> Result<(), String> {
         let entities = self.entities.len();
         let entity = |id: EntityId, what: &str| {
             if id < entities {
@@ -214,26 +218,9 @@ impl Merged {
                 Err(format!("{what} names entity {id} of {entities}"))
             }
         };
-        let range = |ai: usize, r: &ByteRange, what: &str| {
-            let len = *texts
-                .get(ai)
-                .ok_or_else(|| format!("{what} is in article {ai} of {}", texts.len()))?;
-            if r.start <= r.end && r.end <= len {
-                Ok(())
-            } else {
-                Err(format!("{what} has range {r:?} outside article {ai}"))
-            }
-        };
-        let source = |s: &Source, what: &str| range(s.article, &s.range, what);
         for (i, e) in self.entities.iter().enumerate() {
             if e.id != i {
                 return Err(format!("entity {i} has id {}", e.id));
-            }
-            for r in &e.roles {
-                source(&r.source, "a role")?;
-            }
-            if let Some(s) = &e.intro {
-                source(s, "an introduction")?;
             }
         }
         for a in &self.aliases {
@@ -248,12 +235,29 @@ impl Merged {
             for &id in &f.entities {
                 entity(id, "a fact")?;
             }
-            source(&f.source, "a fact")?;
-            range(f.source.article, &f.trigger, "a fact's trigger")?;
-            if let Some(d) = &f.date {
-                range(f.source.article, &d.range, "a fact's date")?;
-            }
         }
+        for m in self.article_mentions.iter().flatten() {
+            entity(m.entity(), "a mention")?;
+        }
+        self.words.check(self.article_mentions.len())?;
+        self.statements.check(self.article_mentions.len())
+    }
+
+    /// The second half of the check ([`Merged::check_ids`] is the first): one mention list per article,
+    /// every source and range in its article. (The aliases may have been taken out by then: they hold no
+    /// range.)
+    pub fn check_ranges(&self, texts: &[usize]) -> Result<(), String> {
+        let range = |ai: usize, r: &ByteRange, what: &str| {
+            let len = *texts
+                .get(ai)
+                .ok_or_else(|| format!("{what} is in article {ai} of {}", texts.len()))?;
+            if r.start <= r.end && r.end <= len {
+                Ok(())
+            } else {
+                Err(format!("{what} has range {r:?} outside article {ai}"))
+            }
+        };
+        let source = |s: &Source, what: &str| range(s.article, &s.range, what);
         if self.article_mentions.len() != texts.len() {
             return Err(format!(
                 "mentions of {} articles for {}",
@@ -261,13 +265,26 @@ impl Merged {
                 texts.len()
             ));
         }
+        for e in &self.entities {
+            for r in &e.roles {
+                source(&r.source, "a role")?;
+            }
+            if let Some(s) = &e.intro {
+                source(s, "an introduction")?;
+            }
+        }
+        for f in &self.facts {
+            source(&f.source, "a fact")?;
+            range(f.source.article, &f.trigger, "a fact's trigger")?;
+            if let Some(d) = &f.date {
+                range(f.source.article, &d.range, "a fact's date")?;
+            }
+        }
         for (ai, mentions) in self.article_mentions.iter().enumerate() {
             for m in mentions {
-                entity(m.entity(), "a mention")?;
                 range(ai, &m.range(), "a mention")?;
             }
         }
-        self.words.check(texts.len())?;
-        self.statements.check(texts.len())
+        Ok(())
     }
 }
