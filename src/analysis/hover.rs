@@ -171,6 +171,47 @@ pub fn entity_card(kb: &KnowledgeBase, id: EntityId) -> Card {
     }
 }
 
+/// Make the cards of the names and citations of a note quick to show: each distinct entity's and cited
+/// article's card is made once, and dropped, so that what a card reads of the corpus (the lines and sentences
+/// of its passages' articles, their texts) is read now, not at the first hover on it. Stops as soon as `stop`
+/// says so; how many cards were made.
+pub fn warm_cards(
+    kb: &KnowledgeBase,
+    note: &NoteIndex,
+    text: &str,
+    stop: &dyn Fn() -> bool,
+) -> usize {
+    let mut entities: Vec<EntityId> = note
+        .mentions
+        .iter()
+        .filter_map(|m| match m.candidates.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        })
+        .collect();
+    entities.sort_unstable();
+    entities.dedup();
+    let mut made = 0;
+    for id in entities {
+        if stop() {
+            return made;
+        }
+        entity_card(kb, id);
+        made += 1;
+    }
+    // A citation's card shows the passage that best matches the note's sentence: one per citation.
+    for c in &note.citations {
+        if stop() {
+            return made;
+        }
+        if let KeyMatch::One(ix) = c.target {
+            article_card(kb, ix, best_passage(kb, note, text, c));
+            made += 1;
+        }
+    }
+    made
+}
+
 /// The card for a cited article.
 pub fn article_card(kb: &KnowledgeBase, ix: ArticleIx, best: Option<Source>) -> Card {
     let a = kb.article(ix);

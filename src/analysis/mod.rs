@@ -11,6 +11,6 @@ pub mod note;
 pub mod passages;
 
 pub use diagnostics::{CheckOptions, Diagnostic, Fix, Related, Severity, diagnostics};
-pub use hover::{Card, Hover, hover, render_markdown};
+pub use hover::{Card, Hover, hover, render_markdown, warm_cards};
 pub use navigate::{Target, definition};
 pub use note::NoteIndex;

@@ -511,11 +511,13 @@ impl Backend {
 
     /// Publish diagnostics for a document after typing pauses, never for an older text than already sent.
     pub(super) fn schedule_diagnostics(&self, uri: Uri) {
-        self.schedule_diagnostics_after(uri, DEBOUNCE);
+        self.schedule_diagnostics_after(uri, DEBOUNCE, false);
     }
 
-    /// [`Backend::schedule_diagnostics`] after `delay` (nothing to wait for when the knowledge base changed).
-    fn schedule_diagnostics_after(&self, uri: Uri, delay: Duration) {
+    /// [`Backend::schedule_diagnostics`] after `delay` (nothing to wait for when the knowledge base changed);
+    /// with `warm`, the note's cards are then made once ([`crate::analysis::warm_cards`]), so that the first
+    /// hover on each of its names does not read the corpus.
+    fn schedule_diagnostics_after(&self, uri: Uri, delay: Duration, warm: bool) {
         let generation = {
             let mut g = lock(&self.shared.diag_gen);
             let e = g.entry(uri.clone()).or_default();
@@ -535,19 +537,30 @@ impl Backend {
             let result = tokio::task::spawn_blocking(move || {
                 let snap = s2.snapshot(&u2)?;
                 let diags = s2.diagnostics_of(&u2, &snap);
-                Some((
-                    snap.version,
-                    snap.revision,
-                    snap.lsp_diagnostics(&diags, &u2),
-                ))
+                let lsp = snap.lsp_diagnostics(&diags, &u2);
+                Some((snap, lsp))
             })
             .await;
-            let Ok(Some((version, revision, diags))) = result else {
+            let Ok(Some((snap, diags))) = result else {
                 if let Err(e) = result {
                     tracing::error!("diagnostics failed: {e}");
                 }
                 return;
             };
+            let (version, revision) = (snap.version, snap.revision);
+            if warm && !snap.light {
+                let s3 = shared.clone();
+                // Stops once the knowledge base is replaced (the next one warms its own) or the server stops.
+                let warming = move || {
+                    let timer = std::time::Instant::now();
+                    let stop = || s3.stopping() || s3.kb().1 != snap.kb_gen;
+                    let made =
+                        crate::analysis::warm_cards(&snap.kb, &snap.index, &snap.text, &stop);
+                    tracing::debug!("{made} cards of a note made ahead in {:?}", timer.elapsed());
+                };
+                // Beside the publication, whether or not a newer one replaces it.
+                tokio::task::spawn_blocking(warming);
+            }
             // Newer edits or a close since: a later task publishes.
             if lock(&shared.diag_gen).get(&uri) != Some(&generation)
                 || lock(&shared.docs).revision(&uri) != Some(revision)
@@ -590,7 +603,7 @@ impl Backend {
     pub(super) fn republish_all(&self) {
         let uris = lock(&self.shared.docs).uris();
         for u in uris {
-            self.schedule_diagnostics_after(u, Duration::ZERO);
+            self.schedule_diagnostics_after(u, Duration::ZERO, true);
         }
     }
 }

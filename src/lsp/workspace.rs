@@ -356,9 +356,8 @@ impl Backend {
             let s = store.clone();
             let articles = corpus.articles;
             let lookup = move || {
-                let mut merged =
+                let merged =
                     MergePrefetch::after(ahead, s.as_deref(), &articles.iter().collect::<Vec<_>>());
-                merged.is_hit();
                 (articles, merged)
             };
             match tokio::task::spawn_blocking(lookup).await {
@@ -369,7 +368,8 @@ impl Backend {
                 }
             }
         };
-        let warm = merged.is_hit();
+        // Decoded meanwhile; should it turn out damaged, the extractions read from the index are merged.
+        let warm = merged.is_likely_hit();
         let mut done: Vec<Arc<ArticleData>> = Vec::with_capacity(total);
         let mut last_publish = Instant::now();
         let mut published = 0;
