@@ -430,6 +430,74 @@ pub fn render_markdown(card: &Card, link: &dyn Fn(ArticleIx, usize) -> String) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::{self, LoadOptions};
+    use crate::kb::{Coverage, MergePrefetch, Store, extract_cached, merge_cached};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// The seed corpus's knowledge base as a warm start reads it back from an index made in `dir`: every
+    /// article's rows read from the index when first needed.
+    fn warm_start(dir: &std::path::Path) -> KnowledgeBase {
+        let roots = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus")];
+        let load = || {
+            corpus::load(&roots, &LoadOptions::default(), &|_, _| {})
+                .expect("load")
+                .articles
+        };
+        let store = Arc::new(Store::open(&dir.join("index.sqlite")).expect("index"));
+        let (data, _) =
+            extract_cached(load(), Some(&store), &roots, Coverage::Complete, &|_, _| {});
+        let (_, stored) = merge_cached(data, Vec::new(), Some(&store));
+        assert!(stored.saved || stored.loaded);
+        let articles = load();
+        let mut prefetch = MergePrefetch::new(Some(&store), &articles.iter().collect::<Vec<_>>());
+        let (data, stats) =
+            prefetch.extractions(articles, Some(&store), &roots, Coverage::Complete, &|_, _| {});
+        assert_eq!(stats.deferred, data.len());
+        let (kb, merge) = prefetch.finish(data, Vec::new(), Some(&store));
+        assert!(merge.loaded);
+        kb
+    }
+
+    #[test]
+    fn warming_a_notes_cards_reads_what_they_show_and_stops_when_asked() {
+        let dir = std::env::temp_dir().join(format!("dossier-warm-cards-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let note = "Secretary Blinken met President Ruto in New York [@002].\n";
+        let decoded = |kb: &KnowledgeBase| {
+            kb.articles
+                .iter()
+                .filter(|a| a.sentences.is_decoded())
+                .count()
+        };
+        // Asked to stop at once: no card made, no row read.
+        let kb = warm_start(&dir);
+        let index = NoteIndex::new(&kb, note);
+        assert_eq!(warm_cards(&kb, &index, note, &|| true), 0);
+        assert_eq!(decoded(&kb), 0);
+        // A card for each entity named (Blinken, Ruto, and New York as a place) and for the citation, whose
+        // passages' articles are read; the cards are the same as without warming.
+        let mut names: Vec<usize> = index.mentions.iter().map(|m| m.range.start).collect();
+        names.extend(index.citations.iter().map(|c| c.range.start));
+        assert_eq!(names.len(), 4, "{:?}", index.mentions);
+        let cold = warm_start(&dir);
+        let cold_index = NoteIndex::new(&cold, note);
+        let want: Vec<Option<Hover>> = names
+            .iter()
+            .map(|&at| hover(&cold, &cold_index, note, at))
+            .collect();
+        assert!(want.iter().all(Option::is_some), "{want:?}");
+        assert_eq!(warm_cards(&kb, &index, note, &|| false), 4);
+        assert!(decoded(&kb) > 0);
+        let read = decoded(&kb);
+        for (at, want) in names.into_iter().zip(want) {
+            assert_eq!(hover(&kb, &index, note, at), want, "{}", &note[at..]);
+        }
+        // The hovers read nothing more.
+        assert_eq!(decoded(&kb), read);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn corpus_text_cannot_inject_links_html_or_commands() {
