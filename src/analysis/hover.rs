@@ -451,8 +451,13 @@ mod tests {
         assert!(stored.saved || stored.loaded);
         let articles = load();
         let mut prefetch = MergePrefetch::new(Some(&store), &articles.iter().collect::<Vec<_>>());
-        let (data, stats) =
-            prefetch.extractions(articles, Some(&store), &roots, Coverage::Complete, &|_, _| {});
+        let (data, stats) = prefetch.extractions(
+            articles,
+            Some(&store),
+            &roots,
+            Coverage::Complete,
+            &|_, _| {},
+        );
         assert_eq!(stats.deferred, data.len());
         let (kb, merge) = prefetch.finish(data, Vec::new(), Some(&store));
         assert!(merge.loaded);

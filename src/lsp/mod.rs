@@ -4,6 +4,7 @@
 //! `handlers` (one per request), `convert` (to and from protocol types), `workspace` (settings, corpus
 //! loading, watching), with `documents` (the texts), `ordered` (arrival order) and `transport` (framing).
 
+mod background;
 mod convert;
 mod documents;
 mod handlers;

@@ -534,33 +534,31 @@ impl Backend {
             }
             let s2 = shared.clone();
             let u2 = uri.clone();
-            let result = tokio::task::spawn_blocking(move || {
+            // At a lower priority than requests: hovers stay quick while a note is checked.
+            let result = super::background::run("dossier-diagnostics", move || {
                 let snap = s2.snapshot(&u2)?;
+                if warm && !snap.light {
+                    // Before the diagnostics (a few milliseconds): the first hovers come right after a start.
+                    let timer = std::time::Instant::now();
+                    // Stops once the knowledge base is replaced (the next one warms its own) or the server
+                    // stops.
+                    let stop = || s2.stopping() || s2.kb().1 != snap.kb_gen;
+                    let made =
+                        crate::analysis::warm_cards(&snap.kb, &snap.index, &snap.text, &stop);
+                    tracing::debug!("{made} cards of a note made ahead in {:?}", timer.elapsed());
+                }
                 let diags = s2.diagnostics_of(&u2, &snap);
                 let lsp = snap.lsp_diagnostics(&diags, &u2);
                 Some((snap, lsp))
             })
             .await;
-            let Ok(Some((snap, diags))) = result else {
-                if let Err(e) = result {
-                    tracing::error!("diagnostics failed: {e}");
+            let Some(Some((snap, diags))) = result else {
+                if result.is_none() {
+                    tracing::error!("diagnostics failed");
                 }
                 return;
             };
             let (version, revision) = (snap.version, snap.revision);
-            if warm && !snap.light {
-                let s3 = shared.clone();
-                // Stops once the knowledge base is replaced (the next one warms its own) or the server stops.
-                let warming = move || {
-                    let timer = std::time::Instant::now();
-                    let stop = || s3.stopping() || s3.kb().1 != snap.kb_gen;
-                    let made =
-                        crate::analysis::warm_cards(&snap.kb, &snap.index, &snap.text, &stop);
-                    tracing::debug!("{made} cards of a note made ahead in {:?}", timer.elapsed());
-                };
-                // Beside the publication, whether or not a newer one replaces it.
-                tokio::task::spawn_blocking(warming);
-            }
             // Newer edits or a close since: a later task publishes.
             if lock(&shared.diag_gen).get(&uri) != Some(&generation)
                 || lock(&shared.docs).revision(&uri) != Some(revision)

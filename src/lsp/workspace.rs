@@ -498,6 +498,7 @@ impl Backend {
         let spawned = std::thread::Builder::new()
             .name("dossier-save".to_string())
             .spawn(move || {
+                super::background::lower_priority();
                 if let Some(h) = before {
                     let _ = h.join();
                 }
@@ -740,17 +741,19 @@ impl Backend {
         };
         let started = Instant::now();
         let stop = stale.clone();
-        let built =
-            tokio::task::spawn_blocking(move || KnowledgeBase::build_unless(data, problems, &stop))
-                .await;
+        // At a lower priority than requests: hovers stay quick while it merges (the patch is shown meanwhile).
+        let built = super::background::run("dossier-merge", move || {
+            KnowledgeBase::build_unless(data, problems, &stop)
+        })
+        .await;
         let kb = match built {
-            Ok(Some(kb)) => Arc::new(kb),
-            Ok(None) => {
+            Some(Some(kb)) => Arc::new(kb),
+            Some(None) => {
                 tracing::debug!("merge after a refresh stopped: a newer change came");
                 return;
             }
-            Err(e) => {
-                tracing::error!("knowledge base build failed: {e}");
+            None => {
+                tracing::error!("knowledge base build failed");
                 return;
             }
         };
