@@ -166,8 +166,14 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     r
 }
 
-/// The merged knowledge base in these stored bytes, made ready, or why they cannot be used.
-fn prepare(sum: i64, data: &[u8]) -> Result<Prepared, String> {
+/// The merged knowledge base in these stored bytes, made ready, or why they cannot be used. Gives up between
+/// steps once `stop` is set (nobody wants the result then).
+fn prepare(sum: i64, data: &[u8], stop: &AtomicBool) -> Result<Prepared, String> {
+    let stopped = || {
+        stop.load(Ordering::Relaxed)
+            .then(|| "no longer wanted".to_string())
+            .map_or(Ok(()), Err)
+    };
     if xxh3_64(data) as i64 != sum {
         return Err("its checksum does not match".to_string());
     }
@@ -175,9 +181,11 @@ fn prepare(sum: i64, data: &[u8]) -> Result<Prepared, String> {
     let mut parts = merged_wire::decode(data)
         .map(Box::new)
         .ok_or_else(|| "it does not read back".to_string())?;
+    stopped()?;
     parts
         .check_ids()
         .map_err(|e| format!("it does not fit the articles: {e}"))?;
+    stopped()?;
     let automata = Automata::build(std::mem::take(&mut parts.aliases));
     let decoded = timer.elapsed();
     let facts_by_entity =
@@ -221,7 +229,7 @@ pub struct MergeAhead(Option<AheadThread>);
 struct AheadThread {
     /// What the thread read first: sent before it decodes anything.
     early: std::sync::mpsc::Receiver<Early>,
-    /// Set when what was read is of other articles: the thread stops before decoding.
+    /// Set when what was read is of other articles: the thread gives up at its next step.
     stop: Arc<AtomicBool>,
     /// The merged knowledge base made ready, when the thread read one.
     prepared: std::thread::JoinHandle<Option<Result<Prepared, String>>>,
@@ -270,10 +278,7 @@ impl MergeAhead {
                 }
             };
             drop(tx);
-            if stopped.load(Ordering::Relaxed) {
-                return None;
-            }
-            Some(prepare(sum, &data))
+            Some(prepare(sum, &data, &stopped))
         };
         let spawned = std::thread::Builder::new()
             .name("dossier-merged".to_string())
@@ -437,7 +442,7 @@ impl MergePrefetch {
                     hot = h;
                     let spawned = std::thread::Builder::new()
                         .name("dossier-merged".to_string())
-                        .spawn(move || Some(prepare(sum, &data)));
+                        .spawn(move || Some(prepare(sum, &data, &AtomicBool::new(false))));
                     match spawned {
                         Ok(prepared) => Found::Reading {
                             prepared,
@@ -893,6 +898,19 @@ mod tests {
     }
 
     #[test]
+    fn making_a_stored_merge_ready_gives_up_once_it_is_no_longer_wanted() {
+        let dir = corpus_dir();
+        let kb = fresh(&dir);
+        let data = merged_wire::encode(&kb);
+        let sum = xxh3_64(&data) as i64;
+        assert!(prepare(sum, &data, &AtomicBool::new(false)).is_ok());
+        let Err(why) = prepare(sum, &data, &AtomicBool::new(true)) else {
+            panic!("made ready after being told to stop");
+        };
+        assert_eq!(why, "no longer wanted");
+    }
+
+    #[test]
     fn the_empty_knowledge_base_is_what_a_merge_of_nothing_makes() {
         assert_same(
             &KnowledgeBase::empty(),
@@ -908,7 +926,8 @@ mod tests {
                 .expect("load");
             let kb = KnowledgeBase::build(extract_all(c.articles, &|_, _| {}), Vec::new());
             let data = merged_wire::encode(&kb);
-            let prepared = prepare(xxh3_64(&data) as i64, &data).expect("decodes");
+            let prepared =
+                prepare(xxh3_64(&data) as i64, &data, &AtomicBool::new(false)).expect("decodes");
             let texts: Vec<usize> = kb.articles.iter().map(|a| a.text().len()).collect();
             assert_eq!(prepared.parts.check_ranges(&texts), Ok(()), "{corpus}");
             let back = assemble(kb.articles.clone(), Vec::new(), prepared);
