@@ -1,5 +1,6 @@
-//! Work no request waits for (a note's diagnostics, the merge after a change, storing it) runs on threads of
-//! its own at a lower scheduling priority, so that answers to hovers and go-to-source are not slowed by it.
+//! Scheduling: work no request waits for (a note's diagnostics, the merge after a change, storing it) runs on
+//! threads of its own at a lower priority, and the threads that answer requests ask the kernel to let them in
+//! as soon as they wake, so that answers to hovers and go-to-source are not slowed by that work.
 //!
 //! On Linux the nice value belongs to a thread, and the threads it starts (the analysis's workers) inherit it.
 //! An unprivileged thread cannot raise its priority back, so this is never done on a thread of tokio's pool,
@@ -60,14 +61,103 @@ fn spawn<F: FnOnce(bool) + Send + 'static>(name: &str, job: F) -> Result<(), F> 
     }
 }
 
-/// Lower the calling thread's scheduling priority to [`NICE`] (and that of the threads it starts).
+/// Lower the calling thread's scheduling priority by [`NICE`] (and that of the threads it starts), and give
+/// it the kernel's default time slice.
 pub(super) fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: setpriority takes plain integers; with PRIO_PROCESS and 0 Linux applies it to the calling
-        // thread only. It fails harmlessly (the priority stays as it was).
-        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, NICE) };
+        // SAFETY: getpriority and setpriority take plain integers; with PRIO_PROCESS and 0 Linux applies them
+        // to the calling thread only. A failure is harmless (the priority stays as it was). setpriority takes
+        // an absolute value: the thread's own plus NICE, so that the background work of a server started at a
+        // lower priority stays lower still (and a privileged server never raises it).
+        let now = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, (now + NICE).min(19)) };
     }
+    set_slice(0);
+}
+
+/// Linux's `struct sched_attr` (first version, 48 bytes).
+#[cfg(target_os = "linux")]
+#[repr(C)]
+struct SchedAttr {
+    size: u32,
+    policy: u32,
+    flags: u64,
+    nice: i32,
+    priority: u32,
+    runtime: u64,
+    deadline: u64,
+    period: u64,
+}
+
+/// Ask for a time slice of `slice_ns` on the calling thread (0: the kernel's default), keeping its policy
+/// and nice value. Since Linux 6.12 a thread that asks for a shorter slice than the running one's is let in
+/// as soon as it wakes, rather than at the end of the running thread's slice (up to a scheduler tick, 4 ms
+/// here); older kernels ignore the request.
+fn set_slice(slice_ns: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: getpriority takes plain integers.
+        let nice = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let attr = SchedAttr {
+            size: std::mem::size_of::<SchedAttr>() as u32,
+            policy: libc::SCHED_OTHER as u32,
+            flags: 0,
+            nice,
+            priority: 0,
+            runtime: slice_ns,
+            deadline: 0,
+            period: 0,
+        };
+        // SAFETY: sched_setattr reads `attr` (whose `size` says how much) and writes nothing; pid 0 is the
+        // calling thread. A failure leaves the thread as it was.
+        let _ = unsafe { libc::syscall(libc::SYS_sched_setattr, 0, &attr as *const SchedAttr, 0) };
+    }
+}
+
+/// For threads that answer requests: a short time slice, so that they run as soon as a request wakes them
+/// even when background work fills every core.
+pub(super) fn answer_promptly() {
+    set_slice(100_000);
+}
+
+/// The calling thread's time slice in nanoseconds (for tests).
+#[cfg(all(test, target_os = "linux"))]
+fn slice() -> u64 {
+    let mut attr = SchedAttr {
+        size: 0,
+        policy: 0,
+        flags: 0,
+        nice: 0,
+        priority: 0,
+        runtime: 0,
+        deadline: 0,
+        period: 0,
+    };
+    // SAFETY: sched_getattr writes at most `size` bytes into `attr`.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_sched_getattr,
+            0,
+            &mut attr as *mut SchedAttr,
+            std::mem::size_of::<SchedAttr>() as u32,
+            0,
+        )
+    };
+    assert_eq!(r, 0, "sched_getattr");
+    attr.runtime
+}
+
+/// Whether the running kernel is at least `major.minor`.
+#[cfg(all(test, target_os = "linux"))]
+fn kernel_at_least(major: u32, minor: u32) -> bool {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut parts = release
+        .trim()
+        .split(['.', '-'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    found >= (major, minor)
 }
 
 /// The calling thread's nice value (for tests).
@@ -101,5 +191,27 @@ mod tests {
         assert_eq!(nice(), here);
         let panicked = rt.block_on(run("dossier-test-panic", || -> u8 { panic!("on purpose") }));
         assert_eq!(panicked, None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn request_threads_ask_for_a_short_slice_and_background_work_started_from_them_does_not() {
+        let default = std::thread::spawn(slice).join().expect("thread");
+        let (asked, background) = std::thread::spawn(|| {
+            answer_promptly();
+            let asked = slice();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
+            let background = rt.block_on(run("dossier-test-slice", slice)).expect("ran");
+            (asked, background)
+        })
+        .join()
+        .expect("thread");
+        // Kernels before 6.12 keep no slice of a thread's own choosing.
+        if kernel_at_least(6, 12) {
+            assert_eq!(asked, 100_000);
+        }
+        assert_eq!(background, default);
     }
 }

@@ -38,6 +38,7 @@ pub fn run_stdio() {
     }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .on_thread_start(background::answer_promptly)
         .enable_all()
         .build()
     {
