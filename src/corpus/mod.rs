@@ -365,11 +365,22 @@ impl<'a> ArticlePaths<'a> {
     /// The paths equal to `prefix` or under it.
     fn under(&self, prefix: &Path) -> Vec<&'a Path> {
         match self {
-            ArticlePaths::Scan(paths) => paths
-                .iter()
-                .copied()
-                .filter(|p| p.starts_with(prefix))
-                .collect(),
+            ArticlePaths::Scan(paths) => {
+                // A path at or under `prefix` holds the prefix's last part among its own parts, so somewhere
+                // in its bytes: a quick test that leaves the comparison part by part to the few that pass.
+                let last = prefix
+                    .file_name()
+                    .map(|n| memchr::memmem::Finder::new(n.as_encoded_bytes()));
+                paths
+                    .iter()
+                    .copied()
+                    .filter(|p| {
+                        last.as_ref()
+                            .is_none_or(|f| f.find(p.as_os_str().as_encoded_bytes()).is_some())
+                            && p.starts_with(prefix)
+                    })
+                    .collect()
+            }
             ArticlePaths::Sorted(sorted) => {
                 let start = sorted.partition_point(|p| *p < prefix);
                 sorted[start..]
@@ -539,11 +550,13 @@ impl Corpus {
             return Refresh::default();
         }
 
-        let old_ids: HashSet<String> = self.articles.iter().map(|a| a.id.clone()).collect();
+        // The ids that may be gone: those of the articles read again, and of those renamed below.
+        let mut gone: BTreeSet<String> = BTreeSet::new();
         let mut old: HashMap<PathBuf, Article> = HashMap::new();
         let mut kept = Vec::with_capacity(self.articles.len());
         for a in std::mem::take(&mut self.articles) {
             if plan.files.contains_key(&a.path) {
+                gone.insert(a.id.clone());
                 old.insert(a.path.clone(), a);
             } else {
                 kept.push(a);
@@ -611,7 +624,7 @@ impl Corpus {
             let ids = assign_ids(&self.roots, &key_refs);
             for (article, id) in self.articles.iter_mut().zip(&ids) {
                 if article.id != *id {
-                    article.id.clone_from(id);
+                    gone.insert(std::mem::replace(&mut article.id, id.clone()));
                     changed.insert(id.clone());
                 }
             }
@@ -660,14 +673,17 @@ impl Corpus {
         self.articles.sort_by(|a, b| a.id.cmp(&b.id));
         self.problems.sort_by(|a, b| a.path.cmp(&b.path));
 
-        let now: HashSet<&str> = self.articles.iter().map(|a| a.id.as_str()).collect();
-        let removed: BTreeSet<String> = old_ids
+        let removed: Vec<String> = gone
             .into_iter()
-            .filter(|id| !now.contains(id.as_str()))
+            .filter(|id| {
+                self.articles
+                    .binary_search_by(|a| a.id.as_str().cmp(id))
+                    .is_err()
+            })
             .collect();
         Refresh {
             changed: changed.into_iter().collect(),
-            removed: removed.into_iter().collect(),
+            removed,
         }
     }
 }

@@ -103,37 +103,51 @@ impl Loaded {
         }
         let changed: HashSet<&str> = r.changed.iter().map(String::as_str).collect();
         let old = std::mem::take(&mut self.data);
-        let by_id: HashMap<&str, &Arc<ArticleData>> = old.iter().map(|d| (d.id(), d)).collect();
-        let by_path: HashMap<&Path, &Arc<ArticleData>> =
-            old.iter().map(|d| (d.article.path.as_path(), d)).collect();
+        // The old extractions are in id order, as the articles are: each article's is found by walking both
+        // lists together. Only an article whose id is new or moved to another file is looked up by path
+        // (the table made when first needed).
+        let mut by_path: Option<HashMap<&Path, &Arc<ArticleData>>> = None;
+        let mut next = 0;
         // Extractions kept and articles to extract, by position in the new list.
         let mut keep: Vec<(usize, Arc<ArticleData>)> = Vec::new();
         let mut fresh: Vec<(usize, Article)> = Vec::new();
         let mut articles = Vec::with_capacity(self.corpus.articles.len());
         for a in std::mem::take(&mut self.corpus.articles) {
-            let same = |d: &&&Arc<ArticleData>| d.article.path == a.path;
+            while old.get(next).is_some_and(|d| d.id() < a.id.as_str()) {
+                next += 1;
+            }
+            let same_file = old
+                .get(next)
+                .filter(|d| d.id() == a.id && d.article.path == a.path);
             let at = articles.len();
-            if !changed.contains(a.id.as_str())
-                && let Some(d) = by_id.get(a.id.as_str()).filter(same)
-            {
+            if let Some(d) = same_file.filter(|_| !changed.contains(a.id.as_str())) {
                 keep.push((at, Arc::clone(d)));
-            } else {
-                match by_path.get(a.path.as_path()) {
-                    // Read again without a change (an open, a touch, a save reported twice): the article
-                    // kept is the extraction's, which shares its text.
-                    Some(d) if d.article == a => {
-                        keep.push((at, Arc::clone(d)));
-                        articles.push(d.article.clone());
-                        continue;
-                    }
-                    // Changed, new, or renamed (its id changed because another file's stem clashes with it,
-                    // or stopped to): a renamed article shares its text with its old extraction.
-                    _ => fresh.push((at, a.clone())),
+                articles.push(a);
+                continue;
+            }
+            let was = match same_file {
+                Some(d) => Some(d),
+                None => by_path
+                    .get_or_insert_with(|| {
+                        old.iter().map(|d| (d.article.path.as_path(), d)).collect()
+                    })
+                    .get(a.path.as_path())
+                    .copied(),
+            };
+            match was {
+                // Read again without a change (an open, a touch, a save reported twice): the article kept is
+                // the extraction's, which shares its text.
+                Some(d) if d.article == a => {
+                    keep.push((at, Arc::clone(d)));
+                    articles.push(d.article.clone());
+                    continue;
                 }
+                // Changed, new, or renamed (its id changed because another file's stem clashes with it, or
+                // stopped to): a renamed article shares its text with its old extraction.
+                _ => fresh.push((at, a.clone())),
             }
             articles.push(a);
         }
-        drop(by_id);
         drop(by_path);
         let extracted = fresh.len();
         let (at, todo): (Vec<usize>, Vec<Article>) = fresh.into_iter().unzip();
