@@ -71,10 +71,29 @@ pub fn diagnostics(
     opts: &CheckOptions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    date_conflicts(kb, note, text, &mut out);
-    weekday_mismatches(note, text, &mut out);
-    claim_conflicts(kb, note, text, &mut out);
-    unverified_quotes(kb, note, text, &mut out);
+    // Quotations are looked up (reading the articles that may hold them) on a thread of their own while the
+    // dates are checked: neither reads what the other finds.
+    let mut quotes = Vec::new();
+    std::thread::scope(|scope| {
+        let quoted = std::thread::Builder::new()
+            .name("dossier-quotes".to_string())
+            .spawn_scoped(scope, || {
+                let mut found = Vec::new();
+                unverified_quotes(kb, note, text, &mut found);
+                found
+            });
+        date_conflicts(kb, note, text, &mut out);
+        weekday_mismatches(note, text, &mut out);
+        claim_conflicts(kb, note, text, &mut out);
+        match quoted.map(|h| h.join()) {
+            Ok(Ok(found)) => quotes = found,
+            // A panic there is the caller's, as it would have been here.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had: here, then.
+            Err(_) => unverified_quotes(kb, note, text, &mut quotes),
+        }
+    });
+    out.append(&mut quotes);
     unknown_sources(kb, note, &mut out);
     out.retain(|d| {
         let line = note.lines.line_of(d.range.start);
