@@ -115,28 +115,10 @@ fn set_slice(slice_ns: u64) {
     }
 }
 
-/// The time slice of threads that answer requests (the shortest Linux grants).
-const PROMPT_SLICE_NS: u64 = 100_000;
-
 /// For threads that answer requests: a short time slice, so that they run as soon as a request wakes them
 /// even when background work fills every core.
 pub(super) fn answer_promptly() {
-    set_slice(PROMPT_SLICE_NS);
-}
-
-/// Run long work `f` (loading, extracting, merging) on a thread of tokio's pool with the kernel's default
-/// time slice, which the threads it starts inherit, and give the thread its short slice back after, also
-/// if `f` panics. A request thread that wakes then has the shorter slice, so it is let in at once.
-pub(super) fn heavy<R>(f: impl FnOnce() -> R) -> R {
-    struct Prompt;
-    impl Drop for Prompt {
-        fn drop(&mut self) {
-            answer_promptly();
-        }
-    }
-    set_slice(0);
-    let _back = Prompt;
-    f()
+    set_slice(100_000);
 }
 
 /// The calling thread's time slice in nanoseconds (for tests).
@@ -228,28 +210,8 @@ mod tests {
         .expect("thread");
         // Kernels before 6.12 keep no slice of a thread's own choosing.
         if kernel_at_least(6, 12) {
-            assert_eq!(asked, PROMPT_SLICE_NS);
+            assert_eq!(asked, 100_000);
         }
         assert_eq!(background, default);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn heavy_work_and_the_threads_it_starts_have_the_default_slice_and_the_short_one_comes_back() {
-        let default = std::thread::spawn(slice).join().expect("thread");
-        let (inside, started, after, after_panic) = std::thread::spawn(|| {
-            answer_promptly();
-            let (inside, started) =
-                heavy(|| (slice(), std::thread::spawn(slice).join().expect("thread")));
-            let after = slice();
-            let _ = std::panic::catch_unwind(|| heavy(|| panic!("on purpose")));
-            (inside, started, after, slice())
-        })
-        .join()
-        .expect("thread");
-        assert_eq!((inside, started), (default, default));
-        if kernel_at_least(6, 12) {
-            assert_eq!((after, after_panic), (PROMPT_SLICE_NS, PROMPT_SLICE_NS));
-        }
     }
 }

@@ -315,23 +315,20 @@ impl Backend {
         };
         let s2 = store.clone();
         // Read and decoded while the corpus loads; used if it is the merge of the articles loaded.
-        // Its thread inherits the default time slice, not a request thread's short one.
-        let ahead = super::background::heavy(|| MergeAhead::start(store.as_ref()));
+        let ahead = MergeAhead::start(store.as_ref());
         // Files whose identity is the one the index records are not read: their texts are read when needed.
         let loaded = tokio::task::spawn_blocking(move || {
-            super::background::heavy(|| {
-                let known = s2.as_ref().map(|s| s.file_records(&r2)).unwrap_or_default();
-                let loaded = corpus::load_with(&r2, &o2, &known, &|_, _| {});
-                if let (Some(s), Ok((_, report))) = (&s2, &loaded) {
-                    tracing::debug!(
-                        "corpus: {} trusted unread, {} new file records",
-                        report.trusted,
-                        report.records.len()
-                    );
-                    s.save_file_records(&r2, &report.records);
-                }
-                loaded.map(|(c, _)| c)
-            })
+            let known = s2.as_ref().map(|s| s.file_records(&r2)).unwrap_or_default();
+            let loaded = corpus::load_with(&r2, &o2, &known, &|_, _| {});
+            if let (Some(s), Ok((_, report))) = (&s2, &loaded) {
+                tracing::debug!(
+                    "corpus: {} trusted unread, {} new file records",
+                    report.trusted,
+                    report.records.len()
+                );
+                s.save_file_records(&r2, &report.records);
+            }
+            loaded.map(|(c, _)| c)
         })
         .await;
         let corpus = match loaded {
@@ -377,7 +374,7 @@ impl Backend {
                     MergePrefetch::after(ahead, s.as_deref(), &articles.iter().collect::<Vec<_>>());
                 (articles, merged)
             };
-            match tokio::task::spawn_blocking(move || super::background::heavy(lookup)).await {
+            match tokio::task::spawn_blocking(lookup).await {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::error!("reading the index failed: {e}");
@@ -401,7 +398,7 @@ impl Backend {
             let (s, r) = (store.clone(), roots.clone());
             let extract =
                 move || extract_cached(batch, s.as_deref(), &r, Coverage::Partial, &|_, _| {}).0;
-            match tokio::task::spawn_blocking(move || super::background::heavy(extract)).await {
+            match tokio::task::spawn_blocking(extract).await {
                 Ok(mut v) => done.append(&mut v),
                 Err(e) => tracing::error!("extraction failed: {e}"),
             }
@@ -424,10 +421,9 @@ impl Backend {
             if !pending.is_empty() && due {
                 published = done.len();
                 let snapshot = done.clone();
-                if let Ok(kb) = tokio::task::spawn_blocking(move || {
-                    super::background::heavy(|| KnowledgeBase::build(snapshot, Vec::new()))
-                })
-                .await
+                if let Ok(kb) =
+                    tokio::task::spawn_blocking(move || KnowledgeBase::build(snapshot, Vec::new()))
+                        .await
                 {
                     self.shared.set_kb(kb);
                 }
@@ -442,38 +438,35 @@ impl Backend {
         let shared = self.shared.clone();
         let r2 = roots.clone();
         let built = tokio::task::spawn_blocking(move || {
-            super::background::heavy(|| {
-                if shared.load_gen.load(Ordering::SeqCst) != generation {
-                    return None;
+            if shared.load_gen.load(Ordering::SeqCst) != generation {
+                return None;
+            }
+            let (kb, merge) = if warm {
+                let (data, _) = merged.extractions(
+                    pending,
+                    store.as_ref(),
+                    &r2,
+                    Coverage::Complete,
+                    &|_, _| {},
+                );
+                let (kb, merge) = merged.finish(data.clone(), problems.clone(), store.as_deref());
+                *loaded = Loaded::new(generation, r2, data, problems);
+                (kb, merge)
+            } else {
+                if let Some(s) = &store {
+                    s.prune(&r2, done.iter().map(|d| d.article.path.as_path()));
                 }
-                let (kb, merge) = if warm {
-                    let (data, _) = merged.extractions(
-                        pending,
-                        store.as_ref(),
-                        &r2,
-                        Coverage::Complete,
-                        &|_, _| {},
-                    );
-                    let (kb, merge) =
-                        merged.finish(data.clone(), problems.clone(), store.as_deref());
-                    *loaded = Loaded::new(generation, r2, data, problems);
-                    (kb, merge)
-                } else {
-                    if let Some(s) = &store {
-                        s.prune(&r2, done.iter().map(|d| d.article.path.as_path()));
-                    }
-                    *loaded = Loaded::new(generation, r2, done, problems);
-                    (loaded.knowledge_base(), MergeStats::default())
-                };
-                tracing::debug!("merge: {merge:?}");
-                loaded.store = store.clone();
-                let kb = Arc::new(kb);
-                shared.set_kb(kb.clone());
-                // A merge not yet in the index is stored after it is published.
-                store
-                    .filter(|_| !merge.loaded && !merge.saved)
-                    .map(|s| (s, kb))
-            })
+                *loaded = Loaded::new(generation, r2, done, problems);
+                (loaded.knowledge_base(), MergeStats::default())
+            };
+            tracing::debug!("merge: {merge:?}");
+            loaded.store = store.clone();
+            let kb = Arc::new(kb);
+            shared.set_kb(kb.clone());
+            // A merge not yet in the index is stored after it is published.
+            store
+                .filter(|_| !merge.loaded && !merge.saved)
+                .map(|s| (s, kb))
         })
         .await;
         let to_save = match built {
@@ -684,7 +677,7 @@ impl Backend {
         }
         let mut loaded = self.shared.loaded.clone().lock_owned().await;
         let shared = self.shared.clone();
-        let result = tokio::task::spawn_blocking(move || super::background::heavy(|| {
+        let result = tokio::task::spawn_blocking(move || {
             // A newer load is under way, or done: it reads these files itself.
             if loaded.generation != shared.load_gen.load(Ordering::SeqCst) {
                 return None;
@@ -715,7 +708,7 @@ impl Backend {
             };
             // The knowledge base replaced is freed later, off the path to the answers.
             Some((done, was_patched, merge, current))
-        }))
+        })
         .await;
         let (done, patched, merge, replaced) = match result {
             Ok(Some(done)) => done,
