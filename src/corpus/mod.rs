@@ -453,8 +453,7 @@ impl Corpus {
         }
         let real_target = fs::canonicalize(&target).ok();
         // The articles at or under the target (a file, a folder, or
-        // something gone that may have been either): one range of the
-        // sorted paths.
+        // something gone that may have been either).
         for a in known.under(&target) {
             plan.files
                 .entry(a.to_path_buf())
