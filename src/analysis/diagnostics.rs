@@ -72,25 +72,27 @@ pub fn diagnostics(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Quotations are looked up (reading the articles that may hold them) on a thread of their own while the
-    // dates are checked: neither reads what the other finds.
+    // dates are checked: neither reads what the other finds. A note without any starts no thread.
     let mut quotes = Vec::new();
     std::thread::scope(|scope| {
-        let quoted = std::thread::Builder::new()
-            .name("dossier-quotes".to_string())
-            .spawn_scoped(scope, || {
-                let mut found = Vec::new();
-                unverified_quotes(kb, note, text, &mut found);
-                found
-            });
+        let quoted = (!note.quotes.is_empty()).then(|| {
+            std::thread::Builder::new()
+                .name("dossier-quotes".to_string())
+                .spawn_scoped(scope, || {
+                    let mut found = Vec::new();
+                    unverified_quotes(kb, note, text, &mut found);
+                    found
+                })
+        });
         date_conflicts(kb, note, text, &mut out);
         weekday_mismatches(note, text, &mut out);
         claim_conflicts(kb, note, text, &mut out);
-        match quoted.map(|h| h.join()) {
-            Ok(Ok(found)) => quotes = found,
+        match quoted.map(|spawned| spawned.map(|h| h.join())) {
+            Some(Ok(Ok(found))) => quotes = found,
             // A panic there is the caller's, as it would have been here.
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            // No thread to be had: here, then.
-            Err(_) => unverified_quotes(kb, note, text, &mut quotes),
+            Some(Ok(Err(panic))) => std::panic::resume_unwind(panic),
+            // No quotation, or no thread to be had: here, then.
+            None | Some(Err(_)) => unverified_quotes(kb, note, text, &mut quotes),
         }
     });
     out.append(&mut quotes);

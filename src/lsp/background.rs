@@ -79,6 +79,7 @@ pub(super) fn lower_priority() {
 /// Linux's `struct sched_attr` (first version, 48 bytes).
 #[cfg(target_os = "linux")]
 #[repr(C)]
+#[derive(Default)]
 struct SchedAttr {
     size: u32,
     policy: u32,
@@ -102,12 +103,9 @@ fn set_slice(slice_ns: u64) {
         let attr = SchedAttr {
             size: std::mem::size_of::<SchedAttr>() as u32,
             policy: libc::SCHED_OTHER as u32,
-            flags: 0,
             nice,
-            priority: 0,
             runtime: slice_ns,
-            deadline: 0,
-            period: 0,
+            ..SchedAttr::default()
         };
         // SAFETY: sched_setattr reads `attr` (whose `size` says how much) and writes nothing; pid 0 is the
         // calling thread. A failure leaves the thread as it was.
@@ -115,25 +113,19 @@ fn set_slice(slice_ns: u64) {
     }
 }
 
+/// The time slice of threads that answer requests (the shortest Linux grants).
+const PROMPT_SLICE_NS: u64 = 100_000;
+
 /// For threads that answer requests: a short time slice, so that they run as soon as a request wakes them
 /// even when background work fills every core.
 pub(super) fn answer_promptly() {
-    set_slice(100_000);
+    set_slice(PROMPT_SLICE_NS);
 }
 
 /// The calling thread's time slice in nanoseconds (for tests).
 #[cfg(all(test, target_os = "linux"))]
 fn slice() -> u64 {
-    let mut attr = SchedAttr {
-        size: 0,
-        policy: 0,
-        flags: 0,
-        nice: 0,
-        priority: 0,
-        runtime: 0,
-        deadline: 0,
-        period: 0,
-    };
+    let mut attr = SchedAttr::default();
     // SAFETY: sched_getattr writes at most `size` bytes into `attr`.
     let r = unsafe {
         libc::syscall(
@@ -210,7 +202,7 @@ mod tests {
         .expect("thread");
         // Kernels before 6.12 keep no slice of a thread's own choosing.
         if kernel_at_least(6, 12) {
-            assert_eq!(asked, 100_000);
+            assert_eq!(asked, PROMPT_SLICE_NS);
         }
         assert_eq!(background, default);
     }
