@@ -548,32 +548,45 @@ impl KnowledgeBase {
 }
 
 /// [`KnowledgeBase::complete`] on the parts alone: counts each entity's mentions and keeps the first of them
-/// (in `entities`), and gives each entity's facts in the order a card shows them. Every entity index in
-/// `facts` and `article_mentions` must be one of `entities`.
+/// (in `entities`), and gives each entity's facts in the order a card shows them — the two at once, on two
+/// cores. Every entity index in `facts` and `article_mentions` must be one of `entities`.
 pub(crate) fn complete(
     entities: &mut [Arc<Entity>],
     facts: &[Fact],
     article_mentions: &[Vec<CorpusMention>],
 ) -> Vec<Vec<u32>> {
-    for (ai, mentions) in article_mentions.iter().enumerate() {
-        for m in mentions {
-            count_mention(Arc::make_mut(&mut entities[m.entity()]), ai, m);
+    let count = entities.len();
+    std::thread::scope(|scope| {
+        let by_entity = std::thread::Builder::new()
+            .name("dossier-complete".to_string())
+            .spawn_scoped(scope, || facts_by_entity(count, facts));
+        for (ai, mentions) in article_mentions.iter().enumerate() {
+            for m in mentions {
+                count_mention(Arc::make_mut(&mut entities[m.entity()]), ai, m);
+            }
         }
-    }
-    let mut facts_by_entity = vec![Vec::new(); entities.len()];
+        match by_entity {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => facts_by_entity(count, facts),
+        }
+    })
+}
+
+/// The facts of each of `count` entities, in the order a card shows them, once rather than at every hover.
+fn facts_by_entity(count: usize, facts: &[Fact]) -> Vec<Vec<u32>> {
+    let mut by_entity = vec![Vec::new(); count];
     for (i, f) in facts.iter().enumerate() {
         for &e in &f.entities {
-            let of: &mut Vec<u32> = &mut facts_by_entity[e];
+            let of: &mut Vec<u32> = &mut by_entity[e];
             if of.last() != Some(&(i as u32)) {
                 of.push(i as u32);
             }
         }
     }
-    // In the order a card shows them, once, rather than at every hover.
-    for of in &mut facts_by_entity {
+    for of in &mut by_entity {
         of.sort_by_cached_key(|&i| super::lookup::fact_order(&facts[i as usize]));
     }
-    facts_by_entity
+    by_entity
 }
 
 /// Proper-name clusters, each with the existing organisation it belongs to (by key or acronym), or none for a

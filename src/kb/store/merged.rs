@@ -85,12 +85,7 @@ impl Store {
         if expect.is_some_and(|k| k.0.as_slice() != stored_key.as_slice()) {
             return Fetched::Other;
         }
-        let row = conn
-            .query_row("SELECT sum, data FROM merged WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
-            .optional();
-        let (sum, data) = match row {
+        let (sum, data) = match read_row(&conn, "merged") {
             Ok(Some(r)) => r,
             Ok(None) => return Fetched::Done(Lookup::Miss),
             Err(e) => {
@@ -99,11 +94,9 @@ impl Store {
             }
         };
         // Hot parts that are missing or fail their checksum are read from each article's row instead.
-        let hot = conn
-            .query_row("SELECT sum, data FROM hot WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
+        let hot = read_row(&conn, "hot")
             .ok()
+            .flatten()
             .filter(|(sum, hot)| xxh3_64(hot) as i64 == *sum)
             .map(|(_, hot)| hot);
         Fetched::Bytes {
@@ -148,6 +141,37 @@ impl Store {
             }
         }
     }
+}
+
+/// The checksum and the data of the one row of `table` (`merged` or `hot`); `None` when there is none. The
+/// data is read straight into a buffer of its size, rather than copied out of one SQLite would make for it:
+/// tens of megabytes, each page of which the kernel would clear twice.
+fn read_row(conn: &rusqlite::Connection, table: &str) -> rusqlite::Result<Option<(i64, Vec<u8>)>> {
+    let Some((sum, len)) = conn
+        .query_row(
+            &format!("SELECT sum, length(data) FROM {table} WHERE id = 1"),
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, table, "data", 1, true)?;
+    let mut data = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    if let Err(e) = std::io::Read::read_to_end(&mut blob, &mut data) {
+        // A failed read is SQLite's error, which says whether the file is corrupt.
+        return Err(
+            match e.into_inner().map(|e| e.downcast::<rusqlite::Error>()) {
+                Some(Ok(e)) => *e,
+                _ => rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+                    Some(format!("reading the {table} row")),
+                ),
+            },
+        );
+    }
+    Ok(Some((sum, data)))
 }
 
 /// A stored merged knowledge base made ready before the articles it is for are known: decoded, its ids

@@ -1,4 +1,4 @@
-//! The stored form of a merged knowledge base (postcard), its key (the articles' content keys in order, with the
+//! The stored form of a merged knowledge base (postcard, each part on its own), its key (the articles' content keys in order, with the
 //! merge's version), and the check that a stored one fits the articles it is read back for.
 //!
 //! Stored: the entities without their mentions, the alias list, the facts, each article's resolved
@@ -28,7 +28,7 @@ use xxhash_rust::xxh3::Xxh3;
 /// Bump when the merge changes what it yields for the same extractions, or the stored form changes: a
 /// stored merged knowledge base of another version is merged again. The crate version and a fingerprint of
 /// the knowledge base's sources (`build.rs`) are part of the version too.
-pub const MERGE_VERSION: u32 = 4;
+pub const MERGE_VERSION: u32 = 5;
 
 /// The fingerprint of the sources the merge is made of (see `build.rs`).
 const MERGE_SOURCES: &str = env!("DOSSIER_MERGE_SOURCES");
@@ -151,52 +151,157 @@ through!(seq seq_entity, Entity, EntityDef);
 // The stored record
 // ---------------------------------------------------------------------------------------------------
 
-/// The stored parts of a [`KnowledgeBase`], borrowed for writing. Field for field the same as [`Merged`].
+/// The entities, as stored (without their mentions and counts).
 #[derive(Serialize)]
-struct MergedRef<'a> {
-    #[serde(with = "seq_entity")]
-    entities: &'a [Arc<Entity>],
-    aliases: &'a [Alias],
-    #[serde(with = "seq_fact")]
-    facts: &'a [Fact],
-    article_mentions: &'a [Vec<CorpusMention>],
-    words: &'a WordIndex,
-    statements: &'a StatementIndex,
-}
+struct EntitiesRef<'a>(#[serde(with = "seq_entity")] &'a [Arc<Entity>]);
+#[derive(Deserialize)]
+struct Entities(#[serde(with = "seq_entity")] Vec<Arc<Entity>>);
+
+/// The facts, as stored.
+#[derive(Serialize)]
+struct FactsRef<'a>(#[serde(with = "seq_fact")] &'a [Fact]);
+#[derive(Deserialize)]
+struct Facts(#[serde(with = "seq_fact")] Vec<Fact>);
 
 /// The stored parts of a [`KnowledgeBase`], read back.
-#[derive(Deserialize)]
 pub struct Merged {
-    #[serde(with = "seq_entity")]
     pub entities: Vec<Arc<Entity>>,
     pub aliases: Vec<Alias>,
-    #[serde(with = "seq_fact")]
     pub facts: Vec<Fact>,
     pub article_mentions: Vec<Vec<CorpusMention>>,
     pub words: WordIndex,
     pub statements: StatementIndex,
 }
 
-/// The bytes stored for a merged knowledge base.
+/// How many parts a record has: entities, aliases, facts, article mentions, word index, statement index.
+const PARTS: usize = 6;
+
+/// The bytes stored for a merged knowledge base: the length of each part (little-endian `u64`s), then the
+/// parts, each encoded on its own so that they are decoded on all cores. Empty when a part cannot be written.
 pub fn encode(kb: &KnowledgeBase) -> Vec<u8> {
-    let r = MergedRef {
-        entities: &kb.entities,
-        aliases: kb.aliases.aliases(),
-        facts: &kb.facts,
-        article_mentions: &kb.article_mentions,
-        words: &kb.words,
-        statements: &kb.statement_index,
-    };
-    // Writing plain data into a vector cannot fail; an empty blob would only read back as damaged.
-    wire::to_exact_vec(&r)
+    let entities = EntitiesRef(&kb.entities);
+    let facts = FactsRef(&kb.facts);
+    let parts: [&dyn Part; PARTS] = [
+        &entities,
+        &kb.aliases.aliases(),
+        &facts,
+        &kb.article_mentions,
+        &*kb.words,
+        &*kb.statement_index,
+    ];
+    // Measured first, then written in place: no part is held twice.
+    let mut lens = [0usize; PARTS];
+    for (len, p) in lens.iter_mut().zip(parts) {
+        match p.len() {
+            Some(n) if n > 0 => *len = n,
+            _ => return Vec::new(),
+        }
+    }
+    let mut out = Vec::with_capacity(8 * PARTS + lens.iter().sum::<usize>());
+    for len in lens {
+        out.extend_from_slice(&(len as u64).to_le_bytes());
+    }
+    for p in parts {
+        if !p.write(&mut out) {
+            return Vec::new();
+        }
+    }
+    out
 }
 
-/// A merged knowledge base read back; `None` when the bytes are not a whole record.
-pub fn decode(bytes: &[u8]) -> Option<Merged> {
-    match postcard::take_from_bytes::<Merged>(bytes) {
-        Ok((m, [])) => Some(m),
+/// A part of the record, for writing.
+trait Part {
+    /// Its encoded length, `None` when it cannot be encoded.
+    fn len(&self) -> Option<usize>;
+    /// Append its encoding; whether it could be.
+    fn write(&self, out: &mut Vec<u8>) -> bool;
+}
+
+impl<T: Serialize> Part for T {
+    fn len(&self) -> Option<usize> {
+        postcard::serialize_with_flavor::<T, postcard::ser_flavors::Size, usize>(
+            self,
+            postcard::ser_flavors::Size::default(),
+        )
+        .ok()
+    }
+
+    fn write(&self, out: &mut Vec<u8>) -> bool {
+        postcard::to_extend(self, std::mem::take(out))
+            .map(|v| *out = v)
+            .is_ok()
+    }
+}
+
+/// The parts of a record, or `None` when its lengths do not add up to its bytes.
+fn split(bytes: &[u8]) -> Option<[&[u8]; PARTS]> {
+    let (head, mut rest) = bytes.split_at_checked(8 * PARTS)?;
+    let mut parts: [&[u8]; PARTS] = [&[]; PARTS];
+    for (i, len) in head.chunks_exact(8).enumerate() {
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        (parts[i], rest) = rest.split_at_checked(len)?;
+    }
+    rest.is_empty().then_some(parts)
+}
+
+/// One part read back whole; `None` when its bytes are not exactly one.
+fn part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+    match postcard::take_from_bytes::<T>(bytes) {
+        Ok((v, [])) => Some(v),
         _ => None,
     }
+}
+
+/// A part being read back on a thread of its own, or read back here when no thread could be had.
+enum Pending<'s, T> {
+    Thread(std::thread::ScopedJoinHandle<'s, Option<T>>),
+    Here(Option<T>),
+}
+
+impl<'s, T: Send + 's> Pending<'s, T> {
+    fn start<'b: 's>(
+        scope: &'s std::thread::Scope<'s, '_>,
+        decode: fn(&[u8]) -> Option<T>,
+        bytes: &'b [u8],
+    ) -> Pending<'s, T> {
+        match std::thread::Builder::new()
+            .name("dossier-decode".to_string())
+            .spawn_scoped(scope, move || decode(bytes))
+        {
+            Ok(h) => Pending::Thread(h),
+            Err(_) => Pending::Here(decode(bytes)),
+        }
+    }
+
+    fn join(self) -> Option<T> {
+        match self {
+            Pending::Thread(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Pending::Here(v) => v,
+        }
+    }
+}
+
+/// A merged knowledge base read back, its parts decoded on all cores; `None` when the bytes are not a whole
+/// record.
+pub fn decode(bytes: &[u8]) -> Option<Merged> {
+    let [entities, aliases, facts, mentions, words, statements] = split(bytes)?;
+    std::thread::scope(|scope| {
+        // The largest parts first, each on a thread; the aliases here.
+        let entities = Pending::start(scope, |b| part::<Entities>(b).map(|e| e.0), entities);
+        let mentions = Pending::start(scope, part::<Vec<Vec<CorpusMention>>>, mentions);
+        let words = Pending::start(scope, part::<WordIndex>, words);
+        let statements = Pending::start(scope, part::<StatementIndex>, statements);
+        let facts = Pending::start(scope, |b| part::<Facts>(b).map(|f| f.0), facts);
+        let aliases = part::<Vec<Alias>>(aliases);
+        Some(Merged {
+            entities: entities.join()?,
+            aliases: aliases?,
+            facts: facts.join()?,
+            article_mentions: mentions.join()?,
+            words: words.join()?,
+            statements: statements.join()?,
+        })
+    })
 }
 
 impl Merged {
