@@ -807,13 +807,22 @@ mod tests {
         });
         let past_the_end = merged_wire::encode(&kb);
         let junk = vec![0xffu8, 0x01, 0x02];
-        let cases: [(&str, &[u8], Option<i64>, &str); 5] = [
+        // Parts whose lengths do not add up to the record: the first one said a byte longer.
+        let mut misframed = good.clone();
+        misframed[0] = misframed[0].wrapping_add(1);
+        let cases: [(&str, &[u8], Option<i64>, &str); 6] = [
             ("cut", &good[..good.len() - 1], None, "checksum"),
             ("empty", &[], None, "checksum"),
             (
                 "junk",
                 &junk,
                 Some(xxh3_64(&junk) as i64),
+                "does not read back",
+            ),
+            (
+                "misframed",
+                &misframed,
+                Some(xxh3_64(&misframed) as i64),
                 "does not read back",
             ),
             (
