@@ -1,6 +1,7 @@
 //! An article edited on disk while the server runs (issue 10): its new date is what hover and diagnostics say
-//! at once (the patched knowledge base), and once the background merge is done the server answers as a server
-//! started afresh on the edited corpus does. The real binary over stdio, on a copy of the seed corpus.
+//! at once (the patched knowledge base), and once the background merge is done, stored and settled (its
+//! extractions read from the index again when needed) the server answers as a server started afresh on the
+//! edited corpus does. The real binary over stdio, on a copy of the seed corpus.
 
 mod support;
 
@@ -95,7 +96,18 @@ fn an_edited_date_is_what_hover_and_diagnostics_say_then_the_merge_equals_a_fres
     let dir = workspace("date");
     let note = std::fs::read_to_string(fixtures().join("notes/example.md")).unwrap();
     let uri = file_uri(&dir.join("note.md"));
-    let mut c = Client::spawn(&bin(), &dir);
+    // The log says when the merged knowledge base, once stored, is settled (its extractions read from the
+    // index again when needed).
+    let log = dir.join("server.log");
+    let mut c = Client::spawn_with(
+        &bin(),
+        &dir,
+        &[(
+            "DOSSIER_LOG",
+            std::ffi::OsStr::new("warn,dossier::lsp::workspace=debug"),
+        )],
+        std::fs::File::create(&log).unwrap().into(),
+    );
     c.initialize(&dir, &["utf-16"], json!({}));
     assert_eq!(c.wait_ready()["params"]["state"], "ready");
     c.open(&uri, &note, 1);
@@ -144,6 +156,21 @@ fn an_edited_date_is_what_hover_and_diagnostics_say_then_the_merge_equals_a_fres
                 .unwrap_or_default()
                 .contains("merging")
     });
+    // Stored, then settled: the answers below are those of the settled knowledge base.
+    let settled = || {
+        let log = std::fs::read_to_string(&log).unwrap_or_default();
+        log.find("knowledge base merged after a refresh")
+            .is_some_and(|at| log[at..].contains("knowledge base settled"))
+    };
+    let waited = Instant::now();
+    while !settled() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "not settled after the merge: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // The publications after the patch and after the merge may be one (a knowledge base that changes within
     // the debounce supersedes the publication the one before scheduled), so which one a wait would see is a
     // matter of timing: the note's diagnostics on the merged knowledge base are those of a version of the note

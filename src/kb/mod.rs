@@ -37,7 +37,7 @@ pub use article::{ArticleData, extract_all};
 pub use lookup::{participants, resolve_in_context};
 pub use store::{
     CacheStats, Coverage, MergeAhead, MergeKey, MergePrefetch, MergeStats, Store, StoreError,
-    extract_cached, merge_cached,
+    deferred_again, extract_cached, merge_cached,
 };
 
 pub use statement_index::{StatementIndex, StatementRef};

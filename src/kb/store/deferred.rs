@@ -6,8 +6,8 @@
 use super::merged_wire::MergeKey;
 use super::wire;
 use super::{RowKey, Store};
-use crate::kb::ArticleData;
 use crate::kb::article::{Part, StoredRow};
+use crate::kb::{ArticleData, KnowledgeBase};
 use rusqlite::{Connection, OpenFlags};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -161,6 +161,51 @@ pub(super) fn deferred_all(
     (data, stats)
 }
 
+/// `kb` with every extraction read from `store` when first needed again, as on a start from the index —
+/// for `articles`, the same articles loaded again without reading their texts — so that what a merge
+/// decoded and read of every article (hundreds of megabytes for a large corpus) is let go once the merge is
+/// stored. The dated clauses and sketches, which a check reads for most articles, are kept encoded. `None`
+/// when `articles` are not the articles of `kb` (in content or order: something changed since).
+pub fn deferred_again(
+    kb: &KnowledgeBase,
+    articles: Vec<crate::corpus::Article>,
+    store: &Arc<Store>,
+    roots: &[std::path::PathBuf],
+) -> Option<KnowledgeBase> {
+    if articles.len() != kb.articles.len()
+        || articles
+            .iter()
+            .zip(&kb.articles)
+            .any(|(a, d)| a.path != d.article.path || a.id != d.article.id)
+    {
+        return None;
+    }
+    let content: Vec<[u8; 16]> = super::par_map(&articles, wire::content_key);
+    let before: Vec<[u8; 16]> = super::par_map(&kb.articles, |d| wire::content_key(&d.article));
+    if content != before {
+        return None;
+    }
+    let hot = super::par_map(&kb.articles, |d| wire::hot_parts(d));
+    let (articles, _) = deferred_all(
+        articles,
+        store,
+        roots,
+        Some((MergeKey::from_content(&content), hot)),
+    );
+    Some(KnowledgeBase {
+        articles,
+        entities: kb.entities.clone(),
+        facts: kb.facts.clone(),
+        facts_by_entity: kb.facts_by_entity.clone(),
+        problems: kb.problems.clone(),
+        aliases: Arc::clone(&kb.aliases),
+        article_mentions: kb.article_mentions.clone(),
+        statement_index: Arc::clone(&kb.statement_index),
+        words: Arc::clone(&kb.words),
+        quote_cache: Default::default(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{Tmp, assert_same, corpus_dir, fresh, load, warnings};
@@ -276,6 +321,59 @@ mod tests {
         assert!(saved);
         assert!(warned.contains("extracting it again"), "{warned}");
         assert_same(&kb.articles, &fresh(&dir));
+    }
+
+    /// The test corpus loaded again as a start does, trusting the files the index records unread (recording
+    /// them first, once they have settled).
+    fn reloaded(dir: &Tmp, store: &Store) -> Vec<crate::corpus::Article> {
+        std::thread::sleep(crate::corpus::SETTLE + Duration::from_millis(100));
+        let (roots, _) = load(dir);
+        let opts = crate::corpus::LoadOptions::default();
+        let known = store.file_records(&roots);
+        let (_, report) =
+            crate::corpus::load_with(&roots, &opts, &known, &|_, _| {}).expect("load");
+        store.save_file_records(&roots, &report.records);
+        let known = store.file_records(&roots);
+        let (c, _) = crate::corpus::load_with(&roots, &opts, &known, &|_, _| {}).expect("load");
+        c.articles
+    }
+
+    #[test]
+    fn a_merged_knowledge_base_made_to_read_its_extractions_again_lets_go_of_them_and_keeps_the_rest()
+     {
+        let dir = corpus_dir();
+        let store = stored(&dir);
+        let (roots, articles) = load(&dir);
+        // As a merge leaves them: every part decoded, every text read.
+        let (data, _) = super::super::extract_cached(
+            articles,
+            Some(&store),
+            &roots,
+            Coverage::Partial,
+            &|_, _| {},
+        );
+        let kb = KnowledgeBase::build(data, Vec::new());
+        for d in &kb.articles {
+            assert!(d.people.is_decoded() && d.article.text.is_loaded());
+        }
+        let lean = deferred_again(&kb, reloaded(&dir, &store), &store, &roots).expect("the same");
+        for d in &lean.articles {
+            assert!(!d.people.is_decoded() && !d.sentences.is_decoded());
+            assert!(!d.statements.is_decoded() && !d.sketches.is_decoded());
+            assert!(!d.article.text.is_loaded(), "{}", d.article.id);
+        }
+        assert_eq!(lean.entities, kb.entities);
+        assert_eq!(lean.facts, kb.facts);
+        assert_eq!(lean.facts_by_entity, kb.facts_by_entity);
+        assert_eq!(lean.article_mentions, kb.article_mentions);
+        let ((), warned) = warnings(|| assert_same(&lean.articles, &kb.articles));
+        assert!(warned.is_empty(), "{warned}");
+        // Not for articles that are no longer those merged.
+        let mut changed = reloaded(&dir, &store);
+        changed.pop();
+        assert!(deferred_again(&kb, changed, &store, &roots).is_none());
+        std::fs::write(&kb.articles[0].article.path, "Edited since the merge.").expect("edit");
+        assert!(deferred_again(&kb, reloaded(&dir, &store), &store, &roots).is_none());
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod merged;
 mod merged_wire;
 mod wire;
 
+pub use deferred::deferred_again;
 pub use location::{CACHE_DIR_ENV, index_name, index_path};
 pub use merged::{MergeAhead, MergePrefetch, MergeStats, merge_cached};
 pub use merged_wire::{MERGE_VERSION, MergeKey};

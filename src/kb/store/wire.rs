@@ -475,12 +475,7 @@ pub fn encode_hot(articles: &[Arc<ArticleData>]) -> Vec<u8> {
             use serde::ser::SerializeSeq;
             let mut seq = s.serialize_seq(Some(self.0.len()))?;
             for d in self.0 {
-                let statements = encode_part(&StatementsRef(&d.statements));
-                let sketches = d
-                    .sketches
-                    .as_deref()
-                    .map(sketch::encode)
-                    .unwrap_or_default();
+                let (statements, sketches) = hot_parts(d);
                 seq.serialize_element(&HotRef {
                     statements: &statements,
                     sketches: &sketches,
@@ -490,6 +485,17 @@ pub fn encode_hot(articles: &[Arc<ArticleData>]) -> Vec<u8> {
         }
     }
     to_exact_vec(&All(articles))
+}
+
+/// One extraction's hot parts, encoded: its dated clauses, its sketches.
+pub fn hot_parts(d: &ArticleData) -> (Vec<u8>, Vec<u8>) {
+    let statements = encode_part(&StatementsRef(&d.statements));
+    let sketches = d
+        .sketches
+        .as_deref()
+        .map(sketch::encode)
+        .unwrap_or_default();
+    (statements, sketches)
 }
 
 /// The postcard encoding of a large value in a vector of its exact size: measured first, so that the vector
