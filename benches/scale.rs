@@ -11,7 +11,7 @@
 #[path = "../tests/support/client.rs"]
 mod client;
 
-use client::{Client, file_uri, peak_rss_kib, position_of};
+use client::{Client, file_uri, peak_rss_kib, position_of, rss_kib};
 use dossier::corpus::{self, LoadOptions};
 use dossier::kb::KnowledgeBase;
 use serde_json::json;
@@ -207,7 +207,7 @@ fn edit_bench(
     note: &str,
     ws: &Path,
     edit: &Edit,
-) -> (Option<f64>, Option<f64>) {
+) -> (Option<f64>, Option<f64>, Option<u64>) {
     let path = &edit.path;
     let text = std::fs::read_to_string(path).expect("read the article to edit");
     let edited = format!(
@@ -228,7 +228,7 @@ fn edit_bench(
             .to_string()
     };
     if hover(c).contains(edit.now) {
-        return (None, None);
+        return (None, None, None);
     }
     let tmp = ws.join("saving.tmp");
     std::fs::write(&tmp, edited).expect("write the edited article");
@@ -253,7 +253,10 @@ fn edit_bench(
                 .contains("merging")
     });
     c.timeout = timeout;
-    (seen, Some(ms(written.elapsed())))
+    let merged = ms(written.elapsed());
+    // What the server keeps once the merge is done, stored and settled (a few seconds at a low priority).
+    std::thread::sleep(Duration::from_secs(5));
+    (seen, Some(merged), rss_kib(c.pid()))
 }
 
 fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit: bool) {
@@ -371,8 +374,11 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit:
         let _ = c.diagnostics(&long_uri, v);
         recheck.push(ms(t.elapsed()));
     }
-    // The peak before the edit below, whose background merge needs as much memory as a cold one.
+    // The peak before the edit below, whose background merge needs as much memory as a cold one; and what
+    // the server holds once ready and quiet (a cold start's merge stored and settled by then).
     let rss_before_edit = peak_rss_kib(c.pid()).unwrap_or(0);
+    std::thread::sleep(Duration::from_secs(5));
+    let rss_quiet = rss_kib(c.pid()).unwrap_or(0);
     let change = if edit {
         find_edit(&mut c, &uri, &note, &names)
     } else {
@@ -380,15 +386,19 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit:
     };
     let edited = match change {
         Some(e) => {
-            let (seen, merged) = edit_bench(&mut c, &uri, &note, &ws, &e);
+            let (seen, merged, after) = edit_bench(&mut c, &uri, &note, &ws, &e);
             format!(
-                "; one article edited on disk ({}: {:?} → {:?}, on {}'s card): hover shows it {} after the write, merged again {}",
+                "; one article edited on disk ({}: {:?} → {:?}, on {}'s card): hover shows it {} after the write, merged again {}, server RSS {} 5 s after that",
                 e.path.strip_prefix(dir).unwrap_or(&e.path).display(),
                 e.was,
                 e.now,
                 e.name,
                 seen.map_or("not within a minute".to_string(), |t| format!("{t:.0} ms")),
                 merged.map_or("—".to_string(), |t| format!("{t:.0} ms")),
+                after.map_or("—".to_string(), |k| format!(
+                    "{:.0} MB",
+                    k as f64 / 1024.0
+                )),
             )
         }
         None if edit => "; no date to edit found".to_string(),
@@ -397,7 +407,7 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit:
     let rss = peak_rss_kib(c.pid()).unwrap_or(0);
     let _ = c.shutdown();
     println!(
-        "lsp {} ({start}): first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); 1,000-line note re-checked {:.0} ms after a keystroke (median, incl. 150 ms debounce); server peak RSS {:.0} MB ({:.0} MB before any edit)",
+        "lsp {} ({start}): first hover answer {:.0} ms after spawn ({}), corpus ready {:.0} ms, first card {:.0} ms; hover median {:.2} ms p99 {:.2} ms (n={}); go-to-source median {:.2} ms p99 {:.2} ms (n={}); 1,000-line note re-checked {:.0} ms after a keystroke (median, incl. 150 ms debounce); server peak RSS {:.0} MB ({:.0} MB before any edit), RSS {:.0} MB once quiet after the checks",
         dir.display(),
         ms(first_answer),
         if first_had_card {
@@ -415,7 +425,8 @@ fn lsp_bench(bin: &Path, dir: &Path, ws: &Path, cache: &Path, start: &str, edit:
         definition.len(),
         percentile(&mut recheck, 0.5),
         rss as f64 / 1024.0,
-        rss_before_edit as f64 / 1024.0
+        rss_before_edit as f64 / 1024.0,
+        rss_quiet as f64 / 1024.0
     );
     println!(
         "lsp {} ({start}): slowest hovers {}; slowest go-to-source {}",
