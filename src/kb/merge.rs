@@ -416,7 +416,8 @@ impl KnowledgeBase {
         // Article by article on all cores (the aliases and people are only read here), in article order.
         let first_name_aliases = par_map(&articles, |a| {
             let mut found: Vec<(String, EntityId)> = Vec::new();
-            let text = a.text();
+            let text = a.article.text.transient();
+            let text = &*text;
             let mut standalone_words: Option<FxHashSet<&str>> = None;
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
                 let words = name_words(&m.name);
@@ -511,14 +512,17 @@ impl KnowledgeBase {
         &self,
         a: &ArticleData,
     ) -> (Vec<CorpusMention>, Vec<TextFact>) {
+        // Read for this pass only: a merge must not keep every article's text.
+        let text = a.article.text.transient();
+        let text = &*text;
         let mut mentions: Vec<Mention> = Vec::new();
         for s in &a.sentences {
-            mentions.extend(self.find_mentions(a.text(), s.range.clone()));
+            mentions.extend(self.find_mentions(text, s.range.clone()));
         }
-        resolve_in_context(&mut mentions, a.text(), &self.entities);
+        resolve_in_context(&mut mentions, text, &self.entities);
         let sentences: Vec<ByteRange> = a.sentences.iter().map(|s| s.range.clone()).collect();
         let facts = facts_in_text(
-            a.text(),
+            text,
             &sentences,
             &participants(&mentions, &self.entities),
             &a.dates,
@@ -621,7 +625,8 @@ fn proper_clusters(
     let keyed = |a: &Arc<ArticleData>| {
         let mut keys: HashMap<String, String> = HashMap::default();
         let mut out = Vec::new();
-        for m in a.names.iter().map(|p| p.to_mention(a.text())) {
+        let text = a.article.text.transient();
+        for m in a.names.iter().map(|p| p.to_mention(&text)) {
             let key = match keys.get(m.name.as_str()) {
                 Some(k) => k.clone(),
                 None => {
@@ -808,7 +813,10 @@ fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> 
         bits[b >> 6] |= 1 << (b & 63);
     }
     let found: Vec<Vec<u32>> = par_map(articles, |a| {
-        let text = &a.text()[a.article.body.clone()];
+        let text = a.article.text.transient();
+        let Some(text) = text.get(a.article.body.clone()) else {
+            return Vec::new();
+        };
         let mut hits = Vec::new();
         for chunk in text.split_whitespace() {
             if !chunk.chars().any(char::is_lowercase) {
@@ -845,7 +853,7 @@ fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> 
 /// lower-cased.
 fn one_word_names(articles: &[Arc<ArticleData>]) -> FxHashSet<String> {
     let per_article: Vec<Vec<String>> = par_map(articles, |a| {
-        let text = a.text();
+        let text = a.article.text.transient();
         let mut words: Vec<String> = a
             .names
             .iter()

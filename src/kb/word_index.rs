@@ -66,7 +66,8 @@ pub fn word_keys(folded: &str) -> Vec<u64> {
 /// folded whitespace-separated pieces: a sentence inside the body adds only the words of its first and last
 /// pieces (a sentence that starts or ends inside a piece folds to part of it).
 fn article_keys(a: &ArticleData) -> Vec<u64> {
-    let text = a.text();
+    // Read for this pass only: a merge must not keep every article's text.
+    let text = a.article.text.transient();
     let body = &a.article.body;
     let mut keys = Vec::new();
     let mut word = String::new();
