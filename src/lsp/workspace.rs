@@ -207,7 +207,12 @@ fn settle(shared: &Shared, store: &Arc<Store>, kb: Arc<KnowledgeBase>, was: (u64
     // The files as the index records them (it was just written): their texts are not read.
     let known = store.file_records(&roots);
     let articles = match corpus::load_with(&roots, &opts, &known, &|_, _| {}) {
-        Ok((c, _)) => c.articles,
+        Ok((c, report)) => {
+            // Files read because the index had no record of them as they are (an article just edited):
+            // recorded, so that the next start does not read them either.
+            store.save_file_records(&roots, &report.records);
+            c.articles
+        }
         Err(e) => {
             tracing::debug!("knowledge base not settled: {e}");
             return;
