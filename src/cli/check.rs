@@ -85,6 +85,7 @@ pub(super) fn check(
         disabled: disable.iter().cloned().collect(),
     };
     let notes = collect_notes(paths)?;
+    crate::analysis::warm_up();
     // Group notes by the corpus that checks them, and load each corpus once.
     let mut groups: BTreeMap<Vec<PathBuf>, (LoadOptions, Index, Vec<PathBuf>)> = BTreeMap::new();
     for (n, named) in notes {

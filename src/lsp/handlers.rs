@@ -115,6 +115,8 @@ impl LanguageServer for Backend {
         // Loading runs beside the message loop, so that requests are answered meanwhile and an early
         // `exit` or end of input is not held up by it.
         let backend = self.clone_handle();
+        // The first hover's note analysis, made ready while the corpus loads.
+        crate::analysis::warm_up();
         tokio::spawn(async move { backend.load_corpus().await });
     }
 
