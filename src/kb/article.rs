@@ -300,6 +300,36 @@ pub(crate) fn from_texts(texts: &[&str]) -> Vec<Arc<ArticleData>> {
         .collect()
 }
 
+/// Work started on a thread of a scope, or done at once when no thread could be had.
+pub(crate) enum Forked<'s, T> {
+    Thread(std::thread::ScopedJoinHandle<'s, T>),
+    Done(T),
+}
+
+impl<'s, T: Send + 's> Forked<'s, T> {
+    /// Start `f` on a thread named `name` (`f` is copied, so that it can still be run here).
+    pub(crate) fn start<F>(scope: &'s std::thread::Scope<'s, '_>, name: &str, f: F) -> Self
+    where
+        F: FnOnce() -> T + Send + Copy + 's,
+    {
+        match std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn_scoped(scope, f)
+        {
+            Ok(h) => Forked::Thread(h),
+            Err(_) => Forked::Done(f()),
+        }
+    }
+
+    /// Its result; a panic on its thread goes on here.
+    pub(crate) fn join(self) -> T {
+        match self {
+            Forked::Thread(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Forked::Done(v) => v,
+        }
+    }
+}
+
 /// Map `f` over `items` on all cores, keeping their order.
 pub(super) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());

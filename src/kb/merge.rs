@@ -2,7 +2,7 @@
 //! the corpus with relative dates resolved against other events.
 
 use super::aliases::{Alias, AliasTable};
-use super::article::{extract_all, par_map};
+use super::article::{Forked, extract_all, par_map};
 use super::keys::{
     PERSONAL_TITLES, agreement_key, full_given_name, name_words, person_key, proper_key,
 };
@@ -561,18 +561,15 @@ pub(crate) fn complete(
 ) -> Vec<Vec<u32>> {
     let count = entities.len();
     std::thread::scope(|scope| {
-        let by_entity = std::thread::Builder::new()
-            .name("dossier-complete".to_string())
-            .spawn_scoped(scope, || facts_by_entity(count, facts));
+        let by_entity = Forked::start(scope, "dossier-complete", move || {
+            facts_by_entity(count, facts)
+        });
         for (ai, mentions) in article_mentions.iter().enumerate() {
             for m in mentions {
                 count_mention(Arc::make_mut(&mut entities[m.entity()]), ai, m);
             }
         }
-        match by_entity {
-            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(_) => facts_by_entity(count, facts),
-        }
+        by_entity.join()
     })
 }
 

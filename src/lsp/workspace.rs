@@ -181,6 +181,27 @@ impl Loaded {
     }
 }
 
+/// The corpus of `roots`, trusting unread every file whose identity is the one `store` records for it; the
+/// files it had to read (new, changed, or never recorded) are recorded, so that the next load does not read
+/// them either.
+fn load_trusting(
+    roots: &[PathBuf],
+    opts: &LoadOptions,
+    store: Option<&Store>,
+) -> Result<Corpus, corpus::CorpusError> {
+    let known = store.map(|s| s.file_records(roots)).unwrap_or_default();
+    let (corpus, report) = corpus::load_with(roots, opts, &known, &|_, _| {})?;
+    if let Some(s) = store {
+        tracing::debug!(
+            "corpus: {} trusted unread, {} new file records",
+            report.trusted,
+            report.records.len()
+        );
+        s.save_file_records(roots, &report.records);
+    }
+    Ok(corpus)
+}
+
 /// The load and merge generations: a state of the corpus that no load or refresh has replaced while they
 /// stay the same.
 fn generations(shared: &Shared) -> (u64, u64) {
@@ -205,14 +226,8 @@ fn settle(shared: &Shared, store: &Arc<Store>, kb: Arc<KnowledgeBase>, was: (u64
     let timer = Instant::now();
     let (roots, opts) = lock(&shared.corpus_roots).clone();
     // The files as the index records them (it was just written): their texts are not read.
-    let known = store.file_records(&roots);
-    let articles = match corpus::load_with(&roots, &opts, &known, &|_, _| {}) {
-        Ok((c, report)) => {
-            // Files read because the index had no record of them as they are (an article just edited):
-            // recorded, so that the next start does not read them either.
-            store.save_file_records(&roots, &report.records);
-            c.articles
-        }
+    let articles = match load_trusting(&roots, &opts, Some(store)) {
+        Ok(c) => c.articles,
         Err(e) => {
             tracing::debug!("knowledge base not settled: {e}");
             return;
@@ -381,20 +396,8 @@ impl Backend {
         // Read and decoded while the corpus loads; used if it is the merge of the articles loaded.
         let ahead = MergeAhead::start(store.as_ref());
         // Files whose identity is the one the index records are not read: their texts are read when needed.
-        let loaded = tokio::task::spawn_blocking(move || {
-            let known = s2.as_ref().map(|s| s.file_records(&r2)).unwrap_or_default();
-            let loaded = corpus::load_with(&r2, &o2, &known, &|_, _| {});
-            if let (Some(s), Ok((_, report))) = (&s2, &loaded) {
-                tracing::debug!(
-                    "corpus: {} trusted unread, {} new file records",
-                    report.trusted,
-                    report.records.len()
-                );
-                s.save_file_records(&r2, &report.records);
-            }
-            loaded.map(|(c, _)| c)
-        })
-        .await;
+        let loaded =
+            tokio::task::spawn_blocking(move || load_trusting(&r2, &o2, s2.as_deref())).await;
         let corpus = match loaded {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => {

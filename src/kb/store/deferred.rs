@@ -208,7 +208,7 @@ pub fn deferred_again(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{Tmp, assert_same, corpus_dir, fresh, load, warnings};
+    use super::super::tests::{Tmp, assert_same, cached, corpus_dir, fresh, load, warnings};
     use super::super::{Coverage, MergePrefetch, MergeStats, merge_cached};
     use super::*;
     use rusqlite::params;
@@ -283,14 +283,7 @@ mod tests {
             let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));
             assert!(warned.contains("extracting it again"), "{what}: {warned}");
             // Written back: a start that reads every row finds them all.
-            let (roots, articles) = load(&dir);
-            let (_, stats) = super::super::extract_cached(
-                articles,
-                Some(&store),
-                &roots,
-                Coverage::Partial,
-                &|_, _| {},
-            );
+            let (_, stats) = cached(&dir, Some(&store), Coverage::Partial);
             assert_eq!(stats.reused, data.len(), "{what}");
         }
     }
@@ -343,15 +336,9 @@ mod tests {
      {
         let dir = corpus_dir();
         let store = stored(&dir);
-        let (roots, articles) = load(&dir);
+        let (roots, _) = load(&dir);
         // As a merge leaves them: every part decoded, every text read.
-        let (data, _) = super::super::extract_cached(
-            articles,
-            Some(&store),
-            &roots,
-            Coverage::Partial,
-            &|_, _| {},
-        );
+        let (data, _) = cached(&dir, Some(&store), Coverage::Partial);
         let kb = KnowledgeBase::build(data, Vec::new());
         for d in &kb.articles {
             assert!(d.people.is_decoded() && d.article.text.is_loaded());

@@ -8,13 +8,13 @@
 //! ([`KnowledgeBase::complete`]): each entity's kept mentions and counts, each entity's facts; and the alias
 //! automata, which `aho-corasick` cannot write and are built again from the alias list.
 
-use super::wire::{self, DateValueDef, through};
+use super::wire::{self, DateValueDef, decode_part, through};
 use crate::corpus::Article;
 use crate::extract::dates::DateValue;
 use crate::extract::events::EventKind;
 use crate::extract::names::EntityKind;
 use crate::kb::aliases::Alias;
-use crate::kb::article::par_map;
+use crate::kb::article::{Forked, par_map};
 use crate::kb::word_index::WordIndex;
 use crate::kb::{
     ArticleData, CorpusMention, Entity, EntityId, Fact, FactDate, KnowledgeBase, Role, Source,
@@ -219,11 +219,7 @@ trait Part {
 
 impl<T: Serialize> Part for T {
     fn len(&self) -> Option<usize> {
-        postcard::serialize_with_flavor::<T, postcard::ser_flavors::Size, usize>(
-            self,
-            postcard::ser_flavors::Size::default(),
-        )
-        .ok()
+        wire::encoded_len(self)
     }
 
     fn write(&self, out: &mut Vec<u8>) -> bool {
@@ -244,55 +240,28 @@ fn split(bytes: &[u8]) -> Option<[&[u8]; PARTS]> {
     rest.is_empty().then_some(parts)
 }
 
-/// One part read back whole; `None` when its bytes are not exactly one.
-fn part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
-    match postcard::take_from_bytes::<T>(bytes) {
-        Ok((v, [])) => Some(v),
-        _ => None,
-    }
-}
-
-/// A part being read back on a thread of its own, or read back here when no thread could be had.
-enum Pending<'s, T> {
-    Thread(std::thread::ScopedJoinHandle<'s, Option<T>>),
-    Here(Option<T>),
-}
-
-impl<'s, T: Send + 's> Pending<'s, T> {
-    fn start<'b: 's>(
-        scope: &'s std::thread::Scope<'s, '_>,
-        decode: fn(&[u8]) -> Option<T>,
-        bytes: &'b [u8],
-    ) -> Pending<'s, T> {
-        match std::thread::Builder::new()
-            .name("dossier-decode".to_string())
-            .spawn_scoped(scope, move || decode(bytes))
-        {
-            Ok(h) => Pending::Thread(h),
-            Err(_) => Pending::Here(decode(bytes)),
-        }
-    }
-
-    fn join(self) -> Option<T> {
-        match self {
-            Pending::Thread(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Pending::Here(v) => v,
-        }
-    }
-}
-
 /// A merged knowledge base read back, its parts decoded on all cores; `None` when the bytes are not a whole
 /// record.
 pub fn decode(bytes: &[u8]) -> Option<Merged> {
     let [entities, aliases, facts, mentions, words, statements] = split(bytes)?;
     std::thread::scope(|scope| {
         // The largest parts first, each on a thread; the aliases here.
-        let entities = Pending::start(scope, |b| part::<Entities>(b).map(|e| e.0), entities);
-        let mentions = Pending::start(scope, part::<Vec<Vec<CorpusMention>>>, mentions);
-        let words = Pending::start(scope, part::<WordIndex>, words);
-        let statements = Pending::start(scope, part::<StatementIndex>, statements);
-        let facts = Pending::start(scope, |b| part::<Facts>(b).map(|f| f.0), facts);
-        let aliases = part::<Vec<Alias>>(aliases);
+        let entities = Forked::start(scope, "dossier-decode", move || {
+            decode_part::<Entities>(entities).map(|e| e.0)
+        });
+        let mentions = Forked::start(scope, "dossier-decode", move || {
+            decode_part::<Vec<Vec<CorpusMention>>>(mentions)
+        });
+        let words = Forked::start(scope, "dossier-decode", move || {
+            decode_part::<WordIndex>(words)
+        });
+        let statements = Forked::start(scope, "dossier-decode", move || {
+            decode_part::<StatementIndex>(statements)
+        });
+        let facts = Forked::start(scope, "dossier-decode", move || {
+            decode_part::<Facts>(facts).map(|f| f.0)
+        });
+        let aliases = decode_part::<Vec<Alias>>(aliases);
         Some(Merged {
             entities: entities.join()?,
             aliases: aliases?,

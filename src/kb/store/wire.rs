@@ -378,7 +378,7 @@ fn encode_part<T: Serialize + ?Sized>(part: &T) -> Vec<u8> {
 }
 
 /// A part decoded when first used; `None` when the bytes are not a whole one.
-fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
+pub(super) fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<T> {
     match postcard::take_from_bytes::<T>(bytes) {
         Ok((v, [])) => Some(v),
         _ => None,
@@ -502,14 +502,19 @@ pub fn hot_parts(d: &ArticleData) -> (Vec<u8>, Vec<u8>) {
 /// is never grown by doubling (which, for tens of megabytes, held the old and the new buffer at once and
 /// left up to half the last one unused at a cold start's peak).
 pub fn to_exact_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    let measured = postcard::serialize_with_flavor::<T, postcard::ser_flavors::Size, usize>(
-        value,
-        postcard::ser_flavors::Size::default(),
-    );
-    let Ok(size) = measured else {
+    let Some(size) = encoded_len(value) else {
         return Vec::new();
     };
     postcard::to_extend(value, Vec::with_capacity(size)).unwrap_or_default()
+}
+
+/// The length of a value's postcard encoding, measured without writing it; `None` when it cannot be encoded.
+pub fn encoded_len<T: Serialize + ?Sized>(value: &T) -> Option<usize> {
+    postcard::serialize_with_flavor::<T, postcard::ser_flavors::Size, usize>(
+        value,
+        postcard::ser_flavors::Size::default(),
+    )
+    .ok()
 }
 
 /// Each article's hot parts, encoded: its dated clauses, its sketches.
