@@ -1,5 +1,8 @@
 //! Analysis as data: small notes with a `$0` cursor marker and the expected answer, on the seed corpus.
 
+mod cli_support;
+
+use cli_support::TempDir;
 use dossier::analysis::hover::{Card, render_markdown};
 use dossier::analysis::navigate::{completion, document_symbols};
 use dossier::analysis::{NoteIndex, definition, hover};
@@ -195,8 +198,8 @@ fn outline_lists_people_agreements_dates_citations_and_quotes() {
 
 #[test]
 fn an_ambiguous_short_name_lists_its_candidates_unless_the_note_names_one_in_full() {
-    let dir = std::env::temp_dir().join(format!("dossier-ambiguous-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("ambiguous");
+    let dir = tmp.path().to_path_buf();
     std::fs::write(
         dir.join("a.txt"),
         "President Joe Biden spoke at the summit on Monday.\n",

@@ -1,8 +1,10 @@
 //! End-to-end tests of `dossier lsp`: the real binary over stdio, driven by a small client, on the bundled
 //! example workspace (`fixtures/`, whose dossier.toml points at the seed corpus).
 
+mod cli_support;
 mod support;
 
+use cli_support::TempDir;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use support::client::{Client, file_uri, position_at, position_of};
@@ -281,7 +283,8 @@ fn bad_input_never_takes_the_server_down() {
 
 #[test]
 fn without_a_corpus_the_server_says_so_and_keeps_serving() {
-    let dir = tempdir("no-corpus");
+    let tmp = tempdir("no-corpus");
+    let dir = tmp.path().to_path_buf();
     let mut c = Client::spawn(&bin(), &dir);
     c.initialize(&dir, &["utf-16"], json!({}));
     let msg = c.wait_for("showMessage", |m| m["method"] == "window/showMessage");
@@ -303,7 +306,8 @@ fn without_a_corpus_the_server_says_so_and_keeps_serving() {
 
 #[test]
 fn corpus_changes_on_disk_are_picked_up_without_restart() {
-    let dir = tempdir("watch");
+    let tmp = tempdir("watch");
+    let dir = tmp.path().to_path_buf();
     let articles = dir.join("articles");
     std::fs::create_dir_all(&articles).unwrap();
     std::fs::copy(
@@ -412,16 +416,16 @@ fn references_symbols_completion_and_links() {
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("dossier-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder `dossier-e2e-<name>-<pid>-<n>` under the system temp dir, removed when the guard drops
+/// (also when the test panics). Declare it before the server's `Client`, so that it drops last.
+fn tempdir(name: &str) -> TempDir {
+    TempDir::new(&format!("e2e-{name}"))
 }
 
 #[test]
 fn settings_from_the_editor_override_dossier_toml() {
-    let dir = tempdir("settings");
+    let tmp = tempdir("settings");
+    let dir = tmp.path().to_path_buf();
     let a = dir.join("a");
     let b = dir.join("b");
     std::fs::create_dir_all(&a).unwrap();

@@ -3,8 +3,10 @@
 //! extractions read from the index again when needed) the server answers as a server started afresh on the
 //! edited corpus does. The real binary over stdio, on a copy of the seed corpus.
 
+mod cli_support;
 mod support;
 
+use cli_support::TempDir;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -14,27 +16,22 @@ fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_dossier"))
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("dossier-patch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
-/// A workspace with a copy of the seed corpus in `articles/`.
-fn workspace(name: &str) -> PathBuf {
-    let dir = tempdir(name);
+/// A workspace with a copy of the seed corpus in `articles/`, removed when the guard drops (declare it
+/// before the server's `Client`, so that it drops last).
+fn workspace(name: &str) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new(&format!("patch-{name}"));
+    let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("articles")).unwrap();
     for e in std::fs::read_dir(fixtures().join("corpus")).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, dir.join("articles").join(p.file_name().unwrap())).unwrap();
     }
     std::fs::write(dir.join("dossier.toml"), "corpus = [\"articles/\"]\n").unwrap();
-    dir
+    (tmp, dir)
 }
 
 /// Write a corpus file whole, as editors save: a new file renamed over the old one.
@@ -93,7 +90,7 @@ fn diagnostics_where(c: &mut Client, uri: &str, pred: impl Fn(&[Value]) -> bool)
 
 #[test]
 fn an_edited_date_is_what_hover_and_diagnostics_say_then_the_merge_equals_a_fresh_start() {
-    let dir = workspace("date");
+    let (_tmp, dir) = workspace("date");
     let note = std::fs::read_to_string(fixtures().join("notes/example.md")).unwrap();
     let uri = file_uri(&dir.join("note.md"));
     // The log says when the merged knowledge base, once stored, is settled (its extractions read from the

@@ -2,8 +2,10 @@
 //! — their ids, titles and dates, as citation-key completion shows them — equal those of a fresh load, also
 //! when two files share a stem in different folders. The real binary over stdio, on a temporary corpus.
 
+mod cli_support;
 mod support;
 
+use cli_support::TempDir;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,11 +15,10 @@ fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_dossier"))
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("dossier-refresh-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder `dossier-refresh-<name>-<pid>-<n>` under the system temp dir, removed when the guard drops
+/// (also when the test panics). Declare it before the server's `Client`, so that it drops last.
+fn tempdir(name: &str) -> TempDir {
+    TempDir::new(&format!("refresh-{name}"))
 }
 
 /// An article with a title (shown in completion details) and a line of text.
@@ -103,7 +104,8 @@ fn ids(articles: &[String]) -> Vec<&str> {
 
 #[test]
 fn a_corpus_file_changed_on_disk_gives_the_ids_of_a_fresh_load_also_when_stems_clash() {
-    let dir = tempdir("stems");
+    let tmp = tempdir("stems");
+    let dir = tmp.path().to_path_buf();
     put(
         &dir,
         "a/foo.md",
@@ -180,5 +182,4 @@ fn a_corpus_file_changed_on_disk_gives_the_ids_of_a_fresh_load_also_when_stems_c
     let seen = settles_to_fresh_load(&mut c, &uri, &dir, "client-reported changes");
     assert_eq!(ids(&seen), ["c/bar", "d/bar", "foo"]);
     assert_eq!(c.shutdown().code(), Some(0));
-    let _ = std::fs::remove_dir_all(&dir);
 }

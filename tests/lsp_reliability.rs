@@ -1,8 +1,10 @@
 //! Reliability of `dossier lsp` against protocol faults, hostile inputs and lifecycle corner cases (issue 11):
 //! the real binary over stdio, on the bundled example workspace or a temporary corpus.
 
+mod cli_support;
 mod support;
 
+use cli_support::TempDir;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -316,11 +318,10 @@ fn a_version_going_backwards_is_applied_and_the_user_told() {
     assert_eq!(c.shutdown().code(), Some(0));
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("dossier-rel-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh folder `dossier-rel-<name>-<pid>-<n>` under the system temp dir, removed when the guard drops
+/// (also when the test panics). Declare it before the server's `Client`, so that it drops last.
+fn tempdir(name: &str) -> TempDir {
+    TempDir::new(&format!("rel-{name}"))
 }
 
 /// User plus system CPU time of a process, in seconds (Linux).
@@ -350,7 +351,8 @@ fn copy_corpus(to: &Path, copies: usize) {
 
 #[test]
 fn the_watcher_sees_new_folders_and_ignores_reads() {
-    let dir = tempdir("watch");
+    let tmp = tempdir("watch");
+    let dir = tmp.path().to_path_buf();
     let articles = dir.join("articles");
     copy_corpus(&articles, 150);
     std::fs::write(dir.join("dossier.toml"), "corpus = [\"articles/\"]\n").unwrap();

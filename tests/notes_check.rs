@@ -2,6 +2,9 @@
 //! `fixtures/notes/<note>.expected` (no extra, no missing; `UPDATE_EXPECT=1 cargo test` rewrites them after a
 //! deliberate change — review the diff). Also the ignore comments and `dossier check` exit statuses.
 
+mod cli_support;
+
+use cli_support::TempDir;
 use dossier::analysis::{CheckOptions, NoteIndex, diagnostics};
 use dossier::corpus::{self, LoadOptions};
 use dossier::kb::KnowledgeBase;
@@ -141,8 +144,8 @@ fn check_exit_status_follows_the_worst_finding() {
         "{out}"
     );
     // Information-level findings alone leave the status at 0.
-    let dir = std::env::temp_dir().join(format!("dossier-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = TempDir::new("check");
+    let dir = tmp.path().to_path_buf();
     std::fs::write(
         dir.join("n.md"),
         "He said “we will double our troop presence in Haiti next year”.\n",
@@ -204,17 +207,18 @@ fn check_usage_and_corpus_errors_exit_2() {
     assert_eq!(code, 2, "{err}");
 }
 
-/// A corpus of one official release dated only by its front matter.
-fn release_kb() -> KnowledgeBase {
-    let dir = std::env::temp_dir().join(format!("dossier-release-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// A corpus of one official release dated only by its front matter, and its folder (removed when the guard
+/// drops; keep it while the knowledge base is in use, which may read the article back).
+fn release_kb() -> (TempDir, KnowledgeBase) {
+    let tmp = TempDir::new("release");
+    let dir = tmp.path().to_path_buf();
     std::fs::write(
         dir.join("state-visit.md"),
         "---\ntitle: \"Readout of the State Visit\"\ndate: '2024-05-23'\n---\n\nPresident Biden hosted Kenyan President William Ruto at the White House today for a state visit. The two leaders signed the Nairobi-Washington Vision yesterday.\n",
     )
     .unwrap();
     let c = corpus::load(&[dir], &LoadOptions::default(), &|_, _| {}).unwrap();
-    KnowledgeBase::from_corpus(c, &|_, _| {})
+    (tmp, KnowledgeBase::from_corpus(c, &|_, _| {}))
 }
 
 fn codes(kb: &KnowledgeBase, text: &str) -> Vec<(&'static str, String)> {
@@ -227,7 +231,7 @@ fn codes(kb: &KnowledgeBase, text: &str) -> Vec<(&'static str, String)> {
 
 #[test]
 fn today_in_a_release_resolves_through_its_metadata_date() {
-    let kb = release_kb();
+    let (_tmp, kb) = release_kb();
     // "hosted … today" in a release dated 2024-05-23; the note calls it a state visit.
     assert_eq!(
         codes(

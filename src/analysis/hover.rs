@@ -466,9 +466,9 @@ mod tests {
 
     #[test]
     fn warming_a_notes_cards_reads_what_they_show_and_stops_when_asked() {
-        let dir = std::env::temp_dir().join(format!("dossier-warm-cards-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        // Declared before the knowledge bases, whose index lives in it, so that it is removed after them.
+        let tmp = crate::corpus::test_support::TempDir::new("warm-cards");
+        let dir = tmp.path();
         let note = "Secretary Blinken met President Ruto in New York [@002].\n";
         let decoded = |kb: &KnowledgeBase| {
             kb.articles
@@ -477,7 +477,7 @@ mod tests {
                 .count()
         };
         // Asked to stop at once: no card made, no row read.
-        let kb = warm_start(&dir);
+        let kb = warm_start(dir);
         let index = NoteIndex::new(&kb, note);
         assert_eq!(warm_cards(&kb, &index, note, &|| true), 0);
         assert_eq!(decoded(&kb), 0);
@@ -486,7 +486,7 @@ mod tests {
         let mut names: Vec<usize> = index.mentions.iter().map(|m| m.range.start).collect();
         names.extend(index.citations.iter().map(|c| c.range.start));
         assert_eq!(names.len(), 4, "{:?}", index.mentions);
-        let cold = warm_start(&dir);
+        let cold = warm_start(dir);
         let cold_index = NoteIndex::new(&cold, note);
         let want: Vec<Option<Hover>> = names
             .iter()
@@ -501,7 +501,6 @@ mod tests {
         }
         // The hovers read nothing more.
         assert_eq!(decoded(&kb), read);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

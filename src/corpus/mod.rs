@@ -75,7 +75,7 @@ mod load;
 mod meta;
 mod read;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod text;
 mod walk;
 

@@ -211,8 +211,8 @@ mod tests {
 
     #[test]
     fn indexes_unused_for_long_are_swept_and_the_current_one_is_kept() {
-        let dir = std::env::temp_dir().join(format!("dossier-sweep-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = crate::corpus::test_support::TempDir::new("sweep");
+        let dir = tmp.path();
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(200 * 24 * 3600);
         let file = |name: &str, aged: bool| {
             let p = dir.join(name);
@@ -227,7 +227,7 @@ mod tests {
         let stale_wal = file("index-bbbb.sqlite-wal", true);
         let fresh = file("index-cccc.sqlite", false);
         let other = file("notes.txt", true);
-        sweep_stale(&dir, &current, STALE_AFTER);
+        sweep_stale(dir, &current, STALE_AFTER);
         assert!(
             current.exists(),
             "the workspace's own index is kept, however old"
@@ -246,6 +246,5 @@ mod tests {
             .elapsed()
             .unwrap();
         assert!(age < std::time::Duration::from_secs(3600));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
