@@ -186,6 +186,45 @@ impl Shared {
         self.kb_gen.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Swap in a knowledge base with the same content as the current one (its settled form): the notes'
+    /// analyses and diagnostics made with the current one hold for it too, so they are kept (a note is not
+    /// analysed again at its next hover); its generation is the new one's.
+    pub(super) fn set_kb_same_content(&self, kb: impl Into<Arc<KnowledgeBase>>) {
+        let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
+        *guard = kb.into();
+        let was = self.kb_gen.fetch_add(1, Ordering::SeqCst);
+        // Under the knowledge base's lock: no snapshot takes the new generation before the notes carry it.
+        for c in lock(&self.cache).values_mut() {
+            if c.kb_gen == was {
+                c.kb_gen = was + 1;
+            }
+        }
+    }
+
+    /// Analyse every open note with the current knowledge base and make its cards quick to show
+    /// ([`crate::analysis::warm_cards`]), on this thread; stops when the knowledge base changes, the server
+    /// stops or `budget` (if any) has run out. How many notes were done.
+    pub(super) fn warm_open_notes(&self, budget: Option<Duration>) -> usize {
+        let started = std::time::Instant::now();
+        let out_of_time = || budget.is_some_and(|b| started.elapsed() > b);
+        let mut done = 0;
+        let uris = lock(&self.docs).uris();
+        for uri in uris {
+            if self.stopping() || out_of_time() {
+                break;
+            }
+            let Some(snap) = self.snapshot(&uri) else {
+                continue;
+            };
+            let stop = || self.stopping() || out_of_time() || self.kb().1 != snap.kb_gen;
+            if !snap.light && !stop() {
+                crate::analysis::warm_cards(&snap.kb, &snap.index, &snap.text, &stop);
+            }
+            done += 1;
+        }
+        done
+    }
+
     /// The server is going away (shutdown, or the client hung up): long work should stop.
     pub(super) fn stopping(&self) -> bool {
         self.shutting_down.load(Ordering::SeqCst) || self.hung_up.load(Ordering::SeqCst)
@@ -603,5 +642,42 @@ impl Backend {
         for u in uris {
             self.schedule_diagnostics_after(u, Duration::ZERO, true);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn a_knowledge_base_of_the_same_content_keeps_the_notes_analyses_and_another_one_does_not() {
+        let shared = Shared::new();
+        let uri = Uri::from_str("file:///n.md").expect("uri");
+        lock(&shared.docs).open(uri.clone(), "Ruto met Biden on Monday.\n", 1);
+        let first = shared.snapshot(&uri).expect("open");
+        shared.diagnostics_of(&uri, &first);
+
+        // Its settled form: the note is not analysed again, and its diagnostics are kept.
+        let settled = Arc::new(KnowledgeBase::empty());
+        shared.set_kb_same_content(settled.clone());
+        let again = shared.snapshot(&uri).expect("open");
+        assert!(Arc::ptr_eq(&again.index, &first.index));
+        assert!(Arc::ptr_eq(&again.kb, &settled));
+        assert_eq!(again.kb_gen, first.kb_gen + 1);
+        assert!(
+            lock(&shared.cache)
+                .get(&uri)
+                .expect("cached")
+                .diagnostics
+                .is_some()
+        );
+        assert_eq!(shared.warm_open_notes(None), 1);
+
+        // Another knowledge base: analysed again.
+        shared.set_kb(KnowledgeBase::empty());
+        let other = shared.snapshot(&uri).expect("open");
+        assert!(!Arc::ptr_eq(&other.index, &first.index));
+        assert_eq!(other.kb_gen, again.kb_gen + 1);
     }
 }

@@ -26,6 +26,9 @@ use tower_lsp_server::ls_types::{
 const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
 /// How often the corpus folders themselves are checked for being removed or replaced.
 const ROOT_CHECK: Duration = Duration::from_secs(2);
+/// How long a load may spend analysing the open notes before it says "ready" (one note of a large corpus
+/// takes 10-20 ms).
+const WARM_BEFORE_READY: Duration = Duration::from_millis(100);
 
 /// What the watcher reports: changed paths, or that everything must be looked at again.
 enum WatchEvent {
@@ -251,11 +254,18 @@ fn settle(shared: &Shared, store: &Arc<Store>, kb: Arc<KnowledgeBase>, was: (u64
     }
     loaded.data = lean.articles.clone();
     loaded.corpus.articles = lean.articles.iter().map(|d| d.article.clone()).collect();
-    shared.set_kb(lean);
+    shared.set_kb_same_content(lean);
     drop(loaded);
     drop(kb);
     tracing::debug!(
         "knowledge base settled (extractions read from the index when needed) in {:?}",
+        timer.elapsed()
+    );
+    // What the open notes' cards read of the corpus was read through the knowledge base just let go of.
+    let timer = Instant::now();
+    let notes = shared.warm_open_notes(None);
+    tracing::debug!(
+        "{notes} open notes' cards made ahead again in {:?}",
         timer.elapsed()
     );
 }
@@ -545,6 +555,20 @@ impl Backend {
         };
         if self.shared.load_gen.load(Ordering::SeqCst) != generation {
             return;
+        }
+        // "Ready" once the open notes are analysed and their cards made (the first hovers come right after),
+        // but not held back long for many open notes: the rest are done with their diagnostics.
+        let shared = self.shared.clone();
+        let warmed = tokio::task::spawn_blocking(move || {
+            let timer = Instant::now();
+            let notes = shared.warm_open_notes(Some(WARM_BEFORE_READY));
+            tracing::debug!(
+                "{notes} open notes analysed before ready in {:?}",
+                timer.elapsed()
+            );
+        });
+        if let Err(e) = warmed.await {
+            tracing::error!("analysing the open notes failed: {e}");
         }
         let (kb, _) = self.shared.kb();
         let msg = format!(

@@ -202,7 +202,13 @@ pub fn deferred_again(
         article_mentions: kb.article_mentions.clone(),
         statement_index: Arc::clone(&kb.statement_index),
         words: Arc::clone(&kb.words),
-        quote_cache: Default::default(),
+        // Same corpus, same answers.
+        quote_cache: std::sync::Mutex::new(
+            kb.quote_cache
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        ),
     })
 }
 
