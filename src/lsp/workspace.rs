@@ -465,7 +465,11 @@ impl Backend {
         let mut last_publish = Instant::now();
         let mut published = 0;
         const BATCH: usize = 200;
-        const FIRST_PARTIAL: usize = 1000;
+        // The first partial knowledge comes after the first batch (a card for the corpus's most frequent names
+        // within a second of a cold start, for the cost of building a small knowledge base); the later ones
+        // grow from `GROWTH_FROM` articles at least.
+        const FIRST_PARTIAL: usize = BATCH;
+        const GROWTH_FROM: usize = 1000;
         while !warm && !pending.is_empty() {
             if self.shared.load_gen.load(Ordering::SeqCst) != generation {
                 return; // A newer load took over.
@@ -488,12 +492,13 @@ impl Backend {
             // Partial knowledge while a large corpus loads: each partial build covers at least four times the
             // articles of the one before, so all of them together cost a third of the final build at most (a
             // full re-merge every few seconds made loading quadratic).
-            // The first one comes early — after 3 s, or sooner once `FIRST_PARTIAL` articles are in, as on a
-            // start from the index, where extraction is fast and the final merge is most of the wait.
+            // The first one comes early — once `FIRST_PARTIAL` articles are in (or after 3 s) — and is small,
+            // so the next ones grow from `GROWTH_FROM`, as if the first had had that many.
             let due = if published == 0 {
                 done.len() >= FIRST_PARTIAL || last_publish.elapsed() > Duration::from_secs(3)
             } else {
-                last_publish.elapsed() > Duration::from_secs(3) && done.len() >= 4 * published
+                last_publish.elapsed() > Duration::from_secs(3)
+                    && done.len() >= 4 * published.max(GROWTH_FROM)
             };
             if !pending.is_empty() && due {
                 published = done.len();
