@@ -4,7 +4,7 @@
 use super::convert::{to_lsp_diagnostics, to_offset, to_range};
 use super::documents::{DocSnapshot, Documents};
 use super::workspace::Loaded;
-use crate::analysis::diagnostics::Severity;
+use crate::analysis::diagnostics::{DATE_CONFLICT, Severity, UNKNOWN_SOURCE, UNVERIFIED_QUOTE};
 use crate::analysis::note::Ignores;
 use crate::analysis::{CheckOptions, Diagnostic as NoteDiagnostic, NoteIndex, diagnostics};
 use crate::corpus::LoadOptions;
@@ -87,7 +87,9 @@ struct Cached {
 pub struct Shared {
     pub(super) docs: Mutex<Documents>,
     pub(super) encoding: RwLock<PositionEncoding>,
-    kb: RwLock<Arc<KnowledgeBase>>,
+    /// The knowledge base, and whether it is of the whole corpus (not one published while the corpus loads,
+    /// nor the empty one before the first load).
+    kb: RwLock<(Arc<KnowledgeBase>, bool)>,
     kb_gen: AtomicU64,
     pub(super) load_gen: AtomicU64,
     /// Counts corpus refreshes: a background merge publishes only if no refresh came after the one it is for.
@@ -135,7 +137,7 @@ impl Shared {
         Shared {
             docs: Mutex::new(Documents::default()),
             encoding: RwLock::new(PositionEncoding::Utf16),
-            kb: RwLock::new(Arc::new(KnowledgeBase::empty())),
+            kb: RwLock::new((Arc::new(KnowledgeBase::empty()), false)),
             kb_gen: AtomicU64::new(0),
             load_gen: AtomicU64::new(0),
             merge_gen: AtomicU64::new(0),
@@ -176,13 +178,30 @@ impl Shared {
     /// The knowledge base and its generation, read together (under the lock that [`Shared::set_kb`] changes
     /// both under), so that a generation never labels another knowledge base.
     pub(super) fn kb(&self) -> (Arc<KnowledgeBase>, u64) {
-        let guard = self.kb.read().unwrap_or_else(|e| e.into_inner());
-        (guard.clone(), self.kb_gen.load(Ordering::SeqCst))
+        let (kb, generation, _) = self.kb_whole();
+        (kb, generation)
     }
 
+    /// [`Shared::kb`], and whether that knowledge base is of the whole corpus.
+    fn kb_whole(&self) -> (Arc<KnowledgeBase>, u64, bool) {
+        let guard = self.kb.read().unwrap_or_else(|e| e.into_inner());
+        (guard.0.clone(), self.kb_gen.load(Ordering::SeqCst), guard.1)
+    }
+
+    /// Publish the knowledge base of the whole corpus.
     pub(super) fn set_kb(&self, kb: impl Into<Arc<KnowledgeBase>>) {
+        self.publish_kb(kb.into(), true);
+    }
+
+    /// Publish partial knowledge while the corpus loads: hovers and go-to-source use it, but the checks that
+    /// need the whole corpus wait for it (a citation of an article not loaded yet is no unknown source).
+    pub(super) fn set_partial_kb(&self, kb: impl Into<Arc<KnowledgeBase>>) {
+        self.publish_kb(kb.into(), false);
+    }
+
+    fn publish_kb(&self, kb: Arc<KnowledgeBase>, whole: bool) {
         let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
-        *guard = kb.into();
+        *guard = (kb, whole);
         self.kb_gen.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -191,7 +210,7 @@ impl Shared {
     /// analysed again at its next hover); its generation is the new one's.
     pub(super) fn set_kb_same_content(&self, kb: impl Into<Arc<KnowledgeBase>>) {
         let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
-        *guard = kb.into();
+        guard.0 = kb.into();
         let was = self.kb_gen.fetch_add(1, Ordering::SeqCst);
         // Under the knowledge base's lock: no snapshot takes the new generation before the notes carry it.
         for c in lock(&self.cache).values_mut() {
@@ -251,7 +270,7 @@ impl Shared {
 
     /// A consistent view of one version of a document: its text, the knowledge base and the note's analysis.
     pub(super) fn snapshot_of(&self, uri: &Uri, doc: DocSnapshot) -> Snapshot {
-        let (kb, kb_gen) = self.kb();
+        let (kb, kb_gen, whole) = self.kb_whole();
         let light = doc.len() > NOTE_SIZE_LIMIT;
         let cached = lock(&self.cache).get(uri).and_then(|c| {
             (c.revision == doc.revision).then(|| (c.text.clone(), c.kb_gen, c.index.clone()))
@@ -295,6 +314,7 @@ impl Shared {
             revision: doc.revision,
             kb_gen,
             kb,
+            whole,
             index,
             enc: self.encoding(),
             light,
@@ -312,9 +332,19 @@ impl Shared {
         {
             return d.clone();
         }
-        let opts = CheckOptions {
+        let mut opts = CheckOptions {
             disabled: lock(&self.settings).disabled.clone(),
         };
+        if !snap.whole {
+            // Only what the note alone says is checked until the corpus has loaded: against part of it, a
+            // citation of an article not read yet, a quotation from one, or a date that a later article
+            // confirms would be false alarms.
+            opts.disabled.extend(
+                [DATE_CONFLICT, UNVERIFIED_QUOTE, UNKNOWN_SOURCE]
+                    .into_iter()
+                    .map(String::from),
+            );
+        }
         let d = if self.is_corpus_file(uri) {
             Arc::new(Vec::new())
         } else if snap.light {
@@ -381,6 +411,8 @@ pub(super) struct Snapshot {
     /// The generation of `kb`: what is cached for this version is reused only with the same knowledge base.
     pub kb_gen: u64,
     pub kb: Arc<KnowledgeBase>,
+    /// `kb` is of the whole corpus (see [`Shared::set_partial_kb`]).
+    pub whole: bool,
     pub index: Arc<NoteIndex>,
     pub enc: PositionEncoding,
     /// Over the size limit: not analysed.
@@ -648,6 +680,7 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::diagnostics::WEEKDAY_MISMATCH;
     use std::str::FromStr;
 
     #[test]
@@ -679,5 +712,37 @@ mod tests {
         let other = shared.snapshot(&uri).expect("open");
         assert!(!Arc::ptr_eq(&other.index, &first.index));
         assert_eq!(other.kb_gen, again.kb_gen + 1);
+    }
+
+    #[test]
+    fn until_the_whole_corpus_has_loaded_only_what_the_note_alone_says_is_checked() {
+        let shared = Shared::new();
+        let uri = Uri::from_str("file:///n.md").expect("uri");
+        // A citation no article matches, and a weekday that is not that date's.
+        let text = "Ruto spoke on Monday, 3 December 2026 [@nowhere].\n";
+        lock(&shared.docs).open(uri.clone(), text, 1);
+        let codes = |shared: &Shared| {
+            let snap = shared.snapshot(&uri).expect("open");
+            let mut codes: Vec<&str> = shared
+                .diagnostics_of(&uri, &snap)
+                .iter()
+                .map(|d| d.code)
+                .collect();
+            codes.sort_unstable();
+            (snap.whole, codes)
+        };
+        // Before the first load, and while a corpus loads.
+        assert_eq!(codes(&shared), (false, vec![WEEKDAY_MISMATCH]));
+        shared.set_partial_kb(KnowledgeBase::empty());
+        assert_eq!(codes(&shared), (false, vec![WEEKDAY_MISMATCH]));
+        // The whole corpus (here, none): the citation matches no article.
+        shared.set_kb(KnowledgeBase::empty());
+        assert_eq!(
+            codes(&shared),
+            (true, vec![UNKNOWN_SOURCE, WEEKDAY_MISMATCH])
+        );
+        // Its settled form is as whole.
+        shared.set_kb_same_content(KnowledgeBase::empty());
+        assert!(shared.snapshot(&uri).expect("open").whole);
     }
 }

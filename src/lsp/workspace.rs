@@ -507,7 +507,7 @@ impl Backend {
                     tokio::task::spawn_blocking(move || KnowledgeBase::build(snapshot, Vec::new()))
                         .await
                 {
-                    self.shared.set_kb(kb);
+                    self.shared.set_partial_kb(kb);
                 }
                 last_publish = Instant::now();
             }
