@@ -71,11 +71,15 @@ pub fn diagnostics(
     opts: &CheckOptions,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A disabled check is not run (its findings would be dropped below): the date checks and the quotation
+    // look-ups read the corpus. The weekday check always runs, as the claim check leaves its findings alone.
+    let runs = |code: &str| !opts.disabled.contains(code);
     // Quotations are looked up (reading the articles that may hold them) on a thread of their own while the
     // dates are checked: neither reads what the other finds. A note without any starts no thread.
     let mut quotes = Vec::new();
+    let look_up_quotes = runs(UNVERIFIED_QUOTE) && !note.quotes.is_empty();
     std::thread::scope(|scope| {
-        let quoted = (!note.quotes.is_empty()).then(|| {
+        let quoted = look_up_quotes.then(|| {
             std::thread::Builder::new()
                 .name("dossier-quotes".to_string())
                 .spawn_scoped(scope, || {
@@ -84,19 +88,28 @@ pub fn diagnostics(
                     found
                 })
         });
-        date_conflicts(kb, note, text, &mut out);
+        let dates = runs(DATE_CONFLICT);
+        if dates {
+            date_conflicts(kb, note, text, &mut out);
+        }
         weekday_mismatches(note, text, &mut out);
-        claim_conflicts(kb, note, text, &mut out);
+        if dates {
+            claim_conflicts(kb, note, text, &mut out);
+        }
         match quoted.map(|spawned| spawned.map(|h| h.join())) {
             Some(Ok(Ok(found))) => quotes = found,
             // A panic there is the caller's, as it would have been here.
             Some(Ok(Err(panic))) => std::panic::resume_unwind(panic),
-            // No quotation, or no thread to be had: here, then.
-            None | Some(Err(_)) => unverified_quotes(kb, note, text, &mut quotes),
+            // No thread to be had: here, then.
+            Some(Err(_)) => unverified_quotes(kb, note, text, &mut quotes),
+            // No quotation, or the check is disabled.
+            None => {}
         }
     });
     out.append(&mut quotes);
-    unknown_sources(kb, note, &mut out);
+    if runs(UNKNOWN_SOURCE) {
+        unknown_sources(kb, note, &mut out);
+    }
     out.retain(|d| {
         let line = note.lines.line_of(d.range.start);
         !opts.disabled.contains(d.code) && !note.ignores.silences(line, d.code)
