@@ -1,6 +1,7 @@
 //! The index of extractions as a user meets it: a second `dossier check` reuses the first one's extractions and
 //! says the same; a second check reads the merged knowledge base back instead of merging, and says what a merge
-//! says, in the CLI and in the language server; a warm check after an article was edited, touched, added,
+//! says, in the CLI and in the language server; a server started after an article changed merges again and
+//! then answers as a cold start does; a warm check after an article was edited, touched, added,
 //! removed or replaced says what a cold one says, also when a file changed behind the identity the index
 //! recorded; `cache = false` keeps no index; a cache folder inside the corpus is refused.
 
@@ -380,4 +381,47 @@ fn a_file_changed_behind_its_recorded_identity_is_read_again_and_the_check_says_
     assert!(again.2.contains("5 trusted unread"), "{}", again.2);
     assert!(!again.2.contains("read again"), "{}", again.2);
     assert_eq!((&again.0, &again.1), (&first.0, &first.1));
+}
+
+#[test]
+fn a_server_started_after_an_article_changed_merges_again_and_answers_as_a_cold_start() {
+    let ws = workspace();
+    let cache = TempDir::new("last-lsp-cache");
+    let logs = TempDir::new("last-lsp-logs");
+    let log = |i: usize| logs.path().join(format!("server-{i}.log"));
+    let before = serve_once(ws.path(), cache.path(), &log(0));
+    append_to_first_article(
+        ws.path(),
+        "\nPresident William Ruto flew to Addis Ababa on Friday, 8 November 2024.\n",
+    );
+    // The last knowledge base is read back (and served while the corpus is walked), but the corpus is no
+    // longer its articles: merged again, and after "ready" the answers are a cold start's.
+    let warm = serve_once(ws.path(), cache.path(), &log(1));
+    let warm_log = std::fs::read_to_string(log(1)).expect("log");
+    assert!(
+        warm_log.contains("last knowledge base read back"),
+        "{warm_log}"
+    );
+    assert!(
+        !warm_log.contains("the corpus is the one last merged"),
+        "{warm_log}"
+    );
+    assert!(warm_log.contains("kb build:"), "{warm_log}");
+    assert!(
+        warm_log.contains("merged knowledge base stored in the index: true"),
+        "{warm_log}"
+    );
+    let cold_cache = TempDir::new("last-lsp-cold-cache");
+    let cold = serve_once(ws.path(), cold_cache.path(), &log(2));
+    assert_eq!(warm, cold);
+    // The change shows in what the server answers (the last knowledge base would not show it).
+    assert_ne!(before, cold);
+    // The next start finds the corpus it merged.
+    serve_once(ws.path(), cache.path(), &log(3));
+    let again = std::fs::read_to_string(log(3)).expect("log");
+    assert!(
+        again.contains("the corpus is the one last merged"),
+        "{again}"
+    );
+    assert_eq!(merge_stats(&again), READ_BACK, "{again}");
 }

@@ -16,6 +16,7 @@
 //!   dates, and merging them into an article;
 //! - `layout`: headline, dateline, byline and boilerplate of a text;
 //! - `load`: reading listed files in parallel into articles;
+//! - `listing`: a load's articles without their texts, in bytes an index keeps;
 //! - `config`: `dossier.toml`;
 //! - this file: the types, and [`Corpus::refresh`].
 //!
@@ -71,6 +72,7 @@
 mod config;
 mod ids;
 mod layout;
+mod listing;
 mod load;
 mod meta;
 mod read;
@@ -90,6 +92,7 @@ use jiff::civil::Date;
 
 pub use config::{CONFIG_FILE, CacheSetting, Config, ConfigError, find_config};
 pub use layout::{boilerplate_regions, headline, is_date_line, is_dateline};
+pub use listing::{decode_listing, encode_listing};
 pub use load::{LoadReport, load, load_with, read_article, read_article_with_problems};
 pub use meta::{
     MAX_FRONT_MATTER, MAX_FRONT_MATTER_DEPTH, parse_date, parse_front_matter, parse_sources,

@@ -246,6 +246,29 @@ impl ArticleText {
         }))
     }
 
+    /// A text as a listing recorded it (see [`super::listing`]): read from `real` (at most `max` bytes) when
+    /// asked for, and checked against `len` and `digest` then.
+    pub(super) fn indexed(
+        len: usize,
+        digest: [u8; 16],
+        identity: Option<FileIdentity>,
+        real: PathBuf,
+        max: u64,
+    ) -> ArticleText {
+        ArticleText(Arc::new(Inner {
+            len,
+            digest,
+            identity,
+            file: Some((real, max)),
+            loaded: OnceLock::new(),
+        }))
+    }
+
+    /// The file the text is read from when it is not in memory yet (`None` for a text read by the load).
+    pub fn file(&self) -> Option<&Path> {
+        self.0.file.as_ref().map(|(p, _)| p.as_path())
+    }
+
     /// Length in bytes (without reading the file).
     pub fn len(&self) -> usize {
         self.0.len

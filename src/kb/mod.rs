@@ -36,8 +36,8 @@ pub use crate::extract::facts::{
 pub use article::{ArticleData, extract_all};
 pub use lookup::{participants, resolve_in_context};
 pub use store::{
-    CacheStats, Coverage, MergeAhead, MergeKey, MergePrefetch, MergeStats, Store, StoreError,
-    deferred_again, extract_cached, merge_cached,
+    CacheStats, Coverage, Last, LastKnown, MergeAhead, MergeKey, MergePrefetch, MergeStats, Store,
+    StoreError, deferred_again, extract_cached, merge_cached,
 };
 
 pub use statement_index::{StatementIndex, StatementRef};

@@ -205,6 +205,46 @@ impl Shared {
         self.kb_gen.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// Serve the last knowledge base read back from the index (of the corpus as it was last merged) as
+    /// partial knowledge while the corpus is walked, unless the knowledge base in place is of the whole corpus
+    /// (a reload keeps answering from it).
+    pub(super) fn serve_last(&self, kb: Arc<KnowledgeBase>) {
+        let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
+        if !guard.1 && !Arc::ptr_eq(&guard.0, &kb) {
+            *guard = (kb, false);
+            self.kb_gen.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Stop serving the last knowledge base (`last`), if it is served, when the corpus turned out to be mostly
+    /// other articles: the knowledge base is empty until the first partial one.
+    pub(super) fn replace_partial_kb(&self, last: Option<&Arc<KnowledgeBase>>) {
+        let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|l| Arc::ptr_eq(&guard.0, l)) {
+            *guard = (Arc::new(KnowledgeBase::empty()), false);
+            self.kb_gen.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Publish `kb` as the knowledge base of the whole corpus. When it is already served as partial knowledge
+    /// (the last knowledge base, found to be the corpus's), the notes' analyses made with it are kept, but
+    /// not their diagnostics, which left out the checks that need the whole corpus.
+    pub(super) fn set_kb_found_whole(&self, kb: Arc<KnowledgeBase>) {
+        let mut guard = self.kb.write().unwrap_or_else(|e| e.into_inner());
+        let same = Arc::ptr_eq(&guard.0, &kb);
+        *guard = (kb, true);
+        let was = self.kb_gen.fetch_add(1, Ordering::SeqCst);
+        if same {
+            // Under the knowledge base's lock, as in `set_kb_same_content`.
+            for c in lock(&self.cache).values_mut() {
+                if c.kb_gen == was {
+                    c.kb_gen = was + 1;
+                    c.diagnostics = None;
+                }
+            }
+        }
+    }
+
     /// Swap in a knowledge base with the same content as the current one (its settled form): the notes'
     /// analyses and diagnostics made with the current one hold for it too, so they are kept (a note is not
     /// analysed again at its next hover); its generation is the new one's.
@@ -744,5 +784,51 @@ mod tests {
         // Its settled form is as whole.
         shared.set_kb_same_content(KnowledgeBase::empty());
         assert!(shared.snapshot(&uri).expect("open").whole);
+    }
+
+    #[test]
+    fn the_last_knowledge_base_serves_as_partial_and_found_whole_keeps_the_analyses_but_not_the_diagnostics()
+     {
+        let shared = Shared::new();
+        let uri = Uri::from_str("file:///n.md").expect("uri");
+        let text = "Ruto spoke on Monday, 3 December 2026 [@nowhere].\n";
+        lock(&shared.docs).open(uri.clone(), text, 1);
+        let codes = |snap: &Snapshot| {
+            let mut codes: Vec<&str> = shared
+                .diagnostics_of(&uri, snap)
+                .iter()
+                .map(|d| d.code)
+                .collect();
+            codes.sort_unstable();
+            codes
+        };
+        // Served while the corpus is walked: partial knowledge, only the note's own checks.
+        let last = Arc::new(KnowledgeBase::empty());
+        shared.serve_last(last.clone());
+        let served = shared.snapshot(&uri).expect("open");
+        assert!(Arc::ptr_eq(&served.kb, &last) && !served.whole);
+        assert_eq!(codes(&served), vec![WEEKDAY_MISMATCH]);
+        // Served again (the walk ended first): nothing changes.
+        shared.serve_last(last.clone());
+        assert_eq!(shared.kb().1, served.kb_gen);
+        // Found to be the corpus's: the same analysis, now whole, and every check runs.
+        shared.set_kb_found_whole(last.clone());
+        let whole = shared.snapshot(&uri).expect("open");
+        assert!(whole.whole && Arc::ptr_eq(&whole.index, &served.index));
+        assert_eq!(whole.kb_gen, served.kb_gen + 1);
+        assert_eq!(codes(&whole), vec![UNKNOWN_SOURCE, WEEKDAY_MISMATCH]);
+        // A whole knowledge base in place (a reload) is not replaced by a last one, nor taken away as if it
+        // were the last one.
+        let other = Arc::new(KnowledgeBase::empty());
+        shared.serve_last(other.clone());
+        shared.replace_partial_kb(Some(&other));
+        let kept = shared.snapshot(&uri).expect("open");
+        assert!(Arc::ptr_eq(&kept.kb, &last) && kept.whole);
+        // The last one served, then found to be of other articles: taken away.
+        let shared = Shared::new();
+        shared.serve_last(other.clone());
+        shared.replace_partial_kb(Some(&other));
+        assert!(!Arc::ptr_eq(&shared.kb().0, &other));
+        assert!(!shared.kb_whole().2);
     }
 }

@@ -5,8 +5,8 @@
 use super::server::{Backend, Shared, lock};
 use crate::corpus::{self, Article, Config, Corpus, LoadOptions, Problem};
 use crate::kb::{
-    ArticleData, Coverage, KnowledgeBase, MergeAhead, MergeKey, MergePrefetch, MergeStats, Store,
-    extract_cached, store,
+    ArticleData, Coverage, KnowledgeBase, Last, LastKnown, MergeAhead, MergeKey, MergePrefetch,
+    MergeStats, Store, extract_cached, store,
 };
 use notify::EventKind;
 use notify::event::{AccessKind, AccessMode, ModifyKind};
@@ -19,6 +19,7 @@ use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, MessageType,
     NumberOrString, OneOf, Registration, RelativePattern, Uri,
 };
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 /// How long corpus file events wait for more events before a refresh.
 /// A save is one burst of events (written, closed, renamed) well within this; the refresh is cheap (a patch)
@@ -403,14 +404,18 @@ impl Backend {
             _ => None,
         };
         let s2 = store.clone();
-        // Read and decoded while the corpus loads; used if it is the merge of the articles loaded.
-        let ahead = MergeAhead::start(store.as_ref());
+        // The last knowledge base, read back while the corpus is walked: partial knowledge as soon as it is
+        // there, and the corpus's knowledge base if the walk finds the same articles.
+        let last = LastKnown::start(store.as_ref(), &roots, opts.max_file_size);
+        let last = tokio::task::spawn_blocking(move || last.wait().map(Arc::new));
         // Files whose identity is the one the index records are not read: their texts are read when needed.
-        let loaded =
-            tokio::task::spawn_blocking(move || load_trusting(&r2, &o2, s2.as_deref())).await;
+        let walk = tokio::task::spawn_blocking(move || load_trusting(&r2, &o2, s2.as_deref()));
+        let (loaded, last) = self.walk_serving_last(generation, walk, last).await;
         let corpus = match loaded {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => {
+                // Not the last corpus's knowledge either.
+                self.shared.replace_partial_kb(last.as_ref().map(|l| &l.kb));
                 let msg = format!("Dossier: cannot load the corpus: {e}");
                 self.client.show_message(MessageType::ERROR, &msg).await;
                 self.status("error", 0, 0, &msg).await;
@@ -438,8 +443,51 @@ impl Backend {
                 )
                 .await;
         }
-        let problems = corpus.problems;
         let total = corpus.articles.len();
+        if let Some(last) = last
+            .as_ref()
+            .filter(|l| l.is_of(&corpus.articles, &corpus.problems))
+        {
+            // The corpus is the one last merged: its knowledge base is the last one, already read back.
+            let mut loaded = self.shared.loaded.clone().lock_owned().await;
+            if self.shared.load_gen.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            *loaded = Loaded::new(
+                generation,
+                roots.clone(),
+                last.kb.articles.clone(),
+                corpus.problems,
+            );
+            loaded.store = store.clone();
+            self.shared.set_kb_found_whole(last.kb.clone());
+            drop(loaded);
+            // Read back from the index, as a warm start's merge is.
+            let merge = MergeStats {
+                loaded: true,
+                ..MergeStats::default()
+            };
+            tracing::debug!("the corpus is the one last merged; merge: {merge:?}");
+            self.ready(generation, &roots, started, progress, None)
+                .await;
+            return;
+        }
+        // Serving the last knowledge base while this one is made, unless the corpus is mostly other
+        // articles now (then partial knowledge of what is loaded is nearer the truth) or a reload keeps
+        // answering from the whole knowledge base in place; no partial knowledge while it serves.
+        let serving_last = match last.as_ref() {
+            Some(l) if 2 * l.shared_with(&corpus.articles) >= total => {
+                self.shared.serve_last(l.kb.clone());
+                Arc::ptr_eq(&self.shared.kb().0, &l.kb)
+            }
+            _ => {
+                self.shared.replace_partial_kb(last.as_ref().map(|l| &l.kb));
+                false
+            }
+        };
+        drop(last);
+        let ahead = MergeAhead::start(None);
+        let problems = corpus.problems;
         // A start from the index that holds the merged knowledge base of exactly these articles: every
         // extraction and the merged knowledge base are read at once (its alias automata built meanwhile), with
         // no partial knowledge before.
@@ -500,7 +548,7 @@ impl Backend {
                 last_publish.elapsed() > Duration::from_secs(3)
                     && done.len() >= 4 * published.max(GROWTH_FROM)
             };
-            if !pending.is_empty() && due {
+            if !pending.is_empty() && due && !serving_last {
                 published = done.len();
                 let snapshot = done.clone();
                 if let Ok(kb) =
@@ -558,9 +606,49 @@ impl Backend {
                 None
             }
         };
+        self.ready(generation, &roots, started, progress, to_save)
+            .await;
+    }
+
+    /// The walk of the corpus (`walk`), serving the last knowledge base (`last`) as partial knowledge as soon
+    /// as it is read back if the walk is not done by then; waits for both.
+    async fn walk_serving_last<T>(
+        &self,
+        generation: u64,
+        walk: tokio::task::JoinHandle<T>,
+        last: tokio::task::JoinHandle<Option<Arc<Last>>>,
+    ) -> (Result<T, tokio::task::JoinError>, Option<Arc<Last>>) {
+        tokio::pin!(walk);
+        tokio::pin!(last);
+        tokio::select! {
+            biased;
+            walked = &mut walk => (walked, last.await.ok().flatten()),
+            last = &mut last => {
+                let last = last.ok().flatten();
+                if let Some(l) = &last
+                    && self.shared.load_gen.load(Ordering::SeqCst) == generation
+                {
+                    self.shared.serve_last(l.kb.clone());
+                }
+                (walk.await, last)
+            }
+        }
+    }
+
+    /// The end of a load: the open notes analysed, the corpus watched, "ready" said, and the merged knowledge
+    /// base stored (`to_save`) if it is new.
+    async fn ready(
+        &self,
+        generation: u64,
+        roots: &[PathBuf],
+        started: Instant,
+        progress: Option<OngoingProgress<Bounded, NotCancellable>>,
+        to_save: Option<(Arc<Store>, Arc<KnowledgeBase>)>,
+    ) {
         if self.shared.load_gen.load(Ordering::SeqCst) != generation {
             return;
         }
+        let total = self.shared.kb().0.articles.len();
         // "Ready" once the open notes are analysed and their cards made (the first hovers come right after),
         // but not held back long for many open notes: the rest are done with their diagnostics.
         let shared = self.shared.clone();
@@ -584,9 +672,9 @@ impl Backend {
         );
         tracing::info!("corpus loaded: {msg}");
         // Watch before saying "ready", so that no change made after that is missed.
-        self.watch(&roots);
+        self.watch(roots);
         if self.shared.client_watches.load(Ordering::SeqCst) {
-            self.register_client_watch(&roots).await;
+            self.register_client_watch(roots).await;
         }
         if let Some(p) = progress {
             p.finish_with_message(msg.clone()).await;

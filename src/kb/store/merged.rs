@@ -33,7 +33,7 @@ pub struct MergeStats {
 }
 
 /// The stored merged knowledge base's bytes, or why there are none to use.
-enum Fetched {
+pub(super) enum Fetched {
     Done(Lookup),
     /// Of other articles than those expected (not read).
     Other,
@@ -48,7 +48,7 @@ enum Fetched {
 }
 
 /// What the index holds for a corpus.
-enum Lookup {
+pub(super) enum Lookup {
     Hit(Box<Prepared>),
     /// Nothing, or another corpus's (articles added, changed or removed since): merge.
     Miss,
@@ -60,7 +60,7 @@ enum Lookup {
 impl Store {
     /// The bytes of the stored merged knowledge base, with the key of the articles it is of (the one part that
     /// needs the database); only its key when it is not of the articles of `expect`.
-    fn fetch_merged(&self, expect: Option<&MergeKey>) -> Fetched {
+    pub(super) fn fetch_merged(&self, expect: Option<&MergeKey>) -> Fetched {
         let mut conn = self.lock();
         let head = conn
             .query_row("SELECT version, key FROM merged WHERE id = 1", [], |r| {
@@ -130,6 +130,12 @@ impl Store {
                 params![xxh3_64(&hot) as i64, hot],
             )?;
             drop(hot);
+            let articles: Vec<&Article> = kb.articles.iter().map(|d| &d.article).collect();
+            let listing = crate::corpus::encode_listing(&articles, &kb.problems);
+            tx.execute(
+                "INSERT OR REPLACE INTO listing (id, sum, data) VALUES (1, ?1, ?2)",
+                params![xxh3_64(&listing) as i64, listing],
+            )?;
             tx.commit()?;
             Ok(true)
         })();
@@ -146,7 +152,10 @@ impl Store {
 /// The checksum and the data of the one row of `table` (`merged` or `hot`); `None` when there is none. The
 /// data is read straight into a buffer of its size, rather than copied out of one SQLite would make for it:
 /// tens of megabytes, each page of which the kernel would clear twice.
-fn read_row(conn: &rusqlite::Connection, table: &str) -> rusqlite::Result<Option<(i64, Vec<u8>)>> {
+pub(super) fn read_row(
+    conn: &rusqlite::Connection,
+    table: &str,
+) -> rusqlite::Result<Option<(i64, Vec<u8>)>> {
     let Some((sum, len)) = conn
         .query_row(
             &format!("SELECT sum, length(data) FROM {table} WHERE id = 1"),
@@ -176,7 +185,7 @@ fn read_row(conn: &rusqlite::Connection, table: &str) -> rusqlite::Result<Option
 
 /// A stored merged knowledge base made ready before the articles it is for are known: decoded, its ids
 /// checked, completed ([`merge::complete`]), its alias automata being built.
-struct Prepared {
+pub(super) struct Prepared {
     /// Without their aliases (taken by the automata).
     parts: Box<Merged>,
     facts_by_entity: Vec<Vec<u32>>,
@@ -192,7 +201,7 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
 
 /// The merged knowledge base in these stored bytes, made ready, or why they cannot be used. Gives up between
 /// steps once `stop` is set (nobody wants the result then).
-fn prepare(sum: i64, data: &[u8], stop: &AtomicBool) -> Result<Prepared, String> {
+pub(super) fn prepare(sum: i64, data: &[u8], stop: &AtomicBool) -> Result<Prepared, String> {
     let stopped = || {
         stop.load(Ordering::Relaxed)
             .then(|| "no longer wanted".to_string())
@@ -226,7 +235,11 @@ fn prepare(sum: i64, data: &[u8], stop: &AtomicBool) -> Result<Prepared, String>
 }
 
 /// A merged knowledge base made ready, checked against the articles' text lengths.
-fn checked(path: &std::path::Path, prepared: Result<Prepared, String>, texts: &[usize]) -> Lookup {
+pub(super) fn checked(
+    path: &std::path::Path,
+    prepared: Result<Prepared, String>,
+    texts: &[usize],
+) -> Lookup {
     let why = match prepared {
         Ok(p) => match p.parts.check_ranges(texts) {
             Ok(()) => return Lookup::Hit(Box::new(p)),
@@ -599,7 +612,7 @@ impl MergePrefetch {
 }
 
 /// A knowledge base from stored parts made ready, once its alias automata are built.
-fn assemble(
+pub(super) fn assemble(
     articles: Vec<Arc<ArticleData>>,
     problems: Vec<Problem>,
     prepared: Prepared,

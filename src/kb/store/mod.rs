@@ -22,12 +22,14 @@
 //! - this file: [`Store`] (the database) and [`extract_cached`].
 
 mod deferred;
+mod last;
 mod location;
 mod merged;
 mod merged_wire;
 mod wire;
 
 pub use deferred::deferred_again;
+pub use last::{Last, LastKnown};
 pub use location::{CACHE_DIR_ENV, index_name, index_path};
 pub use merged::{MergeAhead, MergePrefetch, MergeStats, merge_cached};
 pub use merged_wire::{MERGE_VERSION, MergeKey};
@@ -45,8 +47,9 @@ use std::time::Duration;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The layout of the database; bump when the tables or the page size change. A database of another version is
-/// rebuilt. Version 4: 64 KiB pages ([`PAGE_SIZE`]); 5: the merged knowledge base's articles' hot parts.
-pub const SCHEMA_VERSION: i32 = 5;
+/// rebuilt. Version 4: 64 KiB pages ([`PAGE_SIZE`]); 5: the merged knowledge base's articles' hot parts; 6:
+/// the listing of its articles.
+pub const SCHEMA_VERSION: i32 = 6;
 /// Marks a database as Dossier's index (`PRAGMA application_id`, "DSSR").
 const APPLICATION_ID: i32 = 0x4453_5352;
 /// Articles read and decoded at a time (bounds the memory the stored bytes take).
@@ -83,6 +86,11 @@ CREATE TABLE hot (
     id INTEGER PRIMARY KEY CHECK (id = 1),  -- of the merged knowledge base, written with it
     sum INTEGER NOT NULL,    -- xxh3-64 of data
     data BLOB NOT NULL       -- its articles' dated clauses and sketches (wire::encode_hot)
+);
+CREATE TABLE listing (
+    id INTEGER PRIMARY KEY CHECK (id = 1),  -- of the merged knowledge base, written with it
+    sum INTEGER NOT NULL,    -- xxh3-64 of data
+    data BLOB NOT NULL       -- its articles and problems as the load found them (corpus::encode_listing)
 );";
 
 /// An index that cannot be used at all (the cache folder cannot be made or written).
