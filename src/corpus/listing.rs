@@ -106,7 +106,12 @@ pub fn decode_listing(
     if !rest.is_empty() {
         return None;
     }
-    let inside = |p: &Path| roots.iter().any(|r| p.starts_with(r));
+    // A text is read from the canonical file (a link's target), which lies under the canonical root.
+    let canonical: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    let inside = |p: &Path| roots.iter().chain(&canonical).any(|r| p.starts_with(r));
     let articles = w
         .articles
         .into_iter()
@@ -159,7 +164,7 @@ pub fn decode_listing(
 mod tests {
     use super::*;
     use crate::corpus::test_support::TempDir;
-    use crate::corpus::{LoadOptions, load};
+    use crate::corpus::{LoadOptions, load, load_with};
 
     /// A corpus with front matter, a headline, a link inside the root and a file that is skipped.
     fn corpus() -> (TempDir, Vec<PathBuf>) {
@@ -196,6 +201,33 @@ mod tests {
         // Texts are read from their files when asked for, and are the ones listed.
         for (a, b) in articles.iter().zip(&c.articles) {
             assert!(!a.text.is_loaded());
+            assert_eq!(a.text.as_str(), b.text.as_str());
+            assert!(a.text.problem().is_none());
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listing_of_texts_trusted_under_a_root_reached_through_a_link_reads_back() {
+        let (dir, _) = corpus();
+        std::os::unix::fs::symlink(dir.path().join("c"), dir.path().join("alias")).expect("link");
+        let roots = vec![dir.path().join("alias")];
+        // Files recorded once they have settled are trusted unread by the next load: their texts are read
+        // from the canonical files, outside the root as written.
+        std::thread::sleep(crate::corpus::SETTLE + std::time::Duration::from_millis(100));
+        let opts = LoadOptions::default();
+        let (_, report) = load_with(&roots, &opts, &Default::default(), &|_, _| {}).expect("load");
+        let known = report.records.into_iter().collect();
+        let (c, report) = load_with(&roots, &opts, &known, &|_, _| {}).expect("load again");
+        assert!(report.trusted > 0);
+        let refs: Vec<&Article> = c.articles.iter().collect();
+        assert!(
+            refs.iter()
+                .any(|a| a.text.file().is_some_and(|f| !f.starts_with(&roots[0])))
+        );
+        let bytes = encode_listing(&refs, &c.problems);
+        let (articles, _) = decode_listing(&bytes, &roots, 1 << 20).expect("reads back");
+        for (a, b) in articles.iter().zip(&c.articles) {
             assert_eq!(a.text.as_str(), b.text.as_str());
             assert!(a.text.problem().is_none());
         }

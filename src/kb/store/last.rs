@@ -17,7 +17,7 @@ use super::merged::{Fetched, Lookup, assemble, checked, prepare, read_row};
 use super::merged_wire::MergeKey;
 use super::{Store, deferred::deferred_all, par_map, wire};
 use crate::corpus::{Article, Problem, decode_listing};
-use crate::kb::{ArticleData, KnowledgeBase};
+use crate::kb::KnowledgeBase;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -128,58 +128,52 @@ fn read_last(store: &Arc<Store>, roots: &[PathBuf], max_file_size: u64) -> Resul
             .map_err(|_| "its key is not a key".to_string())?,
     );
     // The merged knowledge base is made ready (the longest part) while the articles are read from the
-    // listing and given their extractions.
-    let (prepared, articles) = std::thread::scope(|scope| {
+    // listing; their hot parts are copied out after, once the merged bytes are let go (as a warm start does),
+    // so that the two are not held at once.
+    let (prepared, listed) = std::thread::scope(|scope| {
         let prepared = std::thread::Builder::new()
             .name("dossier-last-kb".to_string())
             .spawn_scoped(scope, || prepare(sum, &data, &AtomicBool::new(false)));
-        let articles = listed(store, roots, max_file_size, key, &listing, hot);
+        let listed = listed(roots, max_file_size, key, &listing);
         let prepared = match prepared {
             Ok(h) => h
                 .join()
                 .unwrap_or_else(|_| Err("it could not be read back".to_string())),
             Err(_) => prepare(sum, &data, &AtomicBool::new(false)),
         };
-        (prepared, articles)
+        (prepared, listed)
     });
     drop((data, listing));
-    let (data, problems, texts) = articles?;
+    let (articles, problems) = listed?;
+    let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
     let prepared = match checked(store.path(), prepared, &texts) {
         Lookup::Hit(p) => p,
         Lookup::Damaged(why) => return Err(why),
         Lookup::Miss => return Err("none stored".to_string()),
     };
+    let hot = hot
+        .and_then(|h| wire::decode_hot(&h, articles.len()))
+        .map(|h| (key, h));
+    let (data, _) = deferred_all(articles, store, roots, hot);
     Ok(Last {
         key,
         kb: Arc::new(assemble(data, problems, *prepared)),
     })
 }
 
-/// A listing's articles with their extractions, its problems, and the length of each text.
-type Listed = (Vec<Arc<ArticleData>>, Vec<Problem>, Vec<usize>);
-
-/// The articles of a listing (bytes) with their extractions, read from `store` when needed but for the hot
-/// parts (`hot`), the problems listed with them, and the length of each text; only if they are the articles of
-/// `key`.
+/// The articles and problems of a listing (bytes), if they are the articles of `key`.
 fn listed(
-    store: &Arc<Store>,
     roots: &[PathBuf],
     max_file_size: u64,
     key: MergeKey,
     listing: &[u8],
-    hot: Option<Vec<u8>>,
-) -> Result<Listed, String> {
+) -> Result<(Vec<Article>, Vec<Problem>), String> {
     let (articles, problems) = decode_listing(listing, roots, max_file_size)
         .ok_or("the listing of its articles does not read back")?;
     if MergeKey::from_content(&par_map(&articles, wire::content_key)) != key {
         return Err("the listing is not of its articles".to_string());
     }
-    let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
-    let hot = hot
-        .and_then(|h| wire::decode_hot(&h, articles.len()))
-        .map(|h| (key, h));
-    let (data, _) = deferred_all(articles, store, roots, hot);
-    Ok((data, problems, texts))
+    Ok((articles, problems))
 }
 
 #[cfg(test)]
