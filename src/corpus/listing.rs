@@ -8,7 +8,7 @@
 //! against its digest then, as a text a load trusted is ([`super::ArticleText`]): a file changed since reads
 //! as blanks with a problem, never as another text.
 
-use super::text::{ArticleText, FileIdentity};
+use super::text::{ArticleText, FileIdentity, narrow, wide};
 use super::{Article, ArticleMeta, Problem};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -52,16 +52,6 @@ fn path_of(bytes: Vec<u8>) -> PathBuf {
     {
         PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
     }
-}
-
-fn wide(r: &Range<usize>) -> Range<u64> {
-    r.start as u64..r.end as u64
-}
-
-/// `r` as offsets into a text of `len` bytes, when it fits.
-fn narrow(r: &Range<u64>, len: usize) -> Option<Range<usize>> {
-    let (s, e) = (usize::try_from(r.start).ok()?, usize::try_from(r.end).ok()?);
-    (s <= e && e <= len).then_some(s..e)
 }
 
 /// The bytes of these articles (in order) and problems. A text read by the load (not trusted unread) is

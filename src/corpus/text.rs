@@ -113,11 +113,12 @@ struct RecordWire {
     caveats: Vec<String>,
 }
 
-fn wide(r: &Range<usize>) -> Range<u64> {
+pub(super) fn wide(r: &Range<usize>) -> Range<u64> {
     r.start as u64..r.end as u64
 }
 
-fn narrow(r: &Range<u64>, len: usize) -> Option<Range<usize>> {
+/// `r` as offsets into a text of `len` bytes, when it fits.
+pub(super) fn narrow(r: &Range<u64>, len: usize) -> Option<Range<usize>> {
     let (s, e) = (usize::try_from(r.start).ok()?, usize::try_from(r.end).ok()?);
     (s <= e && e <= len).then_some(s..e)
 }
