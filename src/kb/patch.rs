@@ -22,7 +22,7 @@
 //! - articles added, removed, renamed or reordered: no patch is made ([`KnowledgeBase::patched`] is `None`).
 
 use super::lookup::fact_order;
-use super::merge::{count_mention, fact_of};
+use super::merge::{fact_of, tally};
 use super::{ArticleData, ArticleIx, EntityId, FactDate, KnowledgeBase, Role, Source};
 use crate::corpus::Problem;
 use crate::extract::events::EventKind;
@@ -207,16 +207,15 @@ impl KnowledgeBase {
 /// The kept mentions and counts of the `touched` entities, from `article_mentions` (as
 /// [`KnowledgeBase::complete`] makes them).
 fn recount_mentions(kb: &mut KnowledgeBase, touched: &[bool]) {
-    for (e, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
-        let e = Arc::make_mut(&mut kb.entities[e]);
-        e.mentions.clear();
-        e.mention_count = 0;
-        e.source_count = 0;
-    }
-    for (ai, mentions) in kb.article_mentions.iter().enumerate() {
-        for m in mentions.iter().filter(|m| touched[m.entity()]) {
-            count_mention(Arc::make_mut(&mut kb.entities[m.entity()]), ai, m);
-        }
+    let tallies = tally(kb.entities.len(), &kb.article_mentions, |e| touched[e]);
+    for ((e, t), _) in kb
+        .entities
+        .iter_mut()
+        .zip(tallies)
+        .zip(touched)
+        .filter(|(_, t)| **t)
+    {
+        t.apply(Arc::make_mut(e));
     }
 }
 
