@@ -91,6 +91,12 @@ Saudi|Qatari|Yemeni|Omani|Afghan|Somali|Bangladeshi|Nepali|Kenyan|Western|Easter
 static DEMONYM_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| DEMONYMS.split('|').collect());
 
+/// Is this word one of the nationality adjectives listed here ("British", "Israeli"), rather than one made
+/// from a place's name?
+pub fn is_listed_demonym(word: &str) -> bool {
+    DEMONYM_SET.contains(word)
+}
+
 /// Is this word a nationality or regional adjective ("Japanese", "American", "Canadian", "British")?
 pub fn is_demonym(word: &str) -> bool {
     if DEMONYM_SET.contains(word) {

@@ -420,6 +420,55 @@ mod tests {
     }
 
     #[test]
+    fn nationalities_and_contractions_name_no_one() {
+        // (text, the people it names)
+        let cases: [(&str, &[&str]); 6] = [
+            (
+                "We met with leading Irish Americans, your ambassador, our ambassador, as well.",
+                &[],
+            ),
+            (
+                "An Irish American lawyer and a decorated war hero spoke.",
+                &[],
+            ),
+            ("Q I’m wondering whether the President will go.", &[]),
+            (
+                "I’m Susan Rice, the domestic policy adviser.",
+                &["Susan Rice"],
+            ),
+            (
+                "Israelis and Palestinians met, and then AMERICANS voted.",
+                &[],
+            ),
+            // An apostrophe before a capital is part of a name; a singular nationality can be a surname.
+            (
+                "Prime Minister Bill English met Senator Conan O’Brien in Auckland.",
+                &["Bill English", "Conan O’Brien"],
+            ),
+        ];
+        let groups = [
+            "Irish Americans",
+            "Irish American",
+            "American",
+            "Americans",
+            "Israelis",
+            "Palestinians",
+            "AMERICANS",
+            "Q I’m",
+            "I’m",
+            "Q",
+        ];
+        for (t, want) in cases {
+            let found = find_all_names(t, std::slice::from_ref(&(0..t.len())));
+            let got: Vec<&str> = found.people.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(got, want, "{t}");
+            for m in &found.names {
+                assert!(!groups.contains(&m.name.as_str()), "{t}: {}", m.name);
+            }
+        }
+    }
+
+    #[test]
     fn agreements_with_acronyms_heads_and_operations() {
         let t = "He highlighted Kenya's contributions to the African Union Transition Mission in Somalia (ATMIS), the fight against Al-Shabaab, and participation in Operation Prosperity Guardian, aimed at strengthening Red Sea security.";
         assert_eq!(

@@ -1,7 +1,7 @@
 //! People: names found by titles and roles, speech verbs, appositives ("Ruto, the president,") and
 //! appointments, with the role each is given.
 
-use super::gazetteer::is_place;
+use super::gazetteer::{is_demonym, is_place};
 use super::words::{
     FUNCTION_WORDS_SET, Sent, in_set, is_cap, is_initial, is_name_word, is_role_modifier,
     is_role_noun, is_title, is_title_case, plural_title, strip_possessive, strip_possessive_range,
@@ -69,7 +69,21 @@ pub fn find_people(text: &str, sentences: &[ByteRange]) -> Vec<NameMention> {
     out
 }
 
+/// The people named in one sentence, added to `out`.
 pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
+    let before = out.len();
+    candidates_in_sentence(s, out);
+    // A name made of nationality words only ("Irish American", "with leading Irish Americans, your
+    // ambassador") names a group of people, not a person.
+    let found = out.split_off(before);
+    out.extend(
+        found
+            .into_iter()
+            .filter(|m| !m.name.split(' ').all(|w| is_demonym(strip_possessive(w).0))),
+    );
+}
+
+fn candidates_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     // Names have at most three words (initials aside); a longer capitalised run is a longer proper noun.
     // Headlines in title case ("President Biden Announces Final Rule") capitalise everything, so there a
     // name is taken only when two words end the run.

@@ -6,8 +6,8 @@
 use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_role_noun, is_title,
-    is_title_case, strip_possessive,
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_plural_demonym,
+    is_role_noun, is_title, is_title_case, strip_possessive,
 };
 use super::{Cue, EntityKind, NameMention, collapse, collapsed};
 use crate::extract::segment::tokens;
@@ -538,8 +538,18 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
         }
         // A lone nationality adjective is not a name ("American", "European"), nor is a compound modifier
         // ("Kenya-U.S. ties", "Russia-Ukraine war").
+        // In a shouted headline too ("AMERICANS").
+        let word = if is_all_caps(&name) {
+            let mut c = name.chars();
+            c.next()
+                .map(|f| f.to_string() + &c.as_str().to_lowercase())
+                .unwrap_or_default()
+        } else {
+            name.clone()
+        };
         if b - a == 1
-            && (is_demonym(&name)
+            && (is_demonym(&word)
+                || is_plural_demonym(&word)
                 || name
                     .split('-')
                     .filter(|p| p.starts_with(char::is_uppercase))

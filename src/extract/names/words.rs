@@ -742,6 +742,8 @@ pub(super) fn is_name_word(word: &str) -> bool {
     }
     is_cap(w)
         && !is_all_caps(w)
+        && !is_contraction(w)
+        && !is_plural_demonym(w)
         && !w.chars().any(|c| c.is_ascii_digit())
         && !in_set(&NOT_PERSON_WORDS_SET, w)
         && !in_set(&FUNCTION_WORDS_SET, w)
@@ -751,6 +753,26 @@ pub(super) fn is_name_word(word: &str) -> bool {
         && !w.ends_with("-based")
         && !w.contains(".-")
         && w.chars().filter(|c| *c == '-').count() <= 1
+}
+
+/// A pronoun or verb with a contracted ending ("I’m", "We’ll", "Don’t"): never part of a name, unlike an
+/// apostrophe before a capital ("O’Brien", "N’Golo").
+fn is_contraction(w: &str) -> bool {
+    let Some(at) = w.rfind(['\'', '’']) else {
+        return false;
+    };
+    let after = &w[at + w[at..].chars().next().map_or(1, char::len_utf8)..];
+    matches!(after, "m" | "re" | "ve" | "ll" | "d" | "t")
+}
+
+/// A nationality in the plural ("Americans", "Kenyans", "Israelis"): people, not a name. Only the plurals
+/// English makes of nationality words: "-ans" of one in "-an", "-is" of a listed one in "-i" ("Francis" is
+/// no plural of a "Franci").
+pub(super) fn is_plural_demonym(w: &str) -> bool {
+    w.strip_suffix('s').is_some_and(|one| {
+        (one.ends_with("an") && super::gazetteer::is_demonym(one))
+            || (one.ends_with('i') && super::gazetteer::is_listed_demonym(one))
+    })
 }
 
 /// Does the word look like a nationality or place adjective ("Kenyan", "US", "U.S.")?
