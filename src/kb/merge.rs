@@ -15,6 +15,7 @@ use super::{
 use crate::corpus::{Corpus, Problem};
 use crate::extract::events::EventKind;
 use crate::extract::facts::{TextFact, facts_in_text, resolve_anchor};
+use crate::extract::names::gazetteer::{is_country_or_region, is_place};
 use crate::extract::names::{Cue, EntityKind, NameMention};
 use crate::extract::segment::Sentence;
 use crate::text::{ByteRange, fold};
@@ -347,7 +348,13 @@ impl KnowledgeBase {
             if c.kind == EntityKind::Person
                 && let Some(last) = name_words(&name).last()
             {
-                aliases.insert(last.to_string());
+                // A surname that is also the name of a country, region or state ("Jim Crow America", a name
+                // run on across a line break; "Q Ukraine", a transcript's question) does not stand for the
+                // person alone unless the texts wrote it so: a hover on "America" is about the place. A city's
+                // name does ("Aden and Austin signed"): surnames like it are common.
+                if !is_country_or_region(last) || c.forms.contains_key(*last) {
+                    aliases.insert(last.to_string());
+                }
                 for t in &c.titles {
                     aliases.insert(format!("{t} {last}"));
                 }
@@ -431,7 +438,9 @@ impl KnowledgeBase {
                 let Some(&ci) = person_index.get(&key) else {
                     continue;
                 };
-                if alias_map.contains_key(first) {
+                // A place's name used alone is the place ("California" in an article about the "California
+                // Endowment", a name the people rule took for a person's).
+                if alias_map.contains_key(first) || is_place(first) {
                     continue;
                 }
                 // Capitalised words not followed by another capitalised word, once per article.

@@ -217,6 +217,58 @@ mod tests {
     }
 
     #[test]
+    fn a_place_s_name_alone_stands_for_the_place_not_a_person_named_with_it() {
+        // (articles, the person, the place's name alone, whether it stands for the person)
+        let cases: [(&[&str], &str, &str, bool); 4] = [
+            // A surname that is a place's name: not the person's alias unless the texts use it alone for them.
+            (
+                &[
+                    "Senator Jim Crow America spoke on Monday.",
+                    "America is a large country.",
+                ],
+                "Jim Crow America",
+                "America",
+                false,
+            ),
+            // A first name that is a place's name, written alone in the article: still the place.
+            (
+                &["Senator Georgia Smith met voters. Georgia voted on Tuesday."],
+                "Georgia Smith",
+                "Georgia",
+                false,
+            ),
+            // A surname that is no place's name is the person's, and so is a city's name.
+            (
+                &["Senator Aden Duale spoke on Monday. Duale said more."],
+                "Aden Duale",
+                "Duale",
+                true,
+            ),
+            (
+                &["Secretary Lloyd J. Austin met Aden. Aden and Austin signed it."],
+                "Lloyd J. Austin",
+                "Austin",
+                true,
+            ),
+        ];
+        for (texts, person, alone, stands) in cases {
+            let kb = kb(texts);
+            let p = kb
+                .entities
+                .iter()
+                .find(|e| e.kind == EntityKind::Person && e.name == person)
+                .unwrap_or_else(|| panic!("{person}: {:?}", people(&kb)));
+            assert_eq!(p.aliases.iter().any(|a| a == alone), stands, "{person}");
+            let found = kb.find_mentions(alone, 0..alone.len());
+            assert_eq!(
+                found.iter().any(|m| m.candidates.contains(&p.id)),
+                stands,
+                "{alone}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_relative_date_takes_the_date_of_the_event_it_counts_from() {
         let kb = kb(&[
             "Secretary of State Antony J. Blinken spoke with President William Ruto on November 7. \

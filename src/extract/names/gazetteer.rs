@@ -6,7 +6,8 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
-const PLACES: &str = "\
+/// Countries and world regions.
+const COUNTRIES_AND_REGIONS: &str = "\
 Afghanistan|Albania|Algeria|Andorra|Angola|Argentina|Armenia|Australia|Austria|Azerbaijan|Bahamas|Bahrain|\
 Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia|Botswana|Brazil|Brunei|Bulgaria|\
 Burkina Faso|Burundi|Cambodia|Cameroon|Canada|Chad|Chile|China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|\
@@ -25,7 +26,10 @@ United Kingdom|UK|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|
 America|Uruguay|Uzbekistan|Vanuatu|Vatican|Venezuela|Vietnam|Yemen|Zambia|Zimbabwe|Hong Kong|Macau|Greenland|\
 Puerto Rico|Gaza|West Bank|Crimea|Donbas|Kashmir|Tibet|Xinjiang|Darfur|\
 Africa|Asia|Europe|North America|South America|Latin America|Central America|Oceania|Antarctica|Middle East|\
-Arctic|Caribbean|Balkans|Scandinavia|Horn of Africa|Sahel|Gulf|Pacific|Atlantic|Indo-Pacific|Eurasia|\
+Arctic|Caribbean|Balkans|Scandinavia|Horn of Africa|Sahel|Gulf|Pacific|Atlantic|Indo-Pacific|Eurasia|";
+
+/// Capitals and large cities.
+const CITIES: &str = "\
 Kabul|Tirana|Algiers|Luanda|Buenos Aires|Yerevan|Canberra|Vienna|Baku|Manama|Dhaka|Minsk|Brussels|La Paz|\
 Sarajevo|Gaborone|Brasilia|Brasília|Sofia|Ouagadougou|Phnom Penh|Yaounde|Ottawa|Santiago|Beijing|Bogota|Bogotá|\
 Kinshasa|Havana|Nicosia|Prague|Copenhagen|Cairo|Tallinn|Addis Ababa|Helsinki|Paris|Libreville|Tbilisi|Berlin|\
@@ -43,7 +47,10 @@ Boston|Seattle|Denver|Atlanta|Miami|Baltimore|Pittsburgh|Cleveland|St. Louis|Min
 San Francisco|Silicon Valley|Manhattan|Brooklyn|Wall Street|Toronto|Montreal|Vancouver|Shanghai|Shenzhen|\
 Guangzhou|Mumbai|Bangalore|Kolkata|Chennai|Osaka|Sydney|Melbourne|Munich|Frankfurt|Hamburg|Milan|Naples|Turin|\
 Manchester|Birmingham|Liverpool|Edinburgh|Glasgow|Lyon|Marseille|Rotterdam|Antwerp|St. Petersburg|Sao Paulo|\
-São Paulo|Rio de Janeiro|Rio|Singapore City|Jeddah|Mecca|Kandahar|Mosul|Basra|Aleppo|Kharkov|Gdansk|Krakow|\
+São Paulo|Rio de Janeiro|Rio|Singapore City|Jeddah|Mecca|Kandahar|Mosul|Basra|Aleppo|Kharkov|Gdansk|Krakow|";
+
+/// US states, and provinces and regions of other countries.
+const STATES: &str = "\
 Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|Illinois|Indiana|\
 Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|\
 Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|\
@@ -71,9 +78,26 @@ sarah|scott|sean|sebastian|sergio|shannon|sharon|shirley|sophia|stanley|stephani
 sue|susan|ted|teresa|terry|theodore|theresa|thomas|tim|timothy|tina|todd|tom|tommy|tony|tracy|tyler|valerie|\
 vicky|victor|victoria|vincent|virginia|vladimir|walter|wayne|wendy|william|willie|xavier|yuri|zachary";
 
-static PLACE_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| PLACES.split('|').collect());
+static PLACE_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [COUNTRIES_AND_REGIONS, CITIES, STATES]
+        .iter()
+        .flat_map(|p| p.split('|'))
+        .collect()
+});
+static LAND_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [COUNTRIES_AND_REGIONS, STATES]
+        .iter()
+        .flat_map(|p| p.split('|'))
+        .collect()
+});
 static GIVEN_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| GIVEN_NAMES.split('|').collect());
+
+/// Is this (whole) name a country, a world region, a US state or another country's province — a place, but
+/// not a city ("America", "Ukraine", "Texas"; not "Austin")?
+pub fn is_country_or_region(name: &str) -> bool {
+    LAND_SET.contains(name)
+}
 
 /// Is this (whole) name a country, capital, large city, US state or world region?
 pub fn is_place(name: &str) -> bool {
@@ -117,8 +141,9 @@ pub fn is_demonym(word: &str) -> bool {
 /// Single-word places of four or more letters by their stem (final a, e, y, o dropped), four or more letters.
 static PLACE_STEMS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
     let mut stems: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
-    for p in PLACES
-        .split('|')
+    for p in [COUNTRIES_AND_REGIONS, CITIES, STATES]
+        .iter()
+        .flat_map(|p| p.split('|'))
         .filter(|p| !p.contains(' ') && p.len() >= 4)
     {
         let stem = p.trim_end_matches(['a', 'e', 'y', 'o']);
