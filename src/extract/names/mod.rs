@@ -204,6 +204,9 @@ mod tests {
             .collect()
     }
 
+    /// A person's name and role, as `people` gives them.
+    type Named = (String, Option<String>);
+
     fn p(name: &str, role: &str) -> (String, Option<String>) {
         (name.into(), Some(role.into()))
     }
@@ -465,6 +468,32 @@ mod tests {
             for m in &found.names {
                 assert!(!groups.contains(&m.name.as_str()), "{t}: {}", m.name);
             }
+        }
+    }
+
+    #[test]
+    fn a_clause_after_a_comma_is_no_role() {
+        // (text, the people it names with their roles)
+        let cases: [(&str, Vec<Named>); 4] = [
+            (
+                "The India Cancer Dialogue, hosted by President Biden’s Cancer Moonshot, met in May.",
+                vec![],
+            ),
+            (
+                "On Nippon Steel, President Biden will continue to oppose the deal.",
+                vec![],
+            ),
+            (
+                "Texas Democrats, since the Vice President met with these lawmakers, have stayed.",
+                vec![],
+            ),
+            (
+                "Frank Mora, as the U.S. ambassador, spoke.",
+                vec![p("Frank Mora", "as the U.S. ambassador")],
+            ),
+        ];
+        for (t, want) in cases {
+            assert_eq!(people(t), want, "{t}");
         }
     }
 

@@ -450,8 +450,33 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         return None;
     }
     let start = k + 1;
-    // ", and Chairman …": the next item of a list, not a phrase about this name.
-    if s.is_word(start) && matches!(s.word(start), "and" | "or") {
+    // ", and Chairman …", ", as well as Secretary …": the next item of a list, not a phrase about this name.
+    // ", since the Vice President met …", ", hosted by President …", ", most recently as its Chief …": a
+    // clause or an adverbial, not a noun phrase that says who the name is (", as U.S. attorney" is a role).
+    if s.is_word(start)
+        && (matches!(
+            s.word(start),
+            "and"
+                | "or"
+                | "since"
+                | "when"
+                | "while"
+                | "where"
+                | "after"
+                | "before"
+                | "because"
+                | "if"
+                | "although"
+                | "though"
+                | "most"
+                | "also"
+                | "then"
+                | "now"
+        ) || (s.word(start).ends_with("ed")
+            && s.is_word(start + 1)
+            && s.word(start + 1) == "by")
+            || (s.word(start) == "as" && s.is_word(start + 1) && s.word(start + 1) == "well"))
+    {
         return None;
     }
     let n = s.toks.len();
@@ -479,6 +504,16 @@ pub(super) fn appositive(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
         }
     }
     if end == start {
+        return None;
+    }
+    // A modal makes it a clause with a subject of its own (", President Biden will call on …").
+    if (start..end).any(|x| {
+        s.is_word(x)
+            && matches!(
+                s.word(x),
+                "will" | "would" | "can" | "could" | "should" | "shall" | "may" | "might" | "must"
+            )
+    }) {
         return None;
     }
     // The phrase must contain a role noun or title within its first words.
