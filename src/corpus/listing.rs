@@ -8,7 +8,7 @@
 //! against its digest then, as a text a load trusted is ([`super::ArticleText`]): a file changed since reads
 //! as blanks with a problem, never as another text.
 
-use super::text::{ArticleText, FileIdentity, narrow, wide};
+use super::text::{ArticleText, FileIdentity, date_of, date_wire, narrow, wide};
 use super::{Article, ArticleMeta, Problem};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -70,7 +70,7 @@ pub fn encode_listing(articles: &[&Article], problems: &[Problem]) -> Vec<u8> {
                 identity: a.text.identity(),
                 body: wide(&a.body),
                 meta_title: a.meta.title.clone(),
-                date: a.meta.date.map(|d| (d.year(), d.month(), d.day())),
+                date: a.meta.date.map(date_wire),
                 url: a.meta.url.clone(),
                 title: a.title.clone(),
                 title_range: a.title_range.as_ref().map(wide),
@@ -112,10 +112,7 @@ pub fn decode_listing(
             if !inside(&path) || !inside(&real) {
                 return None;
             }
-            let date = match a.date {
-                Some((y, m, d)) => Some(jiff::civil::Date::new(y, m, d).ok()?),
-                None => None,
-            };
+            let date = date_of(a.date)?;
             Some(Article {
                 id: a.id,
                 text: ArticleText::indexed(len, a.digest, a.identity, real, max_file_size),
@@ -178,13 +175,19 @@ mod tests {
         (dir, roots)
     }
 
+    /// The corpus of `roots` as a load finds it, and its listing.
+    fn listed(roots: &[PathBuf]) -> (crate::corpus::Corpus, Vec<u8>) {
+        let c = load(roots, &LoadOptions::default(), &|_, _| {}).expect("load");
+        let refs: Vec<&Article> = c.articles.iter().collect();
+        let bytes = encode_listing(&refs, &c.problems);
+        (c, bytes)
+    }
+
     #[test]
     fn a_listing_reads_back_as_the_articles_and_problems_it_was_made_of() {
         let (_dir, roots) = corpus();
-        let c = load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
+        let (c, bytes) = listed(&roots);
         assert!(!c.problems.is_empty(), "the empty file is a problem");
-        let refs: Vec<&Article> = c.articles.iter().collect();
-        let bytes = encode_listing(&refs, &c.problems);
         let (articles, problems) = decode_listing(&bytes, &roots, 1 << 20).expect("reads back");
         assert_eq!(articles, c.articles);
         assert_eq!(problems, c.problems);
@@ -226,9 +229,7 @@ mod tests {
     #[test]
     fn a_listed_text_changed_since_reads_as_blanks_with_a_problem() {
         let (dir, roots) = corpus();
-        let c = load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
-        let refs: Vec<&Article> = c.articles.iter().collect();
-        let bytes = encode_listing(&refs, &c.problems);
+        let (_, bytes) = listed(&roots);
         dir.write(
             "c/accord.md",
             "Another text altogether, of another length.\n",
@@ -242,9 +243,7 @@ mod tests {
     #[test]
     fn a_listing_that_is_damaged_or_names_a_file_outside_the_roots_is_no_listing() {
         let (dir, roots) = corpus();
-        let c = load(&roots, &LoadOptions::default(), &|_, _| {}).expect("load");
-        let refs: Vec<&Article> = c.articles.iter().collect();
-        let good = encode_listing(&refs, &c.problems);
+        let (c, good) = listed(&roots);
         let mut long = good.clone();
         long.push(0);
         let mut past_the_end = c.articles[0].clone();

@@ -117,6 +117,19 @@ pub(super) fn wide(r: &Range<usize>) -> Range<u64> {
     r.start as u64..r.end as u64
 }
 
+/// A metadata date as stored: year, month, day.
+pub(super) fn date_wire(d: jiff::civil::Date) -> (i16, i8, i8) {
+    (d.year(), d.month(), d.day())
+}
+
+/// A stored date read back: `None` when it is no date, `Some(None)` when none was stored.
+pub(super) fn date_of(w: Option<(i16, i8, i8)>) -> Option<Option<jiff::civil::Date>> {
+    match w {
+        Some((y, m, d)) => jiff::civil::Date::new(y, m, d).ok().map(Some),
+        None => Some(None),
+    }
+}
+
 /// `r` as offsets into a text of `len` bytes, when it fits.
 pub(super) fn narrow(r: &Range<u64>, len: usize) -> Option<Range<usize>> {
     let (s, e) = (usize::try_from(r.start).ok()?, usize::try_from(r.end).ok()?);
@@ -133,7 +146,7 @@ impl FileRecord {
             len: self.len as u64,
             body: wide(&self.body),
             title: m.title.clone(),
-            date: m.date.map(|d| (d.year(), d.month(), d.day())),
+            date: m.date.map(date_wire),
             url: m.url.clone(),
             headline: self.headline.as_ref().map(|(h, r)| (h.clone(), wide(r))),
             boilerplate: self.boilerplate.iter().map(wide).collect(),
@@ -158,10 +171,7 @@ impl FileRecord {
             return None;
         }
         let len = usize::try_from(w.len).ok()?;
-        let date = match w.date {
-            Some((y, m, d)) => Some(jiff::civil::Date::new(y, m, d).ok()?),
-            None => None,
-        };
+        let date = date_of(w.date)?;
         Some(FileRecord {
             identity: w.identity,
             digest: w.digest,

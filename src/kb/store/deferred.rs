@@ -132,8 +132,19 @@ pub(super) fn deferred_all(
     roots: &[std::path::PathBuf],
     hot: Option<(MergeKey, wire::HotParts)>,
 ) -> (Vec<Arc<ArticleData>>, super::CacheStats) {
-    let canon = super::canonical_roots(roots);
     let content: Vec<[u8; 16]> = super::par_map(&articles, wire::content_key);
+    deferred_keyed(articles, content, store, roots, hot)
+}
+
+/// [`deferred_all`], with the articles' content keys (`content`, in order) already made.
+pub(super) fn deferred_keyed(
+    articles: Vec<crate::corpus::Article>,
+    content: Vec<[u8; 16]>,
+    store: &Arc<Store>,
+    roots: &[std::path::PathBuf],
+    hot: Option<(MergeKey, wire::HotParts)>,
+) -> (Vec<Arc<ArticleData>>, super::CacheStats) {
+    let canon = super::canonical_roots(roots);
     let mut stats = super::CacheStats::default();
     // The hot parts of exactly these articles (same content keys, same order), or none.
     let mut hot = hot

@@ -15,7 +15,7 @@
 
 use super::merged::{Fetched, Lookup, assemble, checked, prepare, read_row};
 use super::merged_wire::MergeKey;
-use super::{Store, deferred::deferred_all, par_map, wire};
+use super::{Store, deferred::deferred_keyed, par_map, wire};
 use crate::corpus::{Article, Problem, decode_listing};
 use crate::kb::KnowledgeBase;
 use std::path::PathBuf;
@@ -144,7 +144,7 @@ fn read_last(store: &Arc<Store>, roots: &[PathBuf], max_file_size: u64) -> Resul
         (prepared, listed)
     });
     drop((data, listing));
-    let (articles, problems) = listed?;
+    let (articles, content, problems) = listed?;
     let texts: Vec<usize> = articles.iter().map(|a| a.text.len()).collect();
     let prepared = match checked(store.path(), prepared, &texts) {
         Lookup::Hit(p) => p,
@@ -154,27 +154,32 @@ fn read_last(store: &Arc<Store>, roots: &[PathBuf], max_file_size: u64) -> Resul
     let hot = hot
         .and_then(|h| wire::decode_hot(&h, articles.len()))
         .map(|h| (key, h));
-    let (data, _) = deferred_all(articles, store, roots, hot);
+    let (data, _) = deferred_keyed(articles, content, store, roots, hot);
     Ok(Last {
         key,
         kb: Arc::new(assemble(data, problems, *prepared)),
     })
 }
 
-/// The articles and problems of a listing (bytes), if they are the articles of `key`.
+/// The articles of a listing (bytes), their content keys and the problems listed, if they are the articles of
+/// `key`.
 fn listed(
     roots: &[PathBuf],
     max_file_size: u64,
     key: MergeKey,
     listing: &[u8],
-) -> Result<(Vec<Article>, Vec<Problem>), String> {
+) -> Result<Listed, String> {
     let (articles, problems) = decode_listing(listing, roots, max_file_size)
         .ok_or("the listing of its articles does not read back")?;
-    if MergeKey::from_content(&par_map(&articles, wire::content_key)) != key {
+    let content = par_map(&articles, wire::content_key);
+    if MergeKey::from_content(&content) != key {
         return Err("the listing is not of its articles".to_string());
     }
-    Ok((articles, problems))
+    Ok((articles, content, problems))
 }
+
+/// A listing's articles, their content keys and its problems.
+type Listed = (Vec<Article>, Vec<[u8; 16]>, Vec<Problem>);
 
 #[cfg(test)]
 mod tests {
