@@ -24,6 +24,107 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// A thing's name as it joins mentions into one entity: its key (of its kind), or one sense of an acronym.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ThingName {
+    Key(EntityKind, String),
+    Acronym(String, usize),
+}
+
+/// The words of a name that tell it from another: lower-cased, without connectors ("of", "the", "&").
+fn content_words(name: &str) -> BTreeSet<String> {
+    name.split(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty() && !CONNECTOR_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+const CONNECTOR_WORDS: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "to", "de", "du", "la", "&", "s",
+];
+
+/// Names of things grouped by the mentions that join them (a name given with an acronym joins the two), as
+/// disjoint sets (union by size, with path halving).
+#[derive(Default)]
+struct NameGroups {
+    nodes: HashMap<ThingName, usize>,
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    /// Per acronym, the words of the names given with each of its senses so far.
+    senses: HashMap<String, Vec<BTreeSet<String>>>,
+}
+
+impl NameGroups {
+    /// The node of the sense of `acronym` that `name` is given with. One acronym stands for several things
+    /// ("CSA": the Controlled Substances Act, the Cyber Security Agency of Singapore): a name shares at least
+    /// half its words (or the sense's, if fewer) with the names of the sense it is one of ("Department of
+    /// Justice", "U.S. Department of Justice", "Justice Department"), and none or few with another's.
+    fn sense(&mut self, acronym: &str, name: &str) -> usize {
+        let words = content_words(name);
+        let senses = self.senses.entry(acronym.to_string()).or_default();
+        let found = senses.iter().position(|known| {
+            let shared = known.intersection(&words).count();
+            2 * shared >= known.len().min(words.len()).max(1)
+        });
+        let i = match found {
+            Some(i) => {
+                senses[i].extend(words);
+                i
+            }
+            None => {
+                senses.push(words);
+                senses.len() - 1
+            }
+        };
+        self.node(ThingName::Acronym(acronym.to_string(), i))
+    }
+
+    fn node(&mut self, name: ThingName) -> usize {
+        let next = self.parent.len();
+        let n = *self.nodes.entry(name).or_insert(next);
+        if n == next {
+            self.parent.push(n);
+            self.size.push(1);
+        }
+        n
+    }
+
+    fn find(&mut self, mut n: usize) -> usize {
+        while self.parent[n] != n {
+            self.parent[n] = self.parent[self.parent[n]];
+            n = self.parent[n];
+        }
+        n
+    }
+
+    /// The group of a name seen by [`NameGroups::node`]; a name never seen is a group of its own.
+    fn find_name(&mut self, name: &ThingName) -> usize {
+        match self.nodes.get(name).copied() {
+            Some(n) => self.find(n),
+            None => {
+                let n = self.node(name.clone());
+                self.find(n)
+            }
+        }
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            let (big, small) = if self.size[a] >= self.size[b] {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            self.parent[small] = big;
+            self.size[big] += self.size[small];
+        }
+    }
+}
+
 pub(super) struct Cluster {
     kind: EntityKind,
     forms: BTreeMap<String, usize>,
@@ -102,6 +203,17 @@ impl Cluster {
                 .map(|(f, _)| f.clone())
                 .unwrap_or_default();
         }
+        // An organisation or agreement with an acronym: the form given with it that the texts use most (the
+        // long forms an acronym is given with vary: "U.S. Department of Justice", "Department of Justice").
+        if self.kind != EntityKind::Person && !self.acronym_forms.is_empty() {
+            return self
+                .forms
+                .iter()
+                .filter(|(form, _)| self.acronym_forms.contains(*form))
+                .max_by_key(|(form, n)| (**n, form.len()))
+                .map(|(f, _)| f.clone())
+                .unwrap_or_default();
+        }
         let prefer_capitalised = |s: &str| {
             s.split_whitespace()
                 .filter(|w| w.starts_with(char::is_uppercase))
@@ -174,7 +286,20 @@ impl KnowledgeBase {
         let mut thing_clusters: Vec<Cluster> = Vec::new();
         let mut thing_index: HashMap<(EntityKind, String), usize> = HashMap::default();
         let mut acronym_index: HashMap<String, usize> = HashMap::default();
-        // Pass 1: full names.
+        // Pass 1: full names. A thing's mentions are one entity when they share a name (its key) or an
+        // acronym, transitively: which names are one is settled first, over every mention, so that no
+        // name's mentions are split between two entities by the order they come in.
+        let mut groups = NameGroups::default();
+        for a in &articles {
+            for m in a.things.iter().filter(|m| m.cue != Cue::Surname) {
+                let name = groups.node(ThingName::Key(m.kind, agreement_key(&m.name)));
+                if let Some((acr, _)) = &m.acronym {
+                    let sense = groups.sense(acr, &m.name);
+                    groups.union(name, sense);
+                }
+            }
+        }
+        let mut group_cluster: HashMap<usize, usize> = HashMap::default();
         for (ai, a) in articles.iter().enumerate() {
             for m in a.people.iter().filter(|m| m.cue != Cue::Surname) {
                 let Some(key) = person_key(&m.name) else {
@@ -188,17 +313,11 @@ impl KnowledgeBase {
             }
             for m in a.things.iter().filter(|m| m.cue != Cue::Surname) {
                 let key = agreement_key(&m.name);
-                let by_acr = m
-                    .acronym
-                    .as_ref()
-                    .and_then(|(acr, _)| acronym_index.get(acr).copied());
-                let ci = match by_acr.or_else(|| thing_index.get(&(m.kind, key.clone())).copied()) {
-                    Some(ci) => ci,
-                    None => {
-                        thing_clusters.push(Cluster::new(m.kind));
-                        thing_clusters.len() - 1
-                    }
-                };
+                let group = groups.find_name(&ThingName::Key(m.kind, key.clone()));
+                let ci = *group_cluster.entry(group).or_insert_with(|| {
+                    thing_clusters.push(Cluster::new(m.kind));
+                    thing_clusters.len() - 1
+                });
                 thing_index.insert((m.kind, key), ci);
                 if let Some((acr, _)) = &m.acronym {
                     acronym_index.entry(acr.clone()).or_insert(ci);
@@ -264,6 +383,10 @@ impl KnowledgeBase {
             &person_index,
             &person_words,
             &thing_index,
+            &thing_clusters
+                .iter()
+                .map(|c| c.forms.values().sum())
+                .collect::<Vec<usize>>(),
             &acronym_index,
         );
         for (target, cluster) in proper {
@@ -614,6 +737,7 @@ fn proper_clusters(
     person_index: &HashMap<(String, String), usize>,
     person_words: &FxHashSet<String>,
     thing_index: &HashMap<(EntityKind, String), usize>,
+    thing_mentions: &[usize],
     acronym_index: &HashMap<String, usize>,
 ) -> Vec<(Option<usize>, Cluster)> {
     struct Proper {
@@ -623,9 +747,22 @@ fn proper_clusters(
         mentions: usize,
         existing: Option<usize>,
     }
-    let existing_by_key: HashMap<String, usize> = thing_index
-        .iter()
-        .map(|((_, k), ci)| (proper_key(k), *ci))
+    // Where two things' keys are one proper name's ("CHIPS Act", "CHIP Act"), the thing the texts name more
+    // often, then the first found: not whichever a hash map's order gives.
+    let mut ranked: HashMap<String, (usize, std::cmp::Reverse<usize>)> = HashMap::default();
+    for ((_, k), &ci) in thing_index {
+        let key = proper_key(k);
+        let rank = (thing_mentions[ci], std::cmp::Reverse(ci));
+        match ranked.get_mut(&key) {
+            Some(r) => *r = (*r).max(rank),
+            None => {
+                ranked.insert(key, rank);
+            }
+        }
+    }
+    let existing_by_key: HashMap<String, usize> = ranked
+        .into_iter()
+        .map(|(k, (_, std::cmp::Reverse(ci)))| (k, ci))
         .collect();
     let mut by_key: HashMap<String, usize> = HashMap::default();
     let mut all: Vec<Proper> = Vec::new();
@@ -739,7 +876,12 @@ fn proper_clusters(
         }
     }
     for (i, w) in words_of.iter().enumerate() {
-        if !keep[i] || matches!(all[i].cluster.kind, EntityKind::Place | EntityKind::Product) {
+        // (A name that is a known thing's joins that thing: "National Cancer Institute", given with its
+        // acronym elsewhere, is not "National Cancer Institute Board of Scientific Counselors".)
+        if !keep[i]
+            || all[i].existing.is_some()
+            || matches!(all[i].cluster.kind, EntityKind::Place | EntityKind::Product)
+        {
             continue;
         }
         let Some(group) = w.first().and_then(|f| by_first.get(f.as_str())) else {

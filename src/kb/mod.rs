@@ -269,6 +269,74 @@ mod tests {
     }
 
     #[test]
+    fn an_organisation_is_named_by_the_long_form_its_acronym_is_most_often_given_with() {
+        let kb = kb(&[
+            "The Principal Deputy Assistant Attorney General of the U.S. Department of Justice (DOJ) spoke.",
+            "The Department of Justice (DOJ) filed suit on Monday.",
+            "The Department of Justice (DOJ) settled on Tuesday.",
+            "The DOJ declined to comment.",
+        ]);
+        let doj: Vec<&Entity> = kb
+            .entities
+            .iter()
+            .filter(|e| e.acronym.as_deref() == Some("DOJ"))
+            .map(|e| &**e)
+            .collect();
+        assert_eq!(doj.len(), 1, "{doj:?}");
+        assert_eq!(doj[0].name, "Department of Justice");
+        assert!(
+            doj[0]
+                .aliases
+                .iter()
+                .any(|a| a == "U.S. Department of Justice")
+        );
+        assert!(!kb.entities.iter().any(|e| e.name.contains("Attorney")));
+    }
+
+    #[test]
+    fn the_mentions_of_one_name_are_one_entity_whatever_order_its_acronym_comes_in() {
+        let kb = kb(&[
+            "The Clean Water Act (CWA) was passed.",
+            "The Water Act was amended.",
+            "The Water Act (CWA) rules apply.",
+            "The Water Act was cited.",
+        ]);
+        let named: Vec<&str> = kb
+            .entities
+            .iter()
+            .filter(|e| e.name == "Water Act" || e.aliases.iter().any(|a| a == "Water Act"))
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(named.len(), 1, "{named:?}");
+        let found = kb.find_mentions("The Water Act", 4..13);
+        assert!(found.iter().any(|m| m.candidates.len() == 1), "{found:?}");
+    }
+
+    #[test]
+    fn one_acronym_given_with_names_that_share_no_words_does_not_make_them_one() {
+        let kb = kb(&[
+            "The Controlled Substances Act (CSA) applies.",
+            "The Cyber Security Agency (CSA) of Singapore met.",
+            "The Controlled Substances Act was amended.",
+            "The Justice Department (DOJ) said so.",
+            "The Department of Justice (DOJ) filed suit.",
+        ]);
+        let doj = kb
+            .entities
+            .iter()
+            .filter(|e| e.acronym.as_deref() == Some("DOJ"))
+            .count();
+        assert_eq!(doj, 1, "one acronym, one thing named two ways");
+        let csa: Vec<&str> = kb
+            .entities
+            .iter()
+            .filter(|e| e.acronym.as_deref() == Some("CSA"))
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(csa, ["Controlled Substances Act", "Cyber Security Agency"]);
+    }
+
+    #[test]
     fn a_relative_date_takes_the_date_of_the_event_it_counts_from() {
         let kb = kb(&[
             "Secretary of State Antony J. Blinken spoke with President William Ruto on November 7. \

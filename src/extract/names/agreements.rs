@@ -238,10 +238,13 @@ pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
             let located = with_lowered(s.word(h), |l| {
                 matches!(l, "mission" | "operation" | "initiative")
             });
-            if h + 1 < end
-                && !(located && s.word(h + 1) == "in")
-                && !matches!(s.word(h + 1), "of" | "on")
-            {
+            // The name ends at its head but for "Mission in Somalia", "Treaty of Rome", and an organisation
+            // named after a head ("North Atlantic Treaty Organization").
+            let tail = (h + 1 < end).then(|| s.word(h + 1));
+            let tail_kept = tail.is_some_and(|w| {
+                (located && w == "in") || matches!(w, "of" | "on") || in_set(&ORG_WORDS_SET, w)
+            });
+            if tail.is_some() && !tail_kept {
                 end = h + 1;
                 lower_head = lower_head && end == last_cap + 2;
             }
@@ -262,9 +265,18 @@ pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         {
             a += 1;
         }
+        // "… of the U.S. Department of Justice (DOJ)": the name the acronym stands for, not the run of
+        // capitalised words before it. An acronym the words do not spell is another language's ("Kurdistan
+        // Workers' Party (PKK)"), or the run holds it ("… Company EADS N.V. (EADS)"): the run is kept.
+        let acronym = acronym_after(s, end);
+        if let Some((acr, _)) = &acronym {
+            let words: Vec<&str> = (a..end).map(|x| s.word(x)).collect();
+            if !words.contains(&acr.as_str()) {
+                a += long_form_start(&words, acr).unwrap_or(0);
+            }
+        }
         let words: Vec<&str> = (a..end).map(|x| s.word(x)).collect();
         let head_pos = words.iter().rposition(|w| is_head(w));
-        let acronym = acronym_after(s, end);
         let first_is_operation =
             words.first().is_some_and(|w| *w == "Operation") && words.len() >= 2;
         let content = words.iter().filter(|w| !CONNECTORS.contains(w)).count();
@@ -337,16 +349,76 @@ fn lower_head_is_generic(words: &[&str]) -> bool {
         .is_some_and(|w| FUNCTION_WORDS.contains(w) || is_all_caps(w))
 }
 
+/// Where the name that `acronym` stands for begins among `words` (the capitalised run before it, with its
+/// connectors). The shortest run of last words that holds the acronym's letters in order, its first letter
+/// the initial of a capitalised word: Schwartz and Hearst's rule for finding an abbreviation's long form ("A
+/// simple algorithm for identifying abbreviation definitions in biomedical text", 2003), so that "Attorney
+/// General of the U.S. Department of Justice (DOJ)" names the department. The run then takes back the
+/// capitalised words right before it ("U.S. Department of Justice", "U.S. Africa Command") and an
+/// organisation word with "of" ("Department of Health and Human Services (HHS)"), but no title, connector
+/// or other name ("… Sherwood-Randall and Federal Emergency Management Agency (FEMA)"). `None` when no run of
+/// the words holds the acronym.
+pub(super) fn long_form_start(words: &[&str], acronym: &str) -> Option<usize> {
+    let letters: Vec<char> = acronym
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if letters.is_empty() {
+        return None;
+    }
+    // Each character of the words, lower-cased: its word, and whether it begins a capitalised word.
+    let mut chars: Vec<(usize, bool, char)> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let mut after_alnum = false;
+        for c in w.chars() {
+            let initial = !after_alnum && c.is_uppercase();
+            after_alnum = c.is_alphanumeric();
+            chars.extend(c.to_lowercase().map(|l| (i, initial, l)));
+        }
+    }
+    let mut at = chars.len();
+    for (k, &letter) in letters.iter().enumerate().rev() {
+        loop {
+            at = at.checked_sub(1)?;
+            let (_, initial, c) = chars[at];
+            if c == letter && (k > 0 || initial) {
+                break;
+            }
+        }
+    }
+    let mut start = chars[at].0;
+    loop {
+        match start.checked_sub(1).map(|p| words[p]) {
+            Some(w) if is_cap(w) && !is_title(w) && !in_set(&FUNCTION_WORDS_SET, w) => start -= 1,
+            Some("of") if start >= 2 && in_set(&ORG_WORDS_SET, words[start - 2]) => start -= 2,
+            _ => break,
+        }
+    }
+    Some(start)
+}
+
 /// "(ATMIS)" right after token `k`: the acronym and its range (without parentheses).
 fn acronym_after(s: &Sent, k: usize) -> Option<(String, ByteRange)> {
     if s.punct(k) == Some("(") && s.is_word(k + 1) && s.punct(k + 2) == Some(")") {
         let w = s.word(k + 1);
         let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-        if is_all_caps(w) && (2..=10).contains(&letters) {
+        if is_all_caps(w) && (2..=10).contains(&letters) && !is_degree(w) {
             return Some((w.to_string(), s.toks[k + 1].range.clone()));
         }
     }
     None
+}
+
+/// An academic degree: in a biography, "Georgetown University Law Center (J.D.)" gives the degree earned
+/// there, not the school's acronym.
+fn is_degree(word: &str) -> bool {
+    const DEGREES: &[&str] = &[
+        "BA", "BS", "BSC", "MA", "MS", "MSC", "MBA", "MPA", "MPH", "MPP", "MFA", "JD", "LLB",
+        "LLM", "MD", "PHD", "EDD", "DDS", "DVM", "RN",
+    ];
+    let letters: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
+    DEGREES.contains(&letters.to_uppercase().as_str())
 }
 
 fn lowercase_agreement(s: &Sent, head: usize) -> Option<NameMention> {

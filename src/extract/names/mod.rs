@@ -549,6 +549,106 @@ mod tests {
     }
 
     #[test]
+    fn an_acronym_names_what_it_stands_for_not_the_words_before_it() {
+        // (text, the organisation or agreement found, its acronym)
+        let cases = [
+            (
+                "said the Principal Deputy Assistant Attorney General of the U.S. Department of Justice (DOJ) today",
+                EntityKind::Organization,
+                "U.S. Department of Justice",
+                "DOJ",
+            ),
+            (
+                "with Homeland Security Advisor Liz Sherwood-Randall and Federal Emergency Management Agency (FEMA) staff",
+                EntityKind::Organization,
+                "Federal Emergency Management Agency",
+                "FEMA",
+            ),
+            (
+                "led by the Office of Climate Change and Health Equity (OCCHE) at the Department",
+                EntityKind::Organization,
+                "Office of Climate Change and Health Equity",
+                "OCCHE",
+            ),
+            (
+                "the U.S. Department of Health and Human Services (HHS) said",
+                EntityKind::Organization,
+                "U.S. Department of Health and Human Services",
+                "HHS",
+            ),
+            (
+                "funds from the BIL and Inflation Reduction Act (IRA) will flow",
+                EntityKind::Agreement,
+                "Inflation Reduction Act",
+                "IRA",
+            ),
+            (
+                "The Centers for Disease Control and Prevention (CDC) said",
+                EntityKind::Organization,
+                "Centers for Disease Control and Prevention",
+                "CDC",
+            ),
+            (
+                "allies of the North Atlantic Treaty Organization (NATO) met",
+                EntityKind::Organization,
+                "North Atlantic Treaty Organization",
+                "NATO",
+            ),
+            // Letters inside words count, but the first must begin a capitalised word ("of" is passed by).
+            (
+                "ministers of the Organization of the Petroleum Exporting Countries (OPEC) met",
+                EntityKind::Organization,
+                "Organization of the Petroleum Exporting Countries",
+                "OPEC",
+            ),
+        ];
+        for (text, kind, name, acronym) in cases {
+            assert_eq!(
+                things(text),
+                vec![(kind, name.to_string(), Some(acronym.to_string()))],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_acronym_the_words_do_not_spell_leaves_the_name_as_written() {
+        let cases = [
+            (
+                "fighters of the Kurdistan Workers Party (PKK) attacked",
+                "Kurdistan Workers Party",
+                "PKK",
+            ),
+            (
+                "the European Aeronautic Defence and Space Company EADS N.V. (EADS) won",
+                "European Aeronautic Defence and Space Company EADS N.V.",
+                "EADS",
+            ),
+        ];
+        // A degree after a school's name is no acronym of it (nor does it make the school a thing named by
+        // its head, as "(FEMA)" would).
+        let degree = "She studied at Georgetown University Law Center (J.D.) and Yale (B.A.).";
+        assert!(
+            things(degree)
+                .iter()
+                .all(|(_, _, acronym)| acronym.is_none()),
+            "{:?}",
+            things(degree)
+        );
+        for (text, name, acronym) in cases {
+            assert_eq!(
+                things(text),
+                vec![(
+                    EntityKind::Organization,
+                    name.to_string(),
+                    Some(acronym.to_string())
+                )],
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn organisation_with_acronym() {
         let t = "the Commander of the U.S. Africa Command (AFRICOM), sat down";
         assert_eq!(
