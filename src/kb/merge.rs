@@ -46,6 +46,17 @@ const CONNECTOR_WORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "de", "du", "la", "&", "s",
 ];
 
+/// Whether the texts write `word` in lower case at least [`COMMON_WORD_MIN`] times, and more than
+/// [`COMMON_WORD_RATIO`] times as often as they name the person in full (`named`): a common word, which
+/// alone does not stand for the person ("Go", "Young", "Peace").
+fn mostly_common(lower_seen: &LowerSeen, word: &str, named: usize) -> bool {
+    let common = lower_seen.get(&word.to_lowercase()).copied().unwrap_or(0) as usize;
+    common >= COMMON_WORD_MIN && common > COMMON_WORD_RATIO * named
+}
+
+const COMMON_WORD_MIN: usize = 100;
+const COMMON_WORD_RATIO: usize = 20;
+
 /// Names of things grouped by the mentions that join them (a name given with an acronym joins the two), as
 /// disjoint sets (union by size, with path halving).
 #[derive(Default)]
@@ -349,7 +360,7 @@ impl KnowledgeBase {
             .map(|c| {
                 !name_words(&c.canonical())
                     .iter()
-                    .all(|w| lower_seen.contains(&w.to_lowercase()))
+                    .all(|w| lower_seen.contains_key(&w.to_lowercase()))
             })
             .collect();
         let mut new_index = vec![usize::MAX; person_clusters.len()];
@@ -425,7 +436,7 @@ impl KnowledgeBase {
                             person_clusters[*ci].titles.insert(head.to_string());
                         }
                     }
-                    None if titled && !lower_seen.contains(&m.name.to_lowercase()) => {
+                    None if titled && !lower_seen.contains_key(&m.name.to_lowercase()) => {
                         let key = (String::new(), m.name.to_lowercase());
                         let ci = *person_index.entry(key).or_insert_with(|| {
                             person_clusters.push(Cluster::new(EntityKind::Person));
@@ -475,7 +486,15 @@ impl KnowledgeBase {
                 // run on across a line break; "Q Ukraine", a transcript's question) does not stand for the
                 // person alone unless the texts wrote it so: a hover on "America" is about the place. A city's
                 // name does ("Aden and Austin signed"): surnames like it are common.
-                if !is_country_or_region(last) || c.forms.contains_key(*last) {
+                //
+                // Nor does a surname the texts write far more often as a common word, unless they write it
+                // alone for the person: "Kelly O. Go ahead, Kelly" (a briefing's "Kelly O." and "Go ahead")
+                // is no person surnamed "Go" whom every "Go" names.
+                let written_alone = c.forms.contains_key(*last);
+                let named: usize = c.forms.values().sum();
+                if written_alone
+                    || (!is_country_or_region(last) && !mostly_common(&lower_seen, last, named))
+                {
                     aliases.insert(last.to_string());
                 }
                 for t in &c.titles {
@@ -563,7 +582,11 @@ impl KnowledgeBase {
                 };
                 // A place's name used alone is the place ("California" in an article about the "California
                 // Endowment", a name the people rule took for a person's).
-                if alias_map.contains_key(first) || is_place(first) {
+                // Nor is a first name that is mostly a common word ("Young Kim": "Young people …").
+                if alias_map.contains_key(first)
+                    || is_place(first)
+                    || mostly_common(&lower_seen, first, person_clusters[ci].forms.values().sum())
+                {
                     continue;
                 }
                 // Capitalised words not followed by another capitalised word, once per article.
@@ -733,7 +756,7 @@ fn facts_by_entity(count: usize, facts: &[Fact]) -> Vec<Vec<u32>> {
 /// `lower_seen` is what [`seen_lowercase`] finds of (at least) every one-word proper name of the articles.
 fn proper_clusters(
     articles: &[Arc<ArticleData>],
-    lower_seen: &FxHashSet<String>,
+    lower_seen: &LowerSeen,
     person_index: &HashMap<(String, String), usize>,
     person_words: &FxHashSet<String>,
     thing_index: &HashMap<(EntityKind, String), usize>,
@@ -842,7 +865,8 @@ fn proper_clusters(
         .iter()
         .zip(&canonical)
         .map(|(p, canonical)| {
-            let common = !canonical.contains(' ') && lower_seen.contains(&canonical.to_lowercase());
+            let common =
+                !canonical.contains(' ') && lower_seen.contains_key(&canonical.to_lowercase());
             !common && (p.running || p.mentions >= 2)
         })
         .collect();
@@ -937,10 +961,11 @@ fn proper_clusters(
     out
 }
 
-/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles: a word in
-/// running text (between spaces, with at most an opening bracket or quote before and one punctuation mark
-/// after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per word of text.
-fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> FxHashSet<String> {
+/// Which of `words` (lower case) occur in lower case, as whole words, anywhere in the articles, and how
+/// often: a word in running text (between spaces, with at most an opening bracket or quote before and one
+/// punctuation mark after), not part of a URL, path, e-mail address or hyphenated slug. One hash look-up per
+/// word of text.
+fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> LowerSeen {
     use std::hash::BuildHasher;
     if wanted.is_empty() {
         return Default::default();
@@ -963,7 +988,7 @@ fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> 
         let b = bit(hasher.hash_one(w));
         bits[b >> 6] |= 1 << (b & 63);
     }
-    let found: Vec<Vec<u32>> = par_map(articles, |a| {
+    let found: Vec<Vec<(u32, u32)>> = par_map(articles, |a| {
         let text = a.article.text.transient();
         let Some(text) = text.get(a.article.body.clone()) else {
             return Vec::new();
@@ -985,20 +1010,29 @@ fn seen_lowercase(articles: &[Arc<ArticleData>], wanted: &FxHashSet<String>) -> 
             }
         }
         hits.sort_unstable();
-        hits.dedup();
-        hits
+        let mut counted: Vec<(u32, u32)> = Vec::new();
+        for i in hits {
+            match counted.last_mut() {
+                Some((j, n)) if *j == i => *n += 1,
+                _ => counted.push((i, 1)),
+            }
+        }
+        counted
     });
-    let mut seen = vec![false; words.len()];
-    for i in found.into_iter().flatten() {
-        seen[i as usize] = true;
+    let mut seen = vec![0u32; words.len()];
+    for (i, n) in found.into_iter().flatten() {
+        seen[i as usize] = seen[i as usize].saturating_add(n);
     }
     words
         .iter()
         .zip(seen)
-        .filter(|(_, seen)| *seen)
-        .map(|(w, _)| w.to_string())
+        .filter(|(_, n)| *n > 0)
+        .map(|(w, n)| (w.to_string(), n))
         .collect()
 }
+
+/// Words written in lower case in the articles (lower-cased), with how often.
+type LowerSeen = HashMap<String, u32>;
 
 /// Every proper name of the articles that is one word (as a name's form is written: whitespace collapsed),
 /// lower-cased.

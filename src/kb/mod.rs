@@ -337,6 +337,35 @@ mod tests {
     }
 
     #[test]
+    fn a_surname_that_is_mostly_a_common_word_does_not_stand_for_the_person_alone() {
+        let common = "We will go there and they go home. ".repeat(60);
+        let rare = "They grow rice. ".repeat(5);
+        let young = "Young people came. The young voted. ".repeat(120);
+        let kb = kb(&[
+            "Senator Kelly O. Go spoke on Monday. Senator Maria Rice spoke on Tuesday.",
+            "Representative Young Kim spoke. Young said so.",
+            &common,
+            &rare,
+            &young,
+        ]);
+        let aliases = |name: &str| {
+            kb.entities
+                .iter()
+                .find(|e| e.name == name)
+                .map(|e| e.aliases.clone())
+                .unwrap_or_else(|| panic!("{name}: {:?}", people(&kb)))
+        };
+        assert!(!aliases("Kelly O. Go").iter().any(|a| a == "Go"));
+        assert!(aliases("Maria Rice").iter().any(|a| a == "Rice"));
+        // Nor a first name.
+        assert!(
+            !aliases("Young Kim").iter().any(|a| a == "Young"),
+            "{:?}",
+            aliases("Young Kim")
+        );
+    }
+
+    #[test]
     fn a_relative_date_takes_the_date_of_the_event_it_counts_from() {
         let kb = kb(&[
             "Secretary of State Antony J. Blinken spoke with President William Ruto on November 7. \

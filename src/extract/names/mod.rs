@@ -212,6 +212,41 @@ mod tests {
     }
 
     #[test]
+    fn labels_and_auxiliary_verbs_are_not_part_of_a_name() {
+        // (text, no person's name may contain this word)
+        let cases = [
+            ("Q Karine, what did the President say to reporters?", "Q"),
+            (
+                "Trevor Reed and Paul Whelan, for instance.  Has Russia asked for any",
+                "Has",
+            ),
+            (
+                "President Biden and Vice President Harris Are Delivering for Families",
+                "Are",
+            ),
+            (
+                "Is Secretary Blinken Going to Cairo, a reporter asked.",
+                "Is",
+            ),
+        ];
+        for (text, word) in cases {
+            let found = people(text);
+            assert!(
+                !found.iter().any(|(n, _)| n.split(' ').any(|w| w == word)),
+                "{text}: {found:?}"
+            );
+        }
+        // A middle initial without its period is still one ("Harry S Truman").
+        assert!(
+            people("President Harry S Truman, who spoke then")
+                .iter()
+                .any(|(n, _)| n == "Harry S Truman"),
+            "{:?}",
+            people("President Harry S Truman, who spoke then")
+        );
+    }
+
+    #[test]
     fn person_after_title_with_nationality_modifier() {
         assert_eq!(
             people("In a pivotal meeting, Kenyan President William Ruto sat down."),

@@ -399,6 +399,11 @@ fn portfolio_chain(s: &Sent, start: usize) -> (usize, Option<usize>) {
 /// The name words from `start`: at most `max_words` words besides initials, ending at a possessive. Returns the
 /// end token and whether the name was possessive ("Ruto’s").
 fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
+    // A name does not begin with a lone letter: given names are initialled with a period ("J. Smith"), and a
+    // bare capital opening a line is a transcript's label ("Q Karine, …", the question's mark).
+    if s.is_word(start) && s.word(start).chars().count() == 1 {
+        return (start, false);
+    }
     let mut k = start;
     let mut real = 0;
     while k < s.toks.len()
