@@ -228,6 +228,8 @@ mod tests {
                 "Is Secretary Blinken Going to Cairo, a reporter asked.",
                 "Is",
             ),
+            // A false start, broken off with a hyphen.
+            ("and President Joe Bi- — President Joe Biden said so.", "Bi"),
         ];
         for (text, word) in cases {
             let found = people(text);

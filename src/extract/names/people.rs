@@ -422,7 +422,18 @@ fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
     if real >= 3 && s.word(k - 1).ends_with("ing") {
         k -= 1;
     }
+    // A name broken off with a hyphen is a false start ("President Bi- — President Biden"): none.
+    if k > start && broken_off(s, k) {
+        return (start, false);
+    }
     (k, false)
+}
+
+/// Whether the word before token `k` is broken off: a hyphen glued to it and nothing after ("Hama- —").
+pub(super) fn broken_off(s: &Sent, k: usize) -> bool {
+    s.punct(k) == Some("-")
+        && s.toks[k].range.start == s.toks[k - 1].range.end
+        && !s.text[s.toks[k].range.end..].starts_with(|c: char| c.is_alphanumeric())
 }
 
 fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {

@@ -115,7 +115,7 @@ const CONNECTORS: &[&str] = &[
 const NOT_NAME_ACRONYMS: &[&str] = &[
     "CEO", "CFO", "COO", "CTO", "GDP", "UTC", "GMT", "EST", "EDT", "PST", "PDT", "AM", "PM",
     "A.M.", "P.M.", "TV", "OK", "II", "III", "IV", "PhD", "Q", "Q1", "Q2", "Q3", "Q4", "FY", "THE",
-    "AND", "MR", "MS",
+    "AND", "MR", "MS", "MRS", "DR", "MR.", "MS.", "MRS.", "DR.",
 ];
 
 static ORG_SUFFIX_SET: LazyLock<HashSet<&'static str>> =
@@ -481,6 +481,12 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             kind_from_words(&whole),
             Some(EntityKind::Organization | EntityKind::Index | EntityKind::Place)
         );
+        // A run opened by an honorific in capitals is a transcript's speaker label ("MR. KIRBY:", also
+        // written "MR. KIRBY."), not a name in the text.
+        if matches!(s.word(i), "MR." | "MS." | "MRS." | "DR.") {
+            i = run_end;
+            continue;
+        }
         let mut a = i;
         while a < run_end {
             let (w, _) = strip_possessive(s.word(a));
@@ -521,6 +527,14 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             continue;
         }
         if b - a == 1 && (NOT_NAME_ACRONYMS.contains(&name.as_str()) || name.chars().count() < 2) {
+            continue;
+        }
+        // Nor is a run of such words ("P.M. EDT").
+        if (a..b).all(|x| NOT_NAME_ACRONYMS.contains(&s.word(x))) {
+            continue;
+        }
+        // A word broken off with a hyphen is a false start, not a name ("Hama- — Hamas", "White Hous- —").
+        if super::people::broken_off(s, b) {
             continue;
         }
         // "the Framework", "the Council": a head noun alone refers back to a longer name.
@@ -707,6 +721,25 @@ mod tests {
         );
         assert!(!got.iter().any(|n| n.starts_with("Q ")), "{got:?}");
         assert!(!got.iter().any(|n| n.contains("JEAN-PIERRE")), "{got:?}");
+        let found = names("the Hama- — Hamas fighters and the White Hous- — the White House said");
+        let got: Vec<&str> = found.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert!(
+            !got.iter().any(|n| *n == "Hama" || n.ends_with("Hous")),
+            "{got:?}"
+        );
+        for label in [
+            "MR. KIRBY. Thank you, Karine.",
+            "MS. Thank you.",
+            "It is 12:30 P.M. EDT now.",
+        ] {
+            let found = names(label);
+            assert!(
+                !found
+                    .iter()
+                    .any(|(n, _, _)| n.contains("KIRBY") || n.contains("MS") || n.contains("EDT")),
+                "{label}: {found:?}"
+            );
+        }
         let found = names("so the Framework and the Council met.");
         assert!(found.is_empty(), "{found:?}");
         let found = names("Well, I’m glad. I’ve said so.");
