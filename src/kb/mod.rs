@@ -181,6 +181,14 @@ mod tests {
         KnowledgeBase::build(articles, Vec::new())
     }
 
+    fn entities_where(kb: &KnowledgeBase, keep: impl Fn(&Entity) -> bool) -> Vec<&Entity> {
+        kb.entities
+            .iter()
+            .map(|e| &**e)
+            .filter(|e| keep(e))
+            .collect()
+    }
+
     fn people(kb: &KnowledgeBase) -> Vec<(&str, &[String])> {
         kb.entities
             .iter()
@@ -276,12 +284,7 @@ mod tests {
             "The Department of Justice (DOJ) settled on Tuesday.",
             "The DOJ declined to comment.",
         ]);
-        let doj: Vec<&Entity> = kb
-            .entities
-            .iter()
-            .filter(|e| e.acronym.as_deref() == Some("DOJ"))
-            .map(|e| &**e)
-            .collect();
+        let doj = entities_where(&kb, |e| e.acronym.as_deref() == Some("DOJ"));
         assert_eq!(doj.len(), 1, "{doj:?}");
         assert_eq!(doj[0].name, "Department of Justice");
         assert!(
@@ -301,12 +304,9 @@ mod tests {
             "The Water Act (CWA) rules apply.",
             "The Water Act was cited.",
         ]);
-        let named: Vec<&str> = kb
-            .entities
-            .iter()
-            .filter(|e| e.name == "Water Act" || e.aliases.iter().any(|a| a == "Water Act"))
-            .map(|e| e.name.as_str())
-            .collect();
+        let named = entities_where(&kb, |e| {
+            e.name == "Water Act" || e.aliases.iter().any(|a| a == "Water Act")
+        });
         assert_eq!(named.len(), 1, "{named:?}");
         let found = kb.find_mentions("The Water Act", 4..13);
         assert!(found.iter().any(|m| m.candidates.len() == 1), "{found:?}");
@@ -321,16 +321,14 @@ mod tests {
             "The Justice Department (DOJ) said so.",
             "The Department of Justice (DOJ) filed suit.",
         ]);
-        let doj = kb
-            .entities
+        let doj = entities_where(&kb, |e| e.acronym.as_deref() == Some("DOJ"));
+        assert_eq!(
+            doj.len(),
+            1,
+            "one acronym, one thing named two ways: {doj:?}"
+        );
+        let csa: Vec<&str> = entities_where(&kb, |e| e.acronym.as_deref() == Some("CSA"))
             .iter()
-            .filter(|e| e.acronym.as_deref() == Some("DOJ"))
-            .count();
-        assert_eq!(doj, 1, "one acronym, one thing named two ways");
-        let csa: Vec<&str> = kb
-            .entities
-            .iter()
-            .filter(|e| e.acronym.as_deref() == Some("CSA"))
             .map(|e| e.name.as_str())
             .collect();
         assert_eq!(csa, ["Controlled Substances Act", "Cyber Security Agency"]);
