@@ -15,7 +15,7 @@ use super::{
 use crate::corpus::{Corpus, Problem};
 use crate::extract::events::EventKind;
 use crate::extract::facts::{TextFact, facts_in_text, resolve_anchor};
-use crate::extract::names::gazetteer::{is_country_or_region, is_place};
+use crate::extract::names::gazetteer::{is_country_or_region, is_demonym, is_place};
 use crate::extract::names::{Cue, EntityKind, NameMention};
 use crate::extract::segment::Sentence;
 use crate::text::{ByteRange, fold};
@@ -487,13 +487,16 @@ impl KnowledgeBase {
                 // person alone unless the texts wrote it so: a hover on "America" is about the place. A city's
                 // name does ("Aden and Austin signed"): surnames like it are common.
                 //
-                // Nor does a surname the texts write far more often as a common word, unless they write it
-                // alone for the person: "Kelly O. Go ahead, Kelly" (a briefing's "Kelly O." and "Go ahead")
-                // is no person surnamed "Go" whom every "Go" names.
+                // Nor does a nationality ("Miles French", "Christian Palestinian": "French" and "Palestinian"
+                // name a people), nor a surname the texts write far more often as a common word, unless they
+                // write it alone for the person: "Kelly O. Go ahead, Kelly" (a briefing's "Kelly O." and "Go
+                // ahead") is no person surnamed "Go" whom every "Go" names.
                 let written_alone = c.forms.contains_key(*last);
                 let named: usize = c.forms.values().sum();
                 if written_alone
-                    || (!is_country_or_region(last) && !mostly_common(&lower_seen, last, named))
+                    || (!is_country_or_region(last)
+                        && !is_demonym(last)
+                        && !mostly_common(&lower_seen, last, named))
                 {
                     aliases.insert(last.to_string());
                 }
@@ -585,6 +588,7 @@ impl KnowledgeBase {
                 // Nor is a first name that is mostly a common word ("Young Kim": "Young people …").
                 if alias_map.contains_key(first)
                     || is_place(first)
+                    || is_demonym(first)
                     || mostly_common(&lower_seen, first, person_clusters[ci].forms.values().sum())
                 {
                     continue;

@@ -231,11 +231,11 @@ mod tests {
             // A surname that is a place's name: not the person's alias unless the texts use it alone for them.
             (
                 &[
-                    "Senator Jim Crow America spoke on Monday.",
-                    "America is a large country.",
+                    "Senator Jim Jordan spoke on Monday.",
+                    "Jordan is a country in the Middle East.",
                 ],
-                "Jim Crow America",
-                "America",
+                "Jim Jordan",
+                "Jordan",
                 false,
             ),
             // A first name that is a place's name, written alone in the article: still the place.
@@ -360,6 +360,28 @@ mod tests {
             !aliases("Young Kim").iter().any(|a| a == "Young"),
             "{:?}",
             aliases("Young Kim")
+        );
+    }
+
+    #[test]
+    fn a_nationality_or_a_group_is_no_person_s_name_alone() {
+        let kb = kb(&[
+            "Miles French, a lawyer, said on Monday that sales fell. French exports fell. The French government said so.",
+            "George Washington University said on Monday that it would reopen.",
+            "Virginia Democrats said on Tuesday that they would vote. Democrats won.",
+        ]);
+        let french = entities_where(&kb, |e| e.name == "Miles French");
+        assert_eq!(french.len(), 1, "{:?}", people(&kb));
+        assert!(
+            !french[0].aliases.iter().any(|a| a == "French"),
+            "{french:?}"
+        );
+        let people = people(&kb);
+        assert!(
+            !people
+                .iter()
+                .any(|(n, _)| n.contains("University") || n.contains("Democrats")),
+            "{people:?}"
         );
     }
 

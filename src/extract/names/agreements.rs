@@ -268,11 +268,19 @@ pub(super) fn things_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
         // "… of the U.S. Department of Justice (DOJ)": the name the acronym stands for, not the run of
         // capitalised words before it. An acronym the words do not spell is another language's ("Kurdistan
         // Workers' Party (PKK)"), or the run holds it ("… Company EADS N.V. (EADS)"): the run is kept.
-        let acronym = acronym_after(s, end);
+        // Two letters the words do not spell are a place's code after a school's name ("Howard University
+        // (DC)", "University of Cambridge (UK)"), not its acronym.
+        let mut acronym = acronym_after(s, end);
         if let Some((acr, _)) = &acronym {
             let words: Vec<&str> = (a..end).map(|x| s.word(x)).collect();
             if !words.contains(&acr.as_str()) {
-                a += long_form_start(&words, acr).unwrap_or(0);
+                match long_form_start(&words, acr) {
+                    Some(k) => a += k,
+                    None if acr.chars().filter(|c| c.is_alphanumeric()).count() < 3 => {
+                        acronym = None;
+                    }
+                    None => {}
+                }
             }
         }
         let words: Vec<&str> = (a..end).map(|x| s.word(x)).collect();

@@ -130,10 +130,12 @@ pub fn is_demonym(word: &str) -> bool {
     if !ends.iter().any(|e| word.ends_with(e)) || word.len() < 5 {
         return false;
     }
-    // The word is a place's stem ("Kenya" → "Keny") plus at most four letters, and not the place itself.
+    // The word is a place's stem ("Kenya" → "Keny") and a nationality's ending ("Kenyan", "Japanese", and
+    // none in "German"; not "Ammann", which is "Amman" and an "n"), and not the place itself.
+    const ENDINGS: &[&str] = &["", "an", "ian", "ean", "ese", "ish", "i"];
     let lowest = word.len().saturating_sub(4).max(4);
     (lowest..=word.len())
-        .filter(|&k| word.is_char_boundary(k))
+        .filter(|&k| word.is_char_boundary(k) && ENDINGS.contains(&&word[k..]))
         .filter_map(|k| PLACE_STEMS.get(&word[..k]))
         .any(|places| places.iter().any(|p| *p != word))
 }
@@ -179,11 +181,21 @@ mod tests {
         }
         assert!(is_given_name("Jim") && is_given_name("MARY"));
         for d in [
-            "Japanese", "American", "Canadian", "European", "German", "British", "Chinese",
+            "Japanese",
+            "American",
+            "Canadian",
+            "European",
+            "German",
+            "British",
+            "Chinese",
+            "Palestinian",
+            "Mexican",
+            "Kenyan",
         ] {
             assert!(is_demonym(d), "{d}");
         }
-        for d in ["Chrysler", "Toyota", "Kenya", "Detroit"] {
+        // A place's name and a letter more is no nationality ("Ammann", a surname; "Amman", a city).
+        for d in ["Chrysler", "Toyota", "Kenya", "Detroit", "Ammann"] {
             assert!(!is_demonym(d), "{d}");
         }
         assert!(!is_given_name("Chrysler"));

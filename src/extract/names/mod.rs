@@ -662,6 +662,11 @@ mod tests {
                 "EADS",
             ),
         ];
+        // Nor is a place's code.
+        assert_eq!(
+            things("She studied at Howard University (DC) and the University of Cambridge (UK)."),
+            vec![]
+        );
         // A degree after a school's name is no acronym of it (nor does it make the school a thing named by
         // its head, as "(FEMA)" would).
         let degree = "She studied at Georgetown University Law Center (J.D.) and Yale (B.A.).";

@@ -6,8 +6,8 @@
 use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_plural_demonym,
-    is_role_noun, is_title, is_title_case, strip_possessive,
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_party_members,
+    is_plural_demonym, is_role_noun, is_title, is_title_case, strip_possessive,
 };
 use super::{Cue, EntityKind, NameMention, collapse, collapsed};
 use crate::extract::segment::tokens;
@@ -138,9 +138,13 @@ pub fn kind_from_words(name: &str) -> Option<EntityKind> {
     }
     let words: &[&str] = if n <= few.len() { &few[..n] } else { &many };
     let last = *words.last()?;
-    if (2..=3).contains(&words.len())
+    // A given name first makes a person, unless the last word is a party's members ("Virginia Democrats";
+    // "George Washington University" ends in an organisation's word, below).
+    let person = (2..=3).contains(&words.len())
         && is_given_name(words[0])
         && words.iter().all(|w| is_cap(w) && !is_all_caps(w))
+        && !is_party_members(last);
+    if person
         && !LEGAL_FORMS.contains(&last)
         && !in_set(&ORG_WORDS_SET, last)
         && !INDEX_WORDS.contains(&last)
@@ -177,10 +181,7 @@ pub fn kind_from_words(name: &str) -> Option<EntityKind> {
     {
         return Some(EntityKind::Product);
     }
-    if (2..=3).contains(&words.len())
-        && is_given_name(words[0])
-        && words.iter().all(|w| is_cap(w) && !is_all_caps(w))
-    {
+    if person {
         return Some(EntityKind::Person);
     }
     None

@@ -262,6 +262,12 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "Bill",
     "Law",
     "Treaty",
+    // Members of parties, in the plural: "Virginia Democrats", "Congressional Republicans".
+    "Democrats",
+    "Republicans",
+    "Conservatives",
+    "Liberals",
+    "Socialists",
     "Operation",
     "Initiative",
     "Program",
@@ -630,6 +636,9 @@ const ORG_WORDS: &[&str] = &[
     "Centers",
     "Institutes",
     "Agencies",
+    "University",
+    "College",
+    "Hospital",
     "Program",
     "Programme",
     "Agency",
@@ -709,6 +718,14 @@ pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
 /// Does `word` start with an ASCII capital? Every title does, so most words need no look-up.
 fn starts_ascii_upper(word: &str) -> bool {
     word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+}
+
+/// A party's members, in the plural ("Democrats"): the name of a group, never a surname.
+pub(super) fn is_party_members(word: &str) -> bool {
+    matches!(
+        word,
+        "Democrats" | "Republicans" | "Conservatives" | "Liberals" | "Socialists"
+    )
 }
 
 pub(crate) fn is_title(word: &str) -> bool {
