@@ -478,7 +478,14 @@ impl KnowledgeBase {
         for c in person_clusters.iter().chain(thing_clusters.iter()) {
             let id = entities.len();
             let name = c.canonical();
-            let mut aliases: BTreeSet<String> = c.forms.keys().cloned().collect();
+            // A place's name is no person's alias, even as a form the texts took for the person's ("North
+            // Carolina" of "Carolina").
+            let mut aliases: BTreeSet<String> = c
+                .forms
+                .keys()
+                .filter(|f| c.kind != EntityKind::Person || !is_place(f))
+                .cloned()
+                .collect();
             if c.kind == EntityKind::Person
                 && let Some(last) = name_words(&name).last()
             {
@@ -501,7 +508,11 @@ impl KnowledgeBase {
                     aliases.insert(last.to_string());
                 }
                 for t in &c.titles {
-                    aliases.insert(format!("{t} {last}"));
+                    let titled = format!("{t} {last}");
+                    // ("North Carolina": "North" read as a title before "Carolina".)
+                    if !is_place(&titled) {
+                        aliases.insert(titled);
+                    }
                 }
             }
             if let Some(acr) = &c.acronym {

@@ -376,12 +376,26 @@ mod tests {
             !french[0].aliases.iter().any(|a| a == "French"),
             "{french:?}"
         );
-        let people = people(&kb);
+        let named = people(&kb);
         assert!(
-            !people
+            !named
                 .iter()
                 .any(|(n, _)| n.contains("University") || n.contains("Democrats")),
-            "{people:?}"
+            "{named:?}"
+        );
+        // Nor a club's name, nor a place's.
+        let other = self::kb(&[
+            "Jack & Jill of America said on Monday that it met. Jack & Jill said so.",
+            "Secretary Carolina Ramirez of North Carolina spoke. North Carolina voted.",
+            "The Governor of North Carolina spoke. Secretary Carolina said so.",
+        ]);
+        let named = people(&other);
+        assert!(!named.iter().any(|(n, _)| n.contains('&')), "{named:?}");
+        assert!(
+            !named
+                .iter()
+                .any(|(_, aliases)| aliases.iter().any(|a| a == "North Carolina")),
+            "{named:?}"
         );
     }
 

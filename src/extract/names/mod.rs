@@ -154,6 +154,12 @@ pub fn find_all_names(text: &str, sentences: &[ByteRange]) -> FoundNames {
         proper::names_in_sentence(s, &taken, &mut names);
     }
     names.extend(not_people);
+    // Two names joined by "&" are a firm's or a club's ("Johnson & Johnson", "Jack & Jill of America").
+    for m in names.iter_mut() {
+        if m.kind == EntityKind::Person && m.name.contains('&') {
+            m.kind = EntityKind::Organization;
+        }
+    }
     // Names the words show to be people ("Kirk Kerkorian") join the people.
     people.extend(
         names
@@ -228,6 +234,8 @@ mod tests {
                 "Is Secretary Blinken Going to Cairo, a reporter asked.",
                 "Is",
             ),
+            ("Jack & Jill of America said on Monday that it met.", "Jill"),
+            ("the St. Louis Fed said on Monday that rates rose.", "Fed"),
             // A false start, broken off with a hyphen.
             ("and President Joe Bi- — President Joe Biden said so.", "Bi"),
         ];

@@ -74,13 +74,12 @@ pub(super) fn people_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {
     let before = out.len();
     candidates_in_sentence(s, out);
     // A name made of nationality words only ("Irish American", "with leading Irish Americans, your
-    // ambassador") names a group of people, not a person.
+    // ambassador") names a group of people, not a person; nor is one joined by "&" a person's ("Jack &
+    // Jill", a club; "Johnson & Johnson", a company).
     let found = out.split_off(before);
-    out.extend(
-        found
-            .into_iter()
-            .filter(|m| !m.name.split(' ').all(|w| is_demonym(strip_possessive(w).0))),
-    );
+    out.extend(found.into_iter().filter(|m| {
+        !m.name.split(' ').all(|w| is_demonym(strip_possessive(w).0)) && !m.name.contains('&')
+    }));
 }
 
 fn candidates_in_sentence(s: &Sent, out: &mut Vec<NameMention>) {

@@ -262,6 +262,12 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "Bill",
     "Law",
     "Treaty",
+    // The Federal Reserve ("the St. Louis Fed said").
+    "Fed",
+    // Geography ("the Korean Peninsula", "the English Channel"; more below).
+    "Peninsula",
+    "Channel",
+    "Strait",
     // Members of parties, in the plural: "Virginia Democrats", "Congressional Republicans".
     "Democrats",
     "Republicans",
