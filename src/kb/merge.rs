@@ -16,7 +16,7 @@ use crate::corpus::{Corpus, Problem};
 use crate::extract::events::EventKind;
 use crate::extract::facts::{TextFact, facts_in_text, resolve_anchor};
 use crate::extract::names::gazetteer::{is_country_or_region, is_demonym, is_place};
-use crate::extract::names::{Cue, EntityKind, NameMention};
+use crate::extract::names::{Cue, EntityKind, NameMention, is_title};
 use crate::extract::segment::Sentence;
 use crate::text::{ByteRange, fold};
 
@@ -500,9 +500,11 @@ impl KnowledgeBase {
                 // ahead") is no person surnamed "Go" whom every "Go" names.
                 let written_alone = c.forms.contains_key(*last);
                 let named: usize = c.forms.values().sum();
+                // Nor a title's abbreviation ("Hun Sen": every "Sen." before a senator's name).
                 if written_alone
                     || (!is_country_or_region(last)
                         && !is_demonym(last)
+                        && !is_title(&format!("{last}."))
                         && !mostly_common(&lower_seen, last, named))
                 {
                     aliases.insert(last.to_string());
@@ -600,6 +602,7 @@ impl KnowledgeBase {
                 if alias_map.contains_key(first)
                     || is_place(first)
                     || is_demonym(first)
+                    || is_title(&format!("{first}."))
                     || mostly_common(&lower_seen, first, person_clusters[ci].forms.values().sum())
                 {
                     continue;

@@ -383,14 +383,22 @@ mod tests {
                 .any(|(n, _)| n.contains("University") || n.contains("Democrats")),
             "{named:?}"
         );
-        // Nor a club's name, nor a place's.
+        // Nor a club's name, nor a place's, nor a title's abbreviation.
         let other = self::kb(&[
+            "Prime Minister Hun Sen spoke on Monday. Sen. Smith replied.",
+            "Sen Cotton said so on Monday. Sen. Cotton said it again.",
             "Jack & Jill of America said on Monday that it met. Jack & Jill said so.",
             "Secretary Carolina Ramirez of North Carolina spoke. North Carolina voted.",
             "The Governor of North Carolina spoke. Secretary Carolina said so.",
         ]);
         let named = people(&other);
         assert!(!named.iter().any(|(n, _)| n.contains('&')), "{named:?}");
+        assert!(
+            !named
+                .iter()
+                .any(|(_, aliases)| aliases.iter().any(|a| a == "Sen")),
+            "{named:?}"
+        );
         assert!(
             !named
                 .iter()

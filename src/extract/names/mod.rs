@@ -17,6 +17,7 @@ pub use people::find_people;
 use people::people_in_sentence;
 pub use proper::{ProperName, find_proper_names, review_people};
 use words::Sent;
+pub(crate) use words::is_title;
 
 use super::segment::tokens;
 use crate::text::ByteRange;

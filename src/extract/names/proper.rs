@@ -483,8 +483,19 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             Some(EntityKind::Organization | EntityKind::Index | EntityKind::Place)
         );
         // A run opened by an honorific in capitals is a transcript's speaker label ("MR. KIRBY:", also
-        // written "MR. KIRBY."), not a name in the text.
-        if matches!(s.word(i), "MR." | "MS." | "MRS." | "DR.") {
+        // written "MR. KIRBY.", "MR KIRBY:"), and so is a name in capitals after any honorific ("Mr. KIRBY:"):
+        // not a name in the text.
+        let honorific = |w: &str| {
+            matches!(
+                w.trim_end_matches('.').to_ascii_uppercase().as_str(),
+                "MR" | "MS" | "MRS" | "DR"
+            )
+        };
+        // ("DR Congo" and "MS Amlin" are names.)
+        if honorific(s.word(i))
+            && ((s.word(i).ends_with('.') && is_all_caps(s.word(i)))
+                || (i + 1 < run_end && (i + 1..run_end).all(|x| is_all_caps(s.word(x)))))
+        {
             i = run_end;
             continue;
         }
@@ -730,6 +741,8 @@ mod tests {
         );
         for label in [
             "MR. KIRBY. Thank you, Karine.",
+            "Mr. KIRBY: Thank you, Karine.",
+            "MR KIRBY: Those were the days.",
             "MS. Thank you.",
             "It is 12:30 P.M. EDT now.",
         ] {
@@ -741,6 +754,12 @@ mod tests {
                 "{label}: {found:?}"
             );
         }
+        // An honorific's letters before a name in lower case are a name's ("DR Congo").
+        let found = names("Fighting in the DR Congo continued on Monday.");
+        assert!(
+            found.iter().any(|(n, _, _)| n.contains("Congo")),
+            "{found:?}"
+        );
         let found = names("so the Framework and the Council met.");
         assert!(found.is_empty(), "{found:?}");
         let found = names("Well, I’m glad. I’ve said so.");
