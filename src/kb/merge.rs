@@ -46,12 +46,17 @@ const CONNECTOR_WORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "de", "du", "la", "&", "s",
 ];
 
-/// Whether the texts write `word` in lower case at least [`COMMON_WORD_MIN`] times, and more than
-/// [`COMMON_WORD_RATIO`] times as often as they name the person in full (`named`): a common word, which
-/// alone does not stand for the person ("Go", "Young", "Peace").
-fn mostly_common(lower_seen: &LowerSeen, word: &str, named: usize) -> bool {
+/// Whether a name's word, alone, names something other than the person (named in full `named` times): a
+/// nationality ("Miles French", "Christian Palestinian": "French" and "Palestinian" name a people), a title's
+/// abbreviation ("Hun Sen": every "Sen." before a senator's name), or a common word — one the texts write in
+/// lower case at least [`COMMON_WORD_MIN`] times, and more than [`COMMON_WORD_RATIO`] times as often as they
+/// name the person ("Kelly O. Go ahead, Kelly", a briefing's "Kelly O." and "Go ahead", is no person surnamed
+/// "Go" whom every "Go" names; "Young", "Peace").
+fn names_other(lower_seen: &LowerSeen, word: &str, named: usize) -> bool {
     let common = lower_seen.get(&word.to_lowercase()).copied().unwrap_or(0) as usize;
-    common >= COMMON_WORD_MIN && common > COMMON_WORD_RATIO * named
+    is_demonym(word)
+        || is_title(&format!("{word}."))
+        || (common >= COMMON_WORD_MIN && common > COMMON_WORD_RATIO * named)
 }
 
 const COMMON_WORD_MIN: usize = 100;
@@ -492,20 +497,11 @@ impl KnowledgeBase {
                 // A surname that is also the name of a country, region or state ("Jim Crow America", a name
                 // run on across a line break; "Q Ukraine", a transcript's question) does not stand for the
                 // person alone unless the texts wrote it so: a hover on "America" is about the place. A city's
-                // name does ("Aden and Austin signed"): surnames like it are common.
-                //
-                // Nor does a nationality ("Miles French", "Christian Palestinian": "French" and "Palestinian"
-                // name a people), nor a surname the texts write far more often as a common word, unless they
-                // write it alone for the person: "Kelly O. Go ahead, Kelly" (a briefing's "Kelly O." and "Go
-                // ahead") is no person surnamed "Go" whom every "Go" names.
-                let written_alone = c.forms.contains_key(*last);
-                let named: usize = c.forms.values().sum();
-                // Nor a title's abbreviation ("Hun Sen": every "Sen." before a senator's name).
-                if written_alone
+                // name does ("Aden and Austin signed"): surnames like it are common. Nor does a word that
+                // names something else alone (`names_other`).
+                if c.forms.contains_key(*last)
                     || (!is_country_or_region(last)
-                        && !is_demonym(last)
-                        && !is_title(&format!("{last}."))
-                        && !mostly_common(&lower_seen, last, named))
+                        && !names_other(&lower_seen, last, c.forms.values().sum()))
                 {
                     aliases.insert(last.to_string());
                 }
@@ -579,6 +575,11 @@ impl KnowledgeBase {
         lap("place-qualified").ok()?;
         // First names used alone for a person in an article where the full name appears ("Aden").
         // Article by article on all cores (the aliases and people are only read here), in article order.
+        // How often each person is named in full.
+        let named: Vec<usize> = person_clusters
+            .iter()
+            .map(|c| c.forms.values().sum())
+            .collect();
         let first_name_aliases = par_map(&articles, |a| {
             let mut found: Vec<(String, EntityId)> = Vec::new();
             let text = a.article.text.transient();
@@ -597,13 +598,11 @@ impl KnowledgeBase {
                     continue;
                 };
                 // A place's name used alone is the place ("California" in an article about the "California
-                // Endowment", a name the people rule took for a person's).
-                // Nor is a first name that is mostly a common word ("Young Kim": "Young people …").
+                // Endowment", a name the people rule took for a person's); nor does a first name that names
+                // something else alone stand for the person ("Young Kim": "Young people …").
                 if alias_map.contains_key(first)
                     || is_place(first)
-                    || is_demonym(first)
-                    || is_title(&format!("{first}."))
-                    || mostly_common(&lower_seen, first, person_clusters[ci].forms.values().sum())
+                    || names_other(&lower_seen, first, named[ci])
                 {
                     continue;
                 }

@@ -393,6 +393,7 @@ mod tests {
         ]);
         let named = people(&other);
         assert!(!named.iter().any(|(n, _)| n.contains('&')), "{named:?}");
+        assert!(named.iter().any(|(n, _)| *n == "Hun Sen"), "{named:?}");
         assert!(
             !named
                 .iter()

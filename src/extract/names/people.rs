@@ -3,8 +3,9 @@
 
 use super::gazetteer::{is_demonym, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, Sent, in_set, is_cap, is_initial, is_name_word, is_role_modifier,
-    is_role_noun, is_title, is_title_case, plural_title, strip_possessive, strip_possessive_range,
+    FUNCTION_WORDS_SET, Sent, broken_off, in_set, is_cap, is_initial, is_name_word,
+    is_role_modifier, is_role_noun, is_title, is_title_case, plural_title, strip_possessive,
+    strip_possessive_range,
 };
 use super::{Cue, EntityKind, NameMention};
 use crate::extract::segment::tokens;
@@ -426,13 +427,6 @@ fn name_run(s: &Sent, start: usize, max_words: usize) -> (usize, bool) {
         return (start, false);
     }
     (k, false)
-}
-
-/// Whether the word before token `k` is broken off: a hyphen glued to it and nothing after ("Hama- —").
-pub(super) fn broken_off(s: &Sent, k: usize) -> bool {
-    s.punct(k) == Some("-")
-        && s.toks[k].range.start == s.toks[k - 1].range.end
-        && !s.text[s.toks[k].range.end..].starts_with(|c: char| c.is_alphanumeric())
 }
 
 fn is_name_word_taken(out: &[NameMention], r: &ByteRange) -> bool {

@@ -6,8 +6,8 @@
 use super::agreements::is_head;
 use super::gazetteer::{is_demonym, is_given_name, is_place};
 use super::words::{
-    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, in_set, is_all_caps, is_cap, is_party_members,
-    is_plural_demonym, is_role_noun, is_title, is_title_case, strip_possessive,
+    FUNCTION_WORDS_SET, ORG_WORDS_SET, Sent, broken_off, in_set, is_all_caps, is_cap,
+    is_party_members, is_plural_demonym, is_role_noun, is_title, is_title_case, strip_possessive,
 };
 use super::{Cue, EntityKind, NameMention, collapse, collapsed};
 use crate::extract::segment::tokens;
@@ -486,10 +486,10 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
         // written "MR. KIRBY.", "MR KIRBY:"), and so is a name in capitals after any honorific ("Mr. KIRBY:"):
         // not a name in the text.
         let honorific = |w: &str| {
-            matches!(
-                w.trim_end_matches('.').to_ascii_uppercase().as_str(),
-                "MR" | "MS" | "MRS" | "DR"
-            )
+            let w = w.trim_end_matches('.');
+            ["MR", "MS", "MRS", "DR"]
+                .iter()
+                .any(|h| w.eq_ignore_ascii_case(h))
         };
         // ("DR Congo" and "MS Amlin" are names.)
         if honorific(s.word(i))
@@ -546,7 +546,7 @@ pub(crate) fn names_in_sentence(s: &Sent, taken: &[ByteRange], out: &mut Vec<Nam
             continue;
         }
         // A word broken off with a hyphen is a false start, not a name ("Hama- — Hamas", "White Hous- —").
-        if super::people::broken_off(s, b) {
+        if broken_off(s, b) {
             continue;
         }
         // "the Framework", "the Council": a head noun alone refers back to a longer name.

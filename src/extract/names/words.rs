@@ -268,12 +268,6 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "Peninsula",
     "Channel",
     "Strait",
-    // Members of parties, in the plural: "Virginia Democrats", "Congressional Republicans".
-    "Democrats",
-    "Republicans",
-    "Conservatives",
-    "Liberals",
-    "Socialists",
     "Operation",
     "Initiative",
     "Program",
@@ -726,6 +720,14 @@ fn starts_ascii_upper(word: &str) -> bool {
     word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
 }
 
+/// Whether the word before token `k` is broken off: a hyphen glued to it and nothing after ("Hama- —", a
+/// transcript's false start).
+pub(super) fn broken_off(s: &Sent, k: usize) -> bool {
+    s.punct(k) == Some("-")
+        && s.toks[k].range.start == s.toks[k - 1].range.end
+        && !s.text[s.toks[k].range.end..].starts_with(|c: char| c.is_alphanumeric())
+}
+
 /// A party's members, in the plural ("Democrats"): the name of a group, never a surname.
 pub(super) fn is_party_members(word: &str) -> bool {
     matches!(
@@ -793,6 +795,7 @@ pub(super) fn is_name_word(word: &str) -> bool {
         && !is_plural_demonym(w)
         && !w.chars().any(|c| c.is_ascii_digit())
         && !in_set(&NOT_PERSON_WORDS_SET, w)
+        && !is_party_members(w)
         && !in_set(&FUNCTION_WORDS_SET, w)
         && !is_title(w)
         && plural_title(w).is_none()
