@@ -2,7 +2,7 @@
 //! near match.
 
 use super::article::par_map;
-use super::sketch::{Sketch, TokenMasks, token_mask};
+use super::sketch::{Sketch, TokenMasks, may_span, token_mask};
 use super::word_index::word_keys;
 use super::{ArticleData, KnowledgeBase, QuoteMatch, Source};
 use crate::text::{ByteRange, fold};
@@ -102,7 +102,9 @@ impl KnowledgeBase {
     /// a time, so that an early hit stops it. With the number of articles read.
     ///
     /// A quotation is nearly always within one sentence, and only the sentences whose sketches may hold all its
-    /// words are read for it; the whole bodies are read only when no sentence has it.
+    /// words are read for it; the whole bodies are read only when no sentence has it, and then only those whose
+    /// consecutive sentences may hold its words in turn ([`may_span`]): of 245 White House articles with every
+    /// word of a quotation said nowhere, 6 rather than all.
     fn exact_quote(&self, needle: &str, articles: &[usize]) -> (Option<QuoteMatch>, usize) {
         let mask = token_mask(needle);
         let read = AtomicUsize::new(0);
@@ -112,9 +114,15 @@ impl KnowledgeBase {
                 return (Some(hit), read.into_inner());
             }
         }
+        // Across sentences: only in an article whose consecutive sentences may hold the quotation's tokens in
+        // turn, or whose text outside its sentences (boilerplate) is not sketched.
+        let tokens: Vec<Sketch> = needle.split(' ').map(token_mask).collect();
         for batch in articles.chunks(EXACT_BATCH) {
             let hits = par_map(batch, |&ai| {
                 let a = &self.articles[ai];
+                if !may_be_across_sentences(a, &tokens) {
+                    return None;
+                }
                 read.fetch_add(1, Ordering::Relaxed);
                 // Read for this look only: a scan must not keep the texts of every candidate.
                 let text = a.article.text.transient();
@@ -317,6 +325,22 @@ fn promising_sentences(a: &ArticleData, may: impl Fn(Sketch) -> bool) -> Option<
         }
     }
     Some((0..a.sentences.len()).collect())
+}
+
+/// Whether a quotation of these tokens (by their masks) may be in the article's body across sentences: always
+/// when its sketches are unknown, or when some of its body is boilerplate (no sentence's, so not sketched);
+/// else when consecutive sentences may hold its tokens in turn ([`may_span`]). Everything else in a body is
+/// in some sentence or is white space.
+fn may_be_across_sentences(a: &ArticleData, tokens: &[Sketch]) -> bool {
+    if !a.article.boilerplate.is_empty() {
+        return true;
+    }
+    // (Sketches that turned out not to be of its sentences would be a damaged record, which its checksum
+    // rules out; as in `promising_sentences`, they are trusted to say no without reading the sentences.)
+    match &*a.sketches {
+        Some(sketches) => may_span(sketches, tokens),
+        None => true,
+    }
 }
 
 /// Find `needle` in `hay` at word boundaries.

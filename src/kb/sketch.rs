@@ -43,6 +43,43 @@ pub fn token_mask(token: &str) -> Sketch {
         .fold(0, |mask, k| mask | bit(k))
 }
 
+/// Whether consecutive sentences of these sketches may hold a run of folded tokens (by their masks, in order)
+/// that one sentence does not: the run's first tokens at the end of one sentence, then every token of the
+/// sentences after it, its last tokens at the start of another. Never `false` when they do hold it, so a
+/// `false` means the run is not across these sentences (nor within one of them).
+///
+/// A sentence wholly inside the run gives it all its words, so every sentence the run crosses has at least one
+/// of its tokens, except a sentence with no word at all (an empty sketch), which the run may cross for free.
+/// Tokens never straddle two sentences: sentences break at white space, which folds to the space between
+/// tokens.
+pub fn may_span(sketches: &[Sketch], tokens: &[Sketch]) -> bool {
+    let n = tokens.len();
+    if n == 0 {
+        return true;
+    }
+    // `reach[p]`: some run may have its first `p` tokens (p ≥ 1) in the sentences up to this one.
+    let mut reach = vec![false; n + 1];
+    let mut next = vec![false; n + 1];
+    for &sketch in sketches {
+        next.fill(false);
+        for p in (0..n).filter(|&p| p == 0 || reach[p]) {
+            if p > 0 && sketch == 0 {
+                next[p] = true;
+            }
+            let mut q = p;
+            while q < n && sketch & tokens[q] == tokens[q] {
+                q += 1;
+                next[q] = true;
+            }
+        }
+        if next[n] {
+            return true;
+        }
+        std::mem::swap(&mut reach, &mut next);
+    }
+    false
+}
+
 /// A multiset of folded tokens, by their masks: how many of them a sketch may hold.
 pub struct TokenMasks(Vec<(Sketch, usize)>);
 
@@ -176,6 +213,108 @@ mod tests {
                     .sum();
                 assert!(masks.may_hold(*sketch) >= held, "{text:?} {quote:?}");
             }
+        }
+    }
+
+    /// The masks of a run's folded tokens.
+    fn masks(run: &str) -> Vec<Sketch> {
+        fold(run).split(' ').map(token_mask).collect()
+    }
+
+    #[test]
+    fn a_run_across_consecutive_sentences_always_may_span_them() {
+        let words = [
+            "one",
+            "of",
+            "our",
+            "most",
+            "important",
+            "security",
+            "partners",
+            "in",
+            "africa",
+            "u.s.",
+            "president's",
+            "état",
+            "2024",
+            "—",
+            "Kenya",
+            "talks",
+            "signed",
+            "deal",
+            "x",
+        ];
+        let mut rng = XorShift(11);
+        for _ in 0..500 {
+            let mut text = String::new();
+            for _ in 0..2 + rng.next() % 5 {
+                let n = 1 + rng.next() % 8;
+                text.push_str(&rng.mixture(&words, n, |_| " "));
+                text.push('\n');
+            }
+            let ss = sentences(&text);
+            let sketches = sketch_sentences(&text, &ss);
+            // A run from inside one sentence to inside a later one: all the words in between.
+            let all: Vec<(usize, &str)> = ss
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| text[s.range.clone()].split(' ').map(move |w| (i, w)))
+                .collect();
+            let from = (rng.next() as usize) % all.len();
+            let to = from + 1 + (rng.next() as usize) % (all.len() - from);
+            let run: Vec<&str> = all[from..to].iter().map(|(_, w)| *w).collect();
+            let run = run.join(" ");
+            assert!(may_span(&sketches, &masks(&run)), "{text:?} {run:?}");
+        }
+    }
+
+    #[test]
+    fn a_run_no_consecutive_sentences_hold_in_turn_cannot_span_them() {
+        // (sentences one per line, run, may span)
+        let cases = [
+            (
+                "Kenya signed the deal.\nTalks ended in Nairobi.",
+                "the deal talks ended",
+                true,
+            ),
+            (
+                "Kenya signed the deal.\nTalks ended in Nairobi.",
+                "signed the deal",
+                true,
+            ),
+            // In the article, but not in turn: the second half is in the first sentence.
+            (
+                "Kenya signed the deal.\nTalks ended in Nairobi.",
+                "talks ended kenya signed",
+                false,
+            ),
+            // In two sentences that are not consecutive.
+            (
+                "Kenya signed the deal.\nNothing else.\nTalks ended.",
+                "the deal talks ended",
+                false,
+            ),
+            // A sentence with no word between them is crossed for free.
+            (
+                "Kenya signed the deal.\n— —\nTalks ended.",
+                "the deal talks ended",
+                true,
+            ),
+            ("Kenya signed the deal.", "", true),
+            ("", "the deal", false),
+        ];
+        for (text, run, want) in cases {
+            let ss: Vec<Sentence> = sentences(text)
+                .into_iter()
+                .filter(|s| !s.range.is_empty())
+                .collect();
+            let sketches = sketch_sentences(text, &ss);
+            let tokens = if run.is_empty() {
+                Vec::new()
+            } else {
+                masks(run)
+            };
+            assert_eq!(may_span(&sketches, &tokens), want, "{text:?} {run:?}");
         }
     }
 
