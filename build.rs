@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 /// What an article's extraction depends on, besides the article: the extraction code and the stored form.
-const EXTRACTION_SOURCES: [&str; 4] = [
+const EXTRACTION_SOURCES: [&str; 5] = [
     "src/extract",
     "src/text.rs",
     "src/kb/article.rs",
+    "src/kb/lazy.rs",
     "src/kb/store/wire.rs",
 ];
 

@@ -1,15 +1,16 @@
 //! Per-article extraction: everything one article yields on its own (sentences, names, dates, quotations,
 //! statements), run in parallel over a corpus.
 
+use super::lazy::{Clauses, Lazy};
 use super::sketch::{Sketch, sketch_sentences};
 use crate::corpus::Article;
 use crate::extract::dates::{self, DateContext, TemporalExpr};
 use crate::extract::names::{FoundNames, NameMention, ProperName, find_all_names};
 use crate::extract::quotes::{Quote, find_quotes};
 use crate::extract::segment::{Sentence, segment};
-use crate::extract::statements::{Statement, statements};
+use crate::extract::statements::statements;
 use crate::text::{ByteRange, LineIndex};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 /// Everything extracted from one article on its own (no cross-article knowledge).
 #[derive(Debug)]
@@ -27,8 +28,9 @@ pub struct ArticleData {
     pub names: Lazy<Vec<ProperName>>,
     pub dates: Lazy<Vec<TemporalExpr>>,
     pub quotes: Lazy<Vec<Quote>>,
-    /// Dated clauses with the words that identify their events.
-    pub statements: Lazy<Vec<Statement>>,
+    /// Dated clauses with the words that identify their events: read back from the index, each clause is
+    /// kept encoded until it is asked for (a check looks at a few clauses of thousands of articles).
+    pub statements: Clauses,
     /// The words of each sentence (of `sentences`, in order), sketched: where a near quotation may be. `None`
     /// when not known (then every sentence may be).
     pub sketches: Lazy<Option<Box<[Sketch]>>>,
@@ -135,7 +137,7 @@ impl ArticleData {
             names: Lazy::new(names.iter().map(ProperName::from_mention).collect()),
             dates: Lazy::new(dates),
             quotes: Lazy::new(quotes),
-            statements: Lazy::new(statements),
+            statements: Clauses::Decoded(statements),
             sketches: Lazy::new(sketches),
         }
     }
@@ -157,130 +159,6 @@ impl ArticleData {
     pub fn sentence_at(&self, offset: usize) -> Option<&Sentence> {
         let i = self.sentences.partition_point(|s| s.range.end <= offset);
         self.sentences.get(i).filter(|s| s.range.start <= offset)
-    }
-}
-
-/// A part of an extraction decoded when first used. An extraction read back from the index holds each part
-/// encoded until something asks for it; one of a start that read the merged knowledge base back (see
-/// [`super::MergePrefetch::extractions`]) does not even hold the bytes: a part is read from the index when first
-/// needed, since a check looks at a few articles of the corpus only.
-pub struct Lazy<T> {
-    value: OnceLock<T>,
-    /// Where the value is until it is decoded, and how to decode it.
-    pending: Mutex<Option<Pending<T>>>,
-}
-
-type Decode<T> = fn(&[u8]) -> Option<T>;
-
-enum Pending<T> {
-    Bytes(Vec<u8>, Decode<T>),
-    Row(Arc<dyn StoredRow>, Part, Decode<T>),
-}
-
-/// The parts of a stored extraction, each encoded on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    Lines,
-    Sentences,
-    People,
-    Things,
-    Names,
-    Dates,
-    Quotes,
-    Statements,
-    Sketches,
-}
-
-/// An article's stored extraction, read when one of its parts is first needed (implemented by the index).
-pub trait StoredRow: Send + Sync {
-    /// The encoded bytes of `part`, handed over once: `None` when there are none to give (the row could not
-    /// be read nor the article extracted again, which the row has said).
-    fn take(&self, part: Part) -> Option<Vec<u8>>;
-}
-
-impl<T: Default> Lazy<T> {
-    pub fn new(value: T) -> Lazy<T> {
-        Lazy {
-            value: OnceLock::from(value),
-            pending: Mutex::new(None),
-        }
-    }
-
-    /// A value to decode from `bytes` when first used. Bytes that do not decode (which their checksum in the
-    /// index rules out) give the empty value, with a warning.
-    pub fn later(bytes: Vec<u8>, decode: Decode<T>) -> Lazy<T> {
-        Lazy {
-            value: OnceLock::new(),
-            pending: Mutex::new(Some(Pending::Bytes(bytes, decode))),
-        }
-    }
-
-    /// A value to read from `row` and decode when first used.
-    pub fn in_row(row: Arc<dyn StoredRow>, part: Part, decode: Decode<T>) -> Lazy<T> {
-        Lazy {
-            value: OnceLock::new(),
-            pending: Mutex::new(Some(Pending::Row(row, part, decode))),
-        }
-    }
-
-    /// Whether the value is decoded (asking never decodes it).
-    pub fn is_decoded(&self) -> bool {
-        self.value.get().is_some()
-    }
-
-    /// The value, decoded now if it was not yet.
-    pub fn force(&self) -> &T {
-        self.value.get_or_init(|| {
-            let pending = self
-                .pending
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take();
-            let decoded = match pending {
-                Some(Pending::Bytes(bytes, decode)) => decode(&bytes),
-                Some(Pending::Row(row, part, decode)) => match row.take(part) {
-                    Some(bytes) => decode(&bytes),
-                    None => return T::default(),
-                },
-                None => return T::default(),
-            };
-            decoded.unwrap_or_else(|| {
-                tracing::warn!(
-                    "a part of an extraction in the index did not read back; taken as empty"
-                );
-                T::default()
-            })
-        })
-    }
-}
-
-impl<T: Default> std::ops::Deref for Lazy<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        self.force()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a Lazy<Vec<T>> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.force().iter()
-    }
-}
-
-impl<T: Default + PartialEq> PartialEq for Lazy<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.force() == other.force()
-    }
-}
-
-impl<T: Default + std::fmt::Debug> std::fmt::Debug for Lazy<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.value.get() {
-            Some(v) => v.fmt(f),
-            None => f.write_str("<encoded>"),
-        }
     }
 }
 

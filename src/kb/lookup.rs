@@ -109,25 +109,19 @@ impl KnowledgeBase {
         &self.articles[ix]
     }
 
-    /// Decode the dated clauses of the articles of `refs` (sorted) now, on all cores, rather than one by one
-    /// as they are looked at: a claim's candidate clauses lie in thousands of articles, whose clauses a start
-    /// from the index keeps encoded until then.
+    /// Decode the dated clauses of `refs` now, on all cores, rather than one by one as they are looked at: a
+    /// claim's candidate clauses lie in thousands of articles, whose clauses a start from the index keeps
+    /// encoded until then.
     pub fn decode_statements(&self, refs: &[StatementRef]) {
-        let mut todo: Vec<&Arc<ArticleData>> = Vec::new();
-        for (i, &(ai, _)) in refs.iter().enumerate() {
-            if i > 0 && refs[i - 1].0 == ai {
-                continue;
-            }
-            if let Some(a) = self
-                .articles
-                .get(ai as usize)
-                .filter(|a| !a.statements.is_decoded())
-            {
-                todo.push(a);
-            }
-        }
-        par_map(&todo, |a| {
-            a.statements.force();
+        let todo: Vec<(&Arc<ArticleData>, usize)> = refs
+            .iter()
+            .filter_map(|&(ai, si)| {
+                let a = self.articles.get(ai as usize)?;
+                (!a.statements.is_decoded(si as usize)).then_some((a, si as usize))
+            })
+            .collect();
+        par_map(&todo, |(a, si)| {
+            a.statements.get(*si);
         });
     }
 

@@ -21,6 +21,7 @@
 mod aliases;
 mod article;
 mod keys;
+mod lazy;
 mod lookup;
 mod merge;
 mod patch;

@@ -6,7 +6,7 @@
 use super::merged_wire::MergeKey;
 use super::wire;
 use super::{RowKey, Store};
-use crate::kb::article::{Part, StoredRow};
+use crate::kb::lazy::{Part, StoredRow};
 use crate::kb::{ArticleData, KnowledgeBase};
 use rusqlite::{Connection, OpenFlags};
 use std::sync::{Arc, Mutex, Weak};
@@ -269,7 +269,7 @@ mod tests {
         // Nothing decoded yet: not the rows' parts, nor the hot parts read with the merged knowledge base.
         for d in &data {
             assert!(!d.sentences.is_decoded() && !d.people.is_decoded());
-            assert!(!d.statements.is_decoded() && !d.sketches.is_decoded());
+            assert!(!d.statements.is_decoded(0) && !d.sketches.is_decoded());
         }
         let ((), warned) = warnings(|| assert_same(&data, &fresh(&dir)));
         assert!(warned.is_empty(), "{warned}");
@@ -282,6 +282,29 @@ mod tests {
                 loaded: true,
                 ..MergeStats::default()
             }
+        );
+    }
+
+    #[test]
+    fn a_clause_asked_for_is_decoded_alone_and_as_extracted() {
+        let dir = corpus_dir();
+        let store = stored(&dir);
+        let (data, _) = start(&dir, &store);
+        let fresh = fresh(&dir);
+        let (ai, d) = data
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.statements.len() > 1)
+            .expect("an article with two dated clauses");
+        assert!((0..d.statements.len()).all(|i| !d.statements.is_decoded(i)));
+        assert_eq!(d.statements.get(1), fresh[ai].statements.get(1));
+        assert!(d.statements.is_decoded(1));
+        assert!(!d.statements.is_decoded(0));
+        // Stored again as read, the clauses still encoded read back the same.
+        assert_eq!(
+            wire::hot_parts(d).0,
+            wire::hot_parts(&fresh[ai]).0,
+            "clauses stored as read are stored as extracted"
         );
     }
 
@@ -363,7 +386,7 @@ mod tests {
         let lean = deferred_again(&kb, reloaded(&dir, &store), &store, &roots).expect("the same");
         for d in &lean.articles {
             assert!(!d.people.is_decoded() && !d.sentences.is_decoded());
-            assert!(!d.statements.is_decoded() && !d.sketches.is_decoded());
+            assert!(!d.statements.is_decoded(0) && !d.sketches.is_decoded());
             assert!(!d.article.text.is_loaded(), "{}", d.article.id);
         }
         assert_eq!(lean.entities, kb.entities);

@@ -12,7 +12,7 @@ use crate::corpus::Article;
 use crate::extract::dates::{DateKind, DateValue, PartialDate, Period, Relative, TemporalExpr};
 use crate::extract::statements::{StatedDate, Statement};
 use crate::kb::ArticleData;
-use crate::kb::article::{Lazy, Part, StoredRow};
+use crate::kb::lazy::{Clauses, Framed, Lazy, Part, StoredRow};
 use crate::kb::sketch;
 use crate::text::ByteRange;
 use jiff::civil::Weekday;
@@ -21,10 +21,10 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Bump when extraction changes what it yields for the same input (any change under `extract/`,
-/// `kb/article.rs` or `text.rs` that changes results or the stored types): every stored row is then
+/// `kb/article.rs`, `kb/lazy.rs` or `text.rs` that changes results or the stored types): every stored row is then
 /// extracted again. The crate version is part of the key too, so each release starts afresh; and so is a
 /// fingerprint of those source files (`build.rs`), a safety net for a change made without a bump.
-pub const EXTRACTOR_VERSION: u32 = 6;
+pub const EXTRACTOR_VERSION: u32 = 7;
 
 /// The fingerprint of the extraction sources this build was made from (see `build.rs`).
 const SOURCES_FINGERPRINT: &str = env!("DOSSIER_EXTRACTION_SOURCES");
@@ -257,7 +257,6 @@ through!(option opt_period, Period, PeriodDef);
 through!(option opt_date_value, DateValue, DateValueDef);
 through!(seq seq_stated_date, StatedDate, StatedDateDef);
 through!(seq seq_temporal, TemporalExpr, TemporalExprDef);
-through!(seq seq_statement, Statement, StatementDef);
 
 // ---------------------------------------------------------------------------------------------------
 // The stored record
@@ -312,21 +311,76 @@ pub struct Stored {
     sketches: Vec<u8>,
 }
 
-/// An article's dated clauses, written through their mirror.
-#[derive(Serialize)]
-struct StatementsRef<'a>(#[serde(with = "seq_statement")] &'a [Statement]);
+/// One dated clause, written through its mirror.
+struct StatementRef<'a>(&'a Statement);
 
-#[derive(Deserialize)]
-struct Statements(#[serde(with = "seq_statement")] Vec<Statement>);
+impl Serialize for StatementRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        StatementDef::serialize(self.0, s)
+    }
+}
 
-fn decode_statements(bytes: &[u8]) -> Option<Vec<Statement>> {
-    decode_part::<Statements>(bytes).map(|d| d.0)
+struct StatementOwned(Statement);
+
+impl<'de> Deserialize<'de> for StatementOwned {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        StatementDef::deserialize(d).map(StatementOwned)
+    }
+}
+
+/// A byte string borrowed for writing.
+struct RawBytes<'a>(&'a [u8]);
+
+impl Serialize for RawBytes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+/// An article's dated clauses as stored: a sequence of byte strings, each one clause, so that a clause is
+/// decoded without the others ([`Clauses`]). Clauses still encoded are written as they were read.
+fn encode_statements(clauses: &Clauses) -> Vec<u8> {
+    match clauses.encoded() {
+        Some(framed) => encode_part(&framed.raw().map(RawBytes).collect::<Vec<_>>()),
+        None => {
+            let each: Vec<Vec<u8>> = clauses
+                .iter()
+                .map(|st| encode_part(&StatementRef(st)))
+                .collect();
+            encode_part(&each.iter().map(|b| RawBytes(b)).collect::<Vec<_>>())
+        }
+    }
+}
+
+fn decode_statement(bytes: &[u8]) -> Option<Statement> {
+    decode_part::<StatementOwned>(bytes).map(|s| s.0)
+}
+
+/// The clauses' framing read (where each clause is); the clauses themselves decoded when asked for.
+fn decode_statements(bytes: Vec<u8>) -> Option<Framed> {
+    let base = bytes.as_ptr() as usize;
+    let spans: Vec<ByteRange> = match postcard::take_from_bytes::<Vec<&[u8]>>(&bytes) {
+        Ok((each, [])) => each
+            .iter()
+            .map(|c| {
+                let start = c.as_ptr() as usize - base;
+                start..start + c.len()
+            })
+            .collect(),
+        _ => return None,
+    };
+    Framed::new(bytes, spans, decode_statement)
+}
+
+/// The dated clauses to decode when first asked for.
+fn clauses_later(bytes: Vec<u8>) -> Clauses {
+    Clauses::Encoded(Lazy::later(bytes, decode_statements))
 }
 
 /// Sketches of no sentence, or bytes that are not whole sketches: not known.
-fn decode_sketches(bytes: &[u8]) -> Option<Option<Box<[sketch::Sketch]>>> {
+fn decode_sketches(bytes: Vec<u8>) -> Option<Option<Box<[sketch::Sketch]>>> {
     Some(
-        sketch::decode(bytes)
+        sketch::decode(&bytes)
             .filter(|s| !s.is_empty())
             .map(Vec::into_boxed_slice),
     )
@@ -339,8 +393,8 @@ struct DatesRef<'a>(#[serde(with = "seq_temporal")] &'a [TemporalExpr]);
 #[derive(Deserialize)]
 struct Dates(#[serde(with = "seq_temporal")] Vec<TemporalExpr>);
 
-fn decode_dates(bytes: &[u8]) -> Option<Vec<TemporalExpr>> {
-    decode_part::<Dates>(bytes).map(|d| d.0)
+fn decode_dates(bytes: Vec<u8>) -> Option<Vec<TemporalExpr>> {
+    decode_part::<Dates>(&bytes).map(|d| d.0)
 }
 
 /// A byte string written as one (postcard: its length, then the bytes), not as a sequence of numbers.
@@ -385,6 +439,11 @@ pub(super) fn decode_part<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Option<
     }
 }
 
+/// A part decoded when first used, from bytes handed over.
+fn part<T: for<'de> Deserialize<'de>>(bytes: Vec<u8>) -> Option<T> {
+    decode_part(&bytes)
+}
+
 /// The bytes stored for an extraction.
 pub fn encode(d: &ArticleData) -> Vec<u8> {
     let r = StoredRef {
@@ -395,7 +454,7 @@ pub fn encode(d: &ArticleData) -> Vec<u8> {
         names: encode_part(&*d.names),
         dates: encode_part(&DatesRef(&d.dates)),
         quotes: encode_part(&*d.quotes),
-        statements: encode_part(&StatementsRef(&d.statements)),
+        statements: encode_statements(&d.statements),
         sketches: d
             .sketches
             .as_deref()
@@ -419,14 +478,14 @@ impl Stored {
     pub fn into_data(self, article: Article) -> ArticleData {
         ArticleData {
             article,
-            lines: Lazy::later(self.lines, decode_part),
-            sentences: Lazy::later(self.sentences, decode_part),
-            people: Lazy::later(self.people, decode_part),
-            things: Lazy::later(self.things, decode_part),
-            names: Lazy::later(self.names, decode_part),
+            lines: Lazy::later(self.lines, part),
+            sentences: Lazy::later(self.sentences, part),
+            people: Lazy::later(self.people, part),
+            things: Lazy::later(self.things, part),
+            names: Lazy::later(self.names, part),
             dates: Lazy::later(self.dates, decode_dates),
-            quotes: Lazy::later(self.quotes, decode_part),
-            statements: Lazy::later(self.statements, decode_statements),
+            quotes: Lazy::later(self.quotes, part),
+            statements: clauses_later(self.statements),
             sketches: Lazy::later(self.sketches, decode_sketches),
         }
     }
@@ -489,7 +548,7 @@ pub fn encode_hot(articles: &[Arc<ArticleData>]) -> Vec<u8> {
 
 /// One extraction's hot parts, encoded: its dated clauses, its sketches.
 pub fn hot_parts(d: &ArticleData) -> (Vec<u8>, Vec<u8>) {
-    let statements = encode_part(&StatementsRef(&d.statements));
+    let statements = encode_statements(&d.statements);
     let sketches = d
         .sketches
         .as_deref()
@@ -542,24 +601,21 @@ pub fn in_row(
 ) -> ArticleData {
     let r = || Arc::clone(&row);
     let (statements, sketches) = match hot {
-        Some((st, sk)) => (
-            Lazy::later(st, decode_statements),
-            Lazy::later(sk, decode_sketches),
-        ),
+        Some((st, sk)) => (clauses_later(st), Lazy::later(sk, decode_sketches)),
         None => (
-            Lazy::in_row(r(), Part::Statements, decode_statements),
+            Clauses::Encoded(Lazy::in_row(r(), Part::Statements, decode_statements)),
             Lazy::in_row(r(), Part::Sketches, decode_sketches),
         ),
     };
     ArticleData {
         article,
-        lines: Lazy::in_row(r(), Part::Lines, decode_part),
-        sentences: Lazy::in_row(r(), Part::Sentences, decode_part),
-        people: Lazy::in_row(r(), Part::People, decode_part),
-        things: Lazy::in_row(r(), Part::Things, decode_part),
-        names: Lazy::in_row(r(), Part::Names, decode_part),
+        lines: Lazy::in_row(r(), Part::Lines, part),
+        sentences: Lazy::in_row(r(), Part::Sentences, part),
+        people: Lazy::in_row(r(), Part::People, part),
+        things: Lazy::in_row(r(), Part::Things, part),
+        names: Lazy::in_row(r(), Part::Names, part),
         dates: Lazy::in_row(r(), Part::Dates, decode_dates),
-        quotes: Lazy::in_row(r(), Part::Quotes, decode_part),
+        quotes: Lazy::in_row(r(), Part::Quotes, part),
         statements,
         sketches,
     }
