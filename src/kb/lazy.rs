@@ -180,21 +180,25 @@ impl Framed {
 
     fn get(&self, i: usize) -> Option<&Statement> {
         let slot = self.slots.get(i)?;
-        Some(slot.get_or_init(|| {
-            let (s, e) = self.spans[i];
-            let decoded = self
-                .decode
-                .and_then(|decode| decode(&self.bytes[s as usize..e as usize]));
-            Box::new(decoded.unwrap_or_else(|| {
-                tracing::warn!("a dated clause in the index did not read back; taken as empty");
-                Statement {
-                    clause: 0..0,
-                    dates: Vec::new(),
-                    terms: Vec::new(),
-                    background: Vec::new(),
-                }
-            }))
-        }))
+        Some(slot.get_or_init(|| Box::new(self.decode_one(i))))
+    }
+
+    /// Clause `i` (which must be one) decoded; empty, with a warning, when its bytes do not read back (which
+    /// their checksum in the index rules out).
+    fn decode_one(&self, i: usize) -> Statement {
+        let (s, e) = self.spans[i];
+        let decoded = self
+            .decode
+            .and_then(|decode| decode(&self.bytes[s as usize..e as usize]));
+        decoded.unwrap_or_else(|| {
+            tracing::warn!("a dated clause in the index did not read back; taken as empty");
+            Statement {
+                clause: 0..0,
+                dates: Vec::new(),
+                terms: Vec::new(),
+                background: Vec::new(),
+            }
+        })
     }
 }
 
@@ -232,6 +236,22 @@ impl Clauses {
     /// Every clause, in order (each decoded as it is reached).
     pub fn iter(&self) -> impl Iterator<Item = &Statement> {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Call `f` with every clause in order: a clause not decoded yet is decoded for this call only, not kept
+    /// (the merge reads every clause of every article once, to index them).
+    pub fn for_each_transient(&self, mut f: impl FnMut(usize, &Statement)) {
+        match self {
+            Clauses::Decoded(v) => v.iter().enumerate().for_each(|(i, s)| f(i, s)),
+            Clauses::Encoded(framed) => {
+                for i in 0..framed.spans.len() {
+                    match framed.slots[i].get() {
+                        Some(s) => f(i, s),
+                        None => f(i, &framed.decode_one(i)),
+                    }
+                }
+            }
+        }
     }
 
     /// The encoded bytes of each clause, when they are kept encoded (and read from the index now if they were
@@ -296,6 +316,10 @@ mod tests {
         assert_eq!(c[1].clause, 0..3);
         assert!(c.is_decoded(1) && !c.is_decoded(0) && !c.is_decoded(2));
         assert_eq!(c.get(3), None);
+        let mut seen = Vec::new();
+        c.for_each_transient(|i, s| seen.push((i, s.clause.len())));
+        assert_eq!(seen, [(0, 2), (1, 3), (2, 1)]);
+        assert!(!c.is_decoded(0) && !c.is_decoded(2), "read, not kept");
         assert_eq!(
             c.iter().map(|s| s.clause.len()).collect::<Vec<_>>(),
             [2, 3, 1]

@@ -37,7 +37,9 @@ impl StatementIndex {
         let mut reported: HashMap<Term, Vec<StatementRef>> = HashMap::default();
         let mut total = 0;
         for (ai, a) in articles.iter().enumerate() {
-            for (si, s) in a.statements.iter().enumerate() {
+            // (Clauses kept encoded are read for this only: a merge after an edit would otherwise decode and
+            // keep every clause of the corpus.)
+            a.statements.for_each_transient(|si, s| {
                 let map = if s.reported() {
                     &mut reported
                 } else {
@@ -47,7 +49,7 @@ impl StatementIndex {
                 for t in &s.terms {
                     map.entry(*t).or_default().push((ai as u32, si as u32));
                 }
-            }
+            });
         }
         for v in postings.values_mut().chain(reported.values_mut()) {
             v.shrink_to_fit();
