@@ -3,7 +3,38 @@
 
 use crate::extract::statements::Statement;
 use crate::text::ByteRange;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// Encoded bytes: a buffer of their own, or a stretch of one that other parts share (the hot parts of every
+/// article, read from the index in one piece and never copied apart).
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Shared(Arc<Vec<u8>>, Range<usize>),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Owned(Vec::new())
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes::Owned(v)
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            // (A stretch outside its buffer is never made; it would read as no bytes.)
+            Bytes::Shared(buf, r) => buf.get(r.clone()).unwrap_or_default(),
+        }
+    }
+}
 
 /// A part of an extraction decoded when first used. An extraction read back from the index holds each part
 /// encoded until something asks for it; one of a start that read the merged knowledge base back (see
@@ -16,10 +47,10 @@ pub struct Lazy<T> {
 }
 
 /// Makes the value of the bytes, which it is given to keep (see [`Framed`]); `None` when they are not one.
-pub type Decode<T> = fn(Vec<u8>) -> Option<T>;
+pub type Decode<T> = fn(Bytes) -> Option<T>;
 
 enum Pending<T> {
-    Bytes(Vec<u8>, Decode<T>),
+    Bytes(Bytes, Decode<T>),
     Row(Arc<dyn StoredRow>, Part, Decode<T>),
 }
 
@@ -54,10 +85,10 @@ impl<T: Default> Lazy<T> {
 
     /// A value to decode from `bytes` when first used. Bytes that do not decode (which their checksum in the
     /// index rules out) give the empty value, with a warning.
-    pub fn later(bytes: Vec<u8>, decode: Decode<T>) -> Lazy<T> {
+    pub fn later(bytes: impl Into<Bytes>, decode: Decode<T>) -> Lazy<T> {
         Lazy {
             value: OnceLock::new(),
-            pending: Mutex::new(Some(Pending::Bytes(bytes, decode))),
+            pending: Mutex::new(Some(Pending::Bytes(bytes.into(), decode))),
         }
     }
 
@@ -85,7 +116,7 @@ impl<T: Default> Lazy<T> {
             let decoded = match pending {
                 Some(Pending::Bytes(bytes, decode)) => decode(bytes),
                 Some(Pending::Row(row, part, decode)) => match row.take(part) {
-                    Some(bytes) => decode(bytes),
+                    Some(bytes) => decode(Bytes::Owned(bytes)),
                     None => return T::default(),
                 },
                 None => return T::default(),
@@ -144,7 +175,7 @@ pub type DecodeClause = fn(&[u8]) -> Option<Statement>;
 /// Clauses encoded one by one in one buffer, with where each is, and each decoded once asked for.
 #[derive(Default)]
 pub struct Framed {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     spans: Box<[(u32, u32)]>,
     slots: Box<[OnceLock<Box<Statement>>]>,
     decode: Option<DecodeClause>,
@@ -153,7 +184,7 @@ pub struct Framed {
 impl Framed {
     /// The clauses encoded at `spans` of `bytes`, each decoded by `decode`; `None` when a span is not within
     /// the bytes.
-    pub fn new(bytes: Vec<u8>, spans: Vec<ByteRange>, decode: DecodeClause) -> Option<Framed> {
+    pub fn new(bytes: Bytes, spans: Vec<ByteRange>, decode: DecodeClause) -> Option<Framed> {
         let spans = spans
             .into_iter()
             .map(|r| {
@@ -304,7 +335,8 @@ mod tests {
     }
 
     fn encoded(bytes: &[u8], spans: Vec<ByteRange>) -> Clauses {
-        let framed = Framed::new(bytes.to_vec(), spans, decode).expect("spans within the bytes");
+        let framed =
+            Framed::new(bytes.to_vec().into(), spans, decode).expect("spans within the bytes");
         Clauses::Encoded(Lazy::new(framed))
     }
 
@@ -344,10 +376,10 @@ mod tests {
         assert_eq!(c[0].clause, 0..2);
         assert_eq!(c[1].clause, 0..0);
         assert!(c[1].terms.is_empty());
-        assert!(Framed::new(b"abc".to_vec(), vec![0..1, 0..4], decode).is_none());
+        assert!(Framed::new(b"abc".to_vec().into(), vec![0..1, 0..4], decode).is_none());
         #[allow(clippy::reversed_empty_ranges)]
         let backwards = vec![0..1, 2..1];
-        assert!(Framed::new(b"abc".to_vec(), backwards, decode).is_none());
+        assert!(Framed::new(b"abc".to_vec().into(), backwards, decode).is_none());
         // Bytes that are no framing at all: no clauses, no panic.
         let none: Clauses = Clauses::Encoded(Lazy::later(b"x".to_vec(), |_| None::<Framed>));
         assert_eq!(none.len(), 0);

@@ -31,7 +31,7 @@ impl Deferred {
         store: &Arc<Store>,
         key: RowKey,
         content: [u8; 16],
-        hot: Option<(Vec<u8>, Vec<u8>)>,
+        hot: Option<(crate::kb::lazy::Bytes, crate::kb::lazy::Bytes)>,
     ) -> Arc<ArticleData> {
         Arc::new_cyclic(|weak| {
             let row = Arc::new(Deferred {
@@ -196,7 +196,10 @@ pub fn deferred_again(
     if content != before {
         return None;
     }
-    let hot = super::par_map(&kb.articles, |d| wire::hot_parts(d));
+    let hot = super::par_map(&kb.articles, |d| {
+        let (statements, sketches) = wire::hot_parts(d);
+        (statements.into(), sketches.into())
+    });
     let (articles, _) = deferred_all(
         articles,
         store,

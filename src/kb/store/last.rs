@@ -152,7 +152,7 @@ fn read_last(store: &Arc<Store>, roots: &[PathBuf], max_file_size: u64) -> Resul
         Lookup::Miss => return Err("none stored".to_string()),
     };
     let hot = hot
-        .and_then(|h| wire::decode_hot(&h, articles.len()))
+        .and_then(|h| wire::decode_hot(h, articles.len()))
         .map(|h| (key, h));
     let (data, _) = deferred_keyed(articles, content, store, roots, hot);
     Ok(Last {

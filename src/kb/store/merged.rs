@@ -545,7 +545,7 @@ impl MergePrefetch {
                 let hot = self
                     .hot
                     .take()
-                    .and_then(|h| wire::decode_hot(&h, total))
+                    .and_then(|h| wire::decode_hot(h, total))
                     .map(|h| (self.key, h));
                 let done = deferred_all(articles, s, roots, hot);
                 progress(total, total);
