@@ -162,8 +162,8 @@ impl<T: Default + std::fmt::Debug> std::fmt::Debug for Lazy<T> {
 }
 
 /// An article's dated clauses: as extracted, or read back from the index and kept encoded, each clause decoded
-/// when first asked for. A claim's candidate clauses lie in thousands of articles, a few in each: a warm check
-/// of the White House corpus asked for 11,377 clauses of 5,555 articles that hold 117,355.
+/// when first asked for. A claim's candidate clauses lie in thousands of articles, a few in each: one claim
+/// of a warm check of the White House corpus asks for 11,377 clauses of 5,555 articles that hold 117,355.
 pub enum Clauses {
     Decoded(Vec<Statement>),
     Encoded(Lazy<Framed>),
