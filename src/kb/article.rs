@@ -209,7 +209,7 @@ impl<'s, T: Send + 's> Forked<'s, T> {
 }
 
 /// Map `f` over `items` on all cores, keeping their order.
-pub(super) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     if items.len() < 64 || workers < 2 {
         return items.iter().map(&f).collect();

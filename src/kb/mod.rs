@@ -34,6 +34,7 @@ mod word_index;
 pub use crate::extract::facts::{
     EntityId, FactDate, Mention, PendingAnchor, TextFact, facts_in_text, resolve_anchor,
 };
+pub(crate) use article::par_map;
 pub use article::{ArticleData, extract_all};
 pub use lookup::{participants, resolve_in_context};
 pub use store::{
